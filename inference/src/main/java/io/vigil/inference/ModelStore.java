@@ -115,17 +115,18 @@ public final class ModelStore {
   /** Reads and verifies the stored bundle with this digest. */
   public Bundle read(String sha256) {
     Path file = root.resolve(sha256).resolve(BUNDLE_FILE);
-    Bundle bundle = BundleReader.read(file);
-    if (!bundle.sha256().equals(sha256)) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
       throw new InferenceException(
-          Code.BUNDLE_INVALID,
-          "stored bundle "
-              + file
-              + " has sha256 "
-              + bundle.sha256()
-              + ": it was altered after it was stored");
+          Code.STORE_FAILED, "stored bundle " + file + " cannot be read: " + e, e);
     }
-    return bundle;
+    try {
+      return BundleReader.read(bytes, file.toString(), sha256);
+    } catch (InferenceException e) {
+      throw new InferenceException(e.code(), e.getMessage() + " (altered after it was stored)");
+    }
   }
 
   /** Every stored bundle, verified; one that fails verification is listed in {@code refused}. */

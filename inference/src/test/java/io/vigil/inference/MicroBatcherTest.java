@@ -1,0 +1,141 @@
+package io.vigil.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.inference.InferenceException.Code;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class MicroBatcherTest {
+
+  private final OnnxModel model = OnnxModel.load(TestBundles.bundle(), RuntimeOptions.DEFAULT);
+
+  @AfterEach
+  void closeModel() {
+    model.close();
+  }
+
+  @Test
+  void everyConcurrentRequestGetsItsOwnAnswer() throws Exception {
+    MicroBatcher batcher =
+        new MicroBatcher(model, new BatchingOptions(16, Duration.ofMillis(2), 10_000, 2));
+    ExecutorService clients = Executors.newFixedThreadPool(16);
+    List<Future<Void>> results = new ArrayList<>();
+    for (int c = 0; c < 16; c++) {
+      int client = c;
+      results.add(
+          clients.submit(
+              () -> {
+                SplittableRandom random = new SplittableRandom(client);
+                for (int i = 0; i < 200; i++) {
+                  int rows = 1 + random.nextInt(3);
+                  float[] values = new float[rows * 3];
+                  for (int k = 0; k < values.length; k++) {
+                    values[k] = (float) random.nextDouble(-50, 50);
+                  }
+                  float[][] out =
+                      batcher
+                          .submit(new ValidatedInput(rows, new float[][] {values}, List.of()))
+                          .join();
+                  assertEquals(rows, out[0].length);
+                  for (int r = 0; r < rows; r++) {
+                    float[] row = {values[r * 3], values[r * 3 + 1], values[r * 3 + 2]};
+                    assertEquals(
+                        TestBundles.expected(row),
+                        out[0][r],
+                        1e-5,
+                        "client " + client + " request " + i + " row " + r);
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<Void> f : results) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    clients.shutdown();
+    batcher.close();
+
+    assertTrue(
+        batcher.runs() < 16 * 200,
+        "requests were merged: " + batcher.runs() + " runs for 3200 requests");
+    assertTrue(batcher.rowsRun() >= 16 * 200);
+  }
+
+  @Test
+  void refusesAtOnceWhenTheQueueIsFull() {
+    MicroBatcher batcher =
+        new MicroBatcher(model, new BatchingOptions(1, Duration.ofMillis(100), 2, 1));
+    List<CompletableFuture<float[][]>> futures = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      futures.add(batcher.submit(new ValidatedInput(1, new float[][] {{1, 2, 3}}, List.of())));
+    }
+
+    long refused =
+        futures.stream()
+            .filter(
+                f ->
+                    f.isCompletedExceptionally()
+                        && cause(f) instanceof InferenceException e
+                        && e.code() == Code.QUEUE_FULL)
+            .count();
+
+    assertTrue(refused > 0, "some of 50 requests into a queue of 2 were refused");
+    batcher.close();
+  }
+
+  @Test
+  void closeFinishesEveryQueuedRequest() {
+    MicroBatcher batcher =
+        new MicroBatcher(model, new BatchingOptions(4, Duration.ofMillis(20), 1000, 1));
+    List<CompletableFuture<float[][]>> futures = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      futures.add(batcher.submit(new ValidatedInput(1, new float[][] {{i, 2, 3}}, List.of())));
+    }
+
+    batcher.close();
+
+    for (int i = 0; i < futures.size(); i++) {
+      assertEquals(
+          TestBundles.expected(new float[] {i, 2, 3}), futures.get(i).getNow(null)[0][0], 1e-6);
+    }
+    CompletableFuture<float[][]> late =
+        batcher.submit(new ValidatedInput(1, new float[][] {{1, 2, 3}}, List.of()));
+    assertEquals(Code.MODEL_UNAVAILABLE, ((InferenceException) cause(late)).code());
+  }
+
+  @Test
+  void runsARequestLargerThanTheBatchOnItsOwn() {
+    MicroBatcher batcher = new MicroBatcher(model, new BatchingOptions(2, Duration.ZERO, 10, 1));
+    float[] values = new float[5 * 3];
+    for (int k = 0; k < values.length; k++) {
+      values[k] = k;
+    }
+
+    float[][] out = batcher.submit(new ValidatedInput(5, new float[][] {values}, List.of())).join();
+
+    assertEquals(5, out[0].length);
+    assertEquals(TestBundles.expected(new float[] {12, 13, 14}), out[0][4], 1e-6);
+    batcher.close();
+  }
+
+  private static Throwable cause(CompletableFuture<?> f) {
+    try {
+      f.join();
+      return null;
+    } catch (CompletionException e) {
+      return e.getCause();
+    }
+  }
+}
