@@ -51,7 +51,7 @@ public final class ManifestCodec {
 
   /**
    * Parses and checks a manifest that a manufacturer is about to build into a bundle: its {@code
-   * files} table may be absent, since the builder computes it.
+   * files} table may be absent and is ignored, since the builder computes it.
    */
   public static Manifest parseDraft(byte[] json) {
     return parse(json, false);
@@ -178,7 +178,8 @@ public final class ManifestCodec {
     Performance performance = readPerformance(root.object("performance"));
     Safety safety = root.has("safety") ? readSafety(root.object("safety")) : Safety.DEFAULT;
     Map<String, String> files = new TreeMap<>();
-    if (!sealed && !root.has("files")) {
+    if (!sealed) {
+      // A draft's files table, if any, is ignored: the builder computes it.
       return new Manifest(
           modelId,
           version,

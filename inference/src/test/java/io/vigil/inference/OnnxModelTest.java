@@ -83,4 +83,18 @@ class OnnxModelTest {
 
     assertEquals(Code.MODEL_UNAVAILABLE, e.code());
   }
+
+  @Test
+  void slowTestModelTakesAboutAMillisecondPerRow() {
+    try (OnnxModel model = OnnxModel.load(TestBundles.slowBundle(), RuntimeOptions.DEFAULT)) {
+      OnnxModel.Scratch scratch = model.scratch(64);
+      model.run(scratch, 64);
+      long started = System.nanoTime();
+      float[][] out = model.run(scratch, 64);
+      double millisPerRow = (System.nanoTime() - started) / 1e6 / 64;
+
+      assertEquals(64, out[0].length);
+      System.out.printf("slow test model: %.3f ms per row%n", millisPerRow);
+    }
+  }
 }

@@ -75,6 +75,20 @@ public final class TestBundles {
     return BundleWriter.write(manifest(modelId, version, release), files());
   }
 
+  /**
+   * A bundle of model {@code slow-model} whose run takes about a millisecond per row here: for
+   * tests of full queues and of draining on shutdown.
+   */
+  public static Bundle slowBundle() {
+    Map<String, byte[]> files = new TreeMap<>();
+    files.put(Bundle.MODEL, TinyOnnx.deep(512, 16));
+    files.put(
+        "evidence/report.md",
+        "# Slow test model, no golden vectors\n".getBytes(StandardCharsets.UTF_8));
+    Manifest m = manifest("slow-model", "1.0.0", 1);
+    return BundleWriter.write(m, files);
+  }
+
   /** A valid, verified bundle of model {@code test-model} 1.0.0. */
   public static Bundle bundle() {
     return bundle("test-model", "1.0.0", 1);

@@ -38,6 +38,57 @@ public final class TinyOnnx {
     return model.bytes();
   }
 
+  /**
+   * A slow model for tests of queues and draining: {@code layers} dense tanh layers of {@code
+   * width} over an input {@code x} [N, 3], then a sigmoid to {@code p} [N, 1]; the weights are
+   * fixed pseudo-random numbers and mean nothing.
+   */
+  public static byte[] deep(int width, int layers) {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+    Proto graph = new Proto();
+    String previous = "x";
+    graph.message(5, floatTensor("W_in", new long[] {3, width}, randoms(random, 3 * width, 0.5)));
+    graph.message(
+        5,
+        floatTensor(
+            "W_hidden",
+            new long[] {width, width},
+            randoms(random, width * width, 1.0 / Math.sqrt(width))));
+    graph.message(
+        5,
+        floatTensor(
+            "W_out", new long[] {width, 1}, randoms(random, width, 1.0 / Math.sqrt(width))));
+    graph.message(1, node("MatMul", new String[] {"x", "W_in"}, "h0"));
+    previous = "h0";
+    for (int i = 1; i <= layers; i++) {
+      graph.message(1, node("MatMul", new String[] {previous, "W_hidden"}, "m" + i));
+      graph.message(1, node("Tanh", new String[] {"m" + i}, "h" + i));
+      previous = "h" + i;
+    }
+    graph.message(1, node("MatMul", new String[] {previous, "W_out"}, "logit"));
+    graph.message(1, node("Sigmoid", new String[] {"logit"}, "p"));
+    graph.string(2, "deep");
+    graph.message(11, valueInfo("x", 3));
+    graph.message(12, valueInfo("p", 1));
+    Proto opset = new Proto();
+    opset.string(1, "");
+    opset.varint(2, 13);
+    Proto model = new Proto();
+    model.varint(1, 8);
+    model.string(2, "vigil-test");
+    model.message(7, graph);
+    model.message(8, opset);
+    return model.bytes();
+  }
+
+  private static float[] randoms(java.util.SplittableRandom random, int n, double scale) {
+    float[] values = new float[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = (float) (random.nextDouble(-1, 1) * scale);
+    }
+    return values;
+  }
+
   private static Proto node(String op, String[] inputs, String output) {
     Proto n = new Proto();
     for (String in : inputs) {

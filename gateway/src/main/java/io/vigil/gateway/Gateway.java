@@ -1,0 +1,202 @@
+package io.vigil.gateway;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vigil.gateway.config.InferenceConfig;
+import io.vigil.gateway.config.OutOfRangePolicy;
+import io.vigil.gateway.config.VigilConfig;
+import io.vigil.gateway.http.Lifecycle;
+import io.vigil.gateway.http.OipVerticle;
+import io.vigil.gateway.models.ModelRegistry;
+import io.vigil.inference.BatchingOptions;
+import io.vigil.inference.Bundle;
+import io.vigil.inference.BundleReader;
+import io.vigil.inference.InferenceException;
+import io.vigil.inference.ModelStore;
+import io.vigil.inference.RangePolicy;
+import io.vigil.inference.RuntimeOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A running gateway: the model store, the loaded models and the HTTP API, wired from one
+ * configuration. {@link #close()} drains requests in flight before anything is closed.
+ */
+public final class Gateway implements AutoCloseable {
+
+  /** Where the demonstration bundle lies on the class path. */
+  public static final String DEMO_BUNDLE_RESOURCE = "/io/vigil/demo/wdbc-malignancy.vbundle";
+
+  private static final Logger LOG = System.getLogger(Gateway.class.getName());
+
+  private final VigilConfig config;
+  private final Vertx vertx;
+  private final ModelRegistry models;
+  private final Lifecycle lifecycle = new Lifecycle();
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private int port;
+  private boolean closing;
+
+  private Gateway(VigilConfig config) {
+    this.config = config;
+    InferenceConfig inference = config.inference();
+    this.models =
+        new ModelRegistry(
+            new RuntimeOptions(inference.intraOpThreads(), false),
+            new BatchingOptions(
+                inference.maxBatchSize(),
+                inference.maxQueueDelay(),
+                inference.queueCapacity(),
+                inference.runners()),
+            inference.outOfRange() == OutOfRangePolicy.FLAG ? RangePolicy.FLAG : RangePolicy.REJECT,
+            inference.maxRowsPerRequest());
+    this.vertx = Vertx.vertx();
+  }
+
+  /** Opens the store, installs the demo bundle if configured, loads the models and listens. */
+  public static Gateway start(VigilConfig config) {
+    Gateway gateway = new Gateway(config);
+    try {
+      gateway.startUp();
+      return gateway;
+    } catch (RuntimeException e) {
+      gateway.close();
+      throw e;
+    }
+  }
+
+  private void startUp() {
+    ModelStore store = ModelStore.open(config.dataDir());
+    if (config.installDemoBundle()) {
+      demoBundle().ifPresent(store::install);
+    }
+    models.loadAll(store);
+    if (!models.hasModels()) {
+      LOG.log(Level.WARNING, "no model is loaded: readiness stays false until one is installed");
+    }
+    // One verticle per core; Vert.x shares the listening socket among them (port 0 included).
+    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    String version = Version.current();
+    List<OipVerticle> verticles = new CopyOnWriteArrayList<>();
+    await(
+        vertx.deployVerticle(
+            () -> {
+              OipVerticle v =
+                  new OipVerticle(
+                      models,
+                      lifecycle,
+                      config.server().host(),
+                      config.server().port(),
+                      config.server().maxBodyBytes(),
+                      version);
+              verticles.add(v);
+              return v;
+            },
+            new DeploymentOptions().setInstances(instances)),
+        "start the HTTP server on " + config.server().host() + ":" + config.server().port());
+    port = verticles.get(0).actualPort();
+    lifecycle.markReady();
+  }
+
+  /** The bundle shipped in the jar, verified like any other; absent in a build without it. */
+  static Optional<Bundle> demoBundle() {
+    try (InputStream in = Gateway.class.getResourceAsStream(DEMO_BUNDLE_RESOURCE)) {
+      if (in == null) {
+        LOG.log(
+            Level.WARNING,
+            "this build carries no demonstration bundle ({0})",
+            DEMO_BUNDLE_RESOURCE);
+        return Optional.empty();
+      }
+      return Optional.of(BundleReader.read(in.readAllBytes(), "demonstration bundle"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the demonstration bundle from the jar", e);
+    }
+  }
+
+  /** The port the OIP API listens on (the configured one, or the one picked for port 0). */
+  public int port() {
+    return port;
+  }
+
+  /** The loaded models. */
+  public ModelRegistry models() {
+    return models;
+  }
+
+  /** Readiness and requests in flight. */
+  public Lifecycle lifecycle() {
+    return lifecycle;
+  }
+
+  /** Blocks until {@link #close()} has finished. */
+  public void awaitClosed() throws InterruptedException {
+    closed.await();
+  }
+
+  /**
+   * Stops taking requests, lets the ones in flight finish (up to the configured grace), then closes
+   * the HTTP server, the batchers and the ONNX Runtime sessions, in that order.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+      closing = true;
+    }
+    try {
+      lifecycle.startDraining();
+      int left = lifecycle.awaitIdle(config.shutdownGrace().toMillis());
+      if (left > 0) {
+        LOG.log(
+            Level.WARNING,
+            "{0} requests still in flight after the grace of {1}; closing anyway",
+            left,
+            config.shutdownGrace());
+      }
+      List<Throwable> problems = new ArrayList<>();
+      try {
+        await(vertx.close(), "close the HTTP server");
+      } catch (RuntimeException e) {
+        problems.add(e);
+      }
+      models.close();
+      problems.forEach(p -> LOG.log(Level.WARNING, "while closing: " + p.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      closed.countDown();
+    }
+  }
+
+  private static <T> T await(Future<T> future, String what) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof InferenceException ie) {
+        throw ie;
+      }
+      throw new IllegalStateException("cannot " + what + ": " + cause.getMessage(), cause);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("cannot " + what + ": no answer within 30 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while trying to " + what, e);
+    }
+  }
+}

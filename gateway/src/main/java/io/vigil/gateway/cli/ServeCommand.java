@@ -1,0 +1,79 @@
+package io.vigil.gateway.cli;
+
+import io.vigil.gateway.Gateway;
+import io.vigil.gateway.config.ConfigLoader;
+import io.vigil.gateway.config.VigilConfig;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vigil serve}: runs the gateway until SIGTERM, then drains and stops. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Run the gateway: OIP v2 on the configured port.")
+public final class ServeCommand implements Callable<Integer> {
+
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description = "The YAML configuration file; without it, the embedded defaults.")
+  Path configFile;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "Overrides data-dir from the configuration.")
+  Path dataDir;
+
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "Overrides server.port from the configuration.")
+  Integer port;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    VigilConfig config =
+        configFile == null ? VigilConfig.defaults() : ConfigLoader.load(configFile);
+    if (dataDir != null) {
+      config = config.withDataDir(dataDir);
+    }
+    if (port != null) {
+      config = config.withPort(port);
+    }
+    Gateway gateway = Gateway.start(config);
+    Thread hook = new Thread(gateway::close, "vigil-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    long sinceJvmStart =
+        System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+    System.out.printf(
+        "vigil: ready in %d ms: OIP v2 on http://%s:%d/v2, data in %s, %d model version(s) loaded%s%n",
+        sinceJvmStart,
+        config.server().host(),
+        gateway.port(),
+        config.dataDir().toAbsolutePath().normalize(),
+        gateway.models().all().size(),
+        gateway.models().refused().isEmpty()
+            ? ""
+            : ", " + gateway.models().refused().size() + " refused");
+    gateway
+        .models()
+        .all()
+        .forEach(
+            m ->
+                System.out.printf(
+                    "vigil:   %s %s release %d, bundle sha256 %s%s%n",
+                    m.manifest().modelId(),
+                    m.manifest().version(),
+                    m.manifest().release(),
+                    m.bundle().sha256(),
+                    m.manifest().demo() ? "  [DEMONSTRATION MODEL: not for clinical use]" : ""));
+    System.out.flush();
+    gateway.awaitClosed();
+    System.out.println("vigil: stopped: requests drained, sessions closed");
+    return 0;
+  }
+}

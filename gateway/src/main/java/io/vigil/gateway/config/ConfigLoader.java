@@ -1,0 +1,148 @@
+package io.vigil.gateway.config;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+/**
+ * Reads Vigil's YAML configuration file into a checked {@link VigilConfig}, the one way to build it
+ * from text.
+ */
+public final class ConfigLoader {
+
+  // A configuration file is a page of text; anything far larger is the wrong file.
+  private static final int MAX_CODE_POINTS = 1 << 20;
+
+  private ConfigLoader() {}
+
+  /**
+   * Reads and checks the file, throwing {@link ConfigException} that names the file and what is
+   * wrong.
+   */
+  public static VigilConfig load(Path file) {
+    Objects.requireNonNull(file, "file");
+    String yaml;
+    try {
+      yaml = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw cannotRead(file, "it does not exist");
+    } catch (AccessDeniedException e) {
+      throw cannotRead(file, "permission denied");
+    } catch (CharacterCodingException e) {
+      throw cannotRead(file, "it is not UTF-8 text");
+    } catch (IOException e) {
+      throw cannotRead(
+          file, Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()));
+    }
+    return parse(yaml, file.toString());
+  }
+
+  /**
+   * Reads and checks YAML text; {@code sourceName} starts every error message, usually the file
+   * name.
+   */
+  public static VigilConfig parse(String yaml, String sourceName) {
+    Objects.requireNonNull(yaml, "yaml");
+    Objects.requireNonNull(sourceName, "sourceName");
+    Object document = loadYaml(yaml, sourceName);
+    try {
+      return read(document);
+    } catch (ConfigException e) {
+      throw e.in(sourceName);
+    }
+  }
+
+  private static Object loadYaml(String yaml, String sourceName) {
+    LoadSettings settings =
+        LoadSettings.builder()
+            .setLabel(sourceName)
+            .setSchema(new CoreSchema())
+            .setAllowDuplicateKeys(false)
+            .setAllowRecursiveKeys(false)
+            .setCodePointLimit(MAX_CODE_POINTS)
+            .build();
+    try {
+      return new Load(settings).loadFromString(yaml);
+    } catch (MarkedYamlEngineException e) {
+      String context =
+          e.getContext() == null || e.getContext().isBlank() ? "" : e.getContext() + ", ";
+      throw new ConfigException(
+          sourceName + ": " + position(e) + "invalid YAML: " + context + e.getProblem());
+    } catch (YamlEngineException e) {
+      throw new ConfigException(sourceName + ": invalid YAML: " + e.getMessage());
+    }
+  }
+
+  private static String position(MarkedYamlEngineException e) {
+    return e.getProblemMark().or(e::getContextMark).map(ConfigLoader::lineAndColumn).orElse("");
+  }
+
+  private static String lineAndColumn(Mark mark) {
+    // Marks count from zero; editors count from one.
+    return "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": ";
+  }
+
+  private static VigilConfig read(Object document) {
+    YamlSection top = YamlSection.root(document);
+    Path dataDir = top.read(VigilConfig.DATA_DIR, VigilConfig.DEFAULT_DATA_DIR);
+    boolean installDemoBundle =
+        top.read(VigilConfig.INSTALL_DEMO_BUNDLE, VigilConfig.DEFAULT_INSTALL_DEMO_BUNDLE);
+    Duration shutdownGrace =
+        top.read(VigilConfig.SHUTDOWN_GRACE, VigilConfig.DEFAULT_SHUTDOWN_GRACE);
+    ServerConfig server = readServer(top.section(VigilConfig.SERVER));
+    InferenceConfig inference = readInference(top.section(VigilConfig.INFERENCE));
+    top.rejectUnknownKeys();
+    return new VigilConfig(dataDir, server, inference, installDemoBundle, shutdownGrace);
+  }
+
+  private static ServerConfig readServer(YamlSection in) {
+    String host = in.read(ServerConfig.HOST, ServerConfig.DEFAULT_HOST);
+    int port = in.read(ServerConfig.PORT, ServerConfig.DEFAULT_PORT);
+    long maxBodyBytes = in.read(ServerConfig.MAX_BODY_BYTES, ServerConfig.DEFAULT_MAX_BODY_BYTES);
+    String deviceIdentityHeader =
+        in.read(ServerConfig.DEVICE_IDENTITY_HEADER, ServerConfig.DEFAULT_DEVICE_IDENTITY_HEADER);
+    in.rejectUnknownKeys();
+    return new ServerConfig(host, port, maxBodyBytes, deviceIdentityHeader);
+  }
+
+  private static InferenceConfig readInference(YamlSection in) {
+    int maxBatchSize =
+        in.read(InferenceConfig.MAX_BATCH_SIZE, InferenceConfig.DEFAULT_MAX_BATCH_SIZE);
+    Duration maxQueueDelay =
+        in.read(InferenceConfig.MAX_QUEUE_DELAY, InferenceConfig.DEFAULT_MAX_QUEUE_DELAY);
+    int queueCapacity =
+        in.read(InferenceConfig.QUEUE_CAPACITY, InferenceConfig.DEFAULT_QUEUE_CAPACITY);
+    int runners = in.read(InferenceConfig.RUNNERS, InferenceConfig.DEFAULT_RUNNERS);
+    int intraOpThreads =
+        in.read(InferenceConfig.INTRA_OP_THREADS, InferenceConfig.DEFAULT_INTRA_OP_THREADS);
+    OutOfRangePolicy outOfRange =
+        in.read(InferenceConfig.OUT_OF_RANGE, InferenceConfig.DEFAULT_OUT_OF_RANGE);
+    int maxRowsPerRequest =
+        in.read(InferenceConfig.MAX_ROWS_PER_REQUEST, InferenceConfig.DEFAULT_MAX_ROWS_PER_REQUEST);
+    in.rejectUnknownKeys();
+    return new InferenceConfig(
+        maxBatchSize,
+        maxQueueDelay,
+        queueCapacity,
+        runners,
+        intraOpThreads,
+        outOfRange,
+        maxRowsPerRequest);
+  }
+
+  private static ConfigException cannotRead(Path file, String reason) {
+    return new ConfigException(file + ": cannot read the configuration file: " + reason);
+  }
+}

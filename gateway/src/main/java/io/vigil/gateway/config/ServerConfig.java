@@ -1,0 +1,74 @@
+package io.vigil.gateway.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.regex.Pattern;
+
+/**
+ * How devices reach the gateway over HTTP, the {@code server} section of the configuration file.
+ *
+ * @param host the address the HTTP server listens on: a literal IP address or a host name
+ * @param port the TCP port, 0 for any free port
+ * @param maxBodyBytes the largest request body accepted; larger requests get 413
+ * @param deviceIdentityHeader the header that names the calling device, or empty for none
+ */
+public record ServerConfig(String host, int port, long maxBodyBytes, String deviceIdentityHeader) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8080;
+  public static final long DEFAULT_MAX_BODY_BYTES = Units.MIB;
+  public static final String DEFAULT_DEVICE_IDENTITY_HEADER = "";
+
+  private static final Pattern IPV4 =
+      Pattern.compile(
+          "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  private static final Pattern DIGITS_AND_DOTS = Pattern.compile("[\\d.]+");
+  private static final Pattern IPV6 = Pattern.compile("[\\p{XDigit}:.]*:[\\p{XDigit}:.]*");
+  private static final Pattern HOST_NAME =
+      Pattern.compile(
+          "(?=.{1,253}$)[A-Za-z\\d]([A-Za-z\\d-]{0,61}[A-Za-z\\d])?"
+              + "(\\.[A-Za-z\\d]([A-Za-z\\d-]{0,61}[A-Za-z\\d])?)*\\.?");
+  private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~\\dA-Za-z]+");
+
+  static final Setting<String> HOST =
+      Setting.text("server.host", "an IP address or a host name", ServerConfig::isHost);
+  static final Setting<Integer> PORT = Setting.integer("server.port", 0, 65535);
+  static final Setting<Long> MAX_BODY_BYTES =
+      Setting.size("server.max-body-bytes", Units.KIB, 256 * Units.MIB);
+  static final Setting<String> DEVICE_IDENTITY_HEADER =
+      Setting.text(
+          "server.device-identity-header",
+          "an HTTP header name such as X-Device-Id, or \"\" for none",
+          header -> header.isEmpty() || HEADER_NAME.matcher(header).matches());
+
+  /** Checks every value; a bad one throws {@link ConfigException} naming its key. */
+  public ServerConfig {
+    HOST.check(host);
+    PORT.check(port);
+    MAX_BODY_BYTES.check(maxBodyBytes);
+    DEVICE_IDENTITY_HEADER.check(deviceIdentityHeader);
+  }
+
+  /** The {@code server} section that an empty file gives. */
+  public static ServerConfig defaults() {
+    return new ServerConfig(
+        DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_DEVICE_IDENTITY_HEADER);
+  }
+
+  // Syntax only: resolving a name here would make start-up wait on DNS.
+  private static boolean isHost(String host) {
+    if (IPV6.matcher(host).matches()) {
+      try {
+        // A string of hex digits, colons and dots is parsed as a literal, never looked up.
+        InetAddress.getByName(host);
+        return true;
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+    if (DIGITS_AND_DOTS.matcher(host).matches()) {
+      return IPV4.matcher(host).matches();
+    }
+    return HOST_NAME.matcher(host).matches();
+  }
+}

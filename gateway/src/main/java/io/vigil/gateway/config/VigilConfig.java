@@ -1,0 +1,65 @@
+package io.vigil.gateway.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Vigil's whole configuration, read once at start-up from one YAML file by {@link ConfigLoader} and
+ * checked on construction.
+ *
+ * @param dataDir where installed bundles, the audit trail and the gateway's state are kept
+ * @param server how devices reach the gateway over HTTP
+ * @param inference how requests are queued, batched and run
+ * @param installDemoBundle whether the signed demonstration bundle is installed on first start
+ * @param shutdownGrace how long requests in flight may take to finish once shutdown begins
+ */
+public record VigilConfig(
+    Path dataDir,
+    ServerConfig server,
+    InferenceConfig inference,
+    boolean installDemoBundle,
+    Duration shutdownGrace) {
+
+  public static final Path DEFAULT_DATA_DIR = Path.of("./vigil-data");
+  public static final boolean DEFAULT_INSTALL_DEMO_BUNDLE = true;
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+  static final Setting<Path> DATA_DIR = Setting.path("data-dir");
+  static final Setting<Boolean> INSTALL_DEMO_BUNDLE = Setting.bool("install-demo-bundle");
+  static final Setting<Duration> SHUTDOWN_GRACE =
+      Setting.duration("shutdown-grace", Duration.ofSeconds(1), Duration.ofMinutes(10));
+  static final String SERVER = "server";
+  static final String INFERENCE = "inference";
+
+  /** Checks every value; a bad one throws {@link ConfigException} naming its key. */
+  public VigilConfig {
+    DATA_DIR.check(dataDir);
+    Objects.requireNonNull(server, SERVER);
+    Objects.requireNonNull(inference, INFERENCE);
+    SHUTDOWN_GRACE.check(shutdownGrace);
+  }
+
+  /** The configuration that an empty file gives. */
+  public static VigilConfig defaults() {
+    return new VigilConfig(
+        DEFAULT_DATA_DIR,
+        ServerConfig.defaults(),
+        InferenceConfig.defaults(),
+        DEFAULT_INSTALL_DEMO_BUNDLE,
+        DEFAULT_SHUTDOWN_GRACE);
+  }
+
+  /** This configuration with another data directory (the command line's {@code --data-dir}). */
+  public VigilConfig withDataDir(Path newDataDir) {
+    return new VigilConfig(newDataDir, server, inference, installDemoBundle, shutdownGrace);
+  }
+
+  /** This configuration with another OIP port (the command line's {@code --port}). */
+  public VigilConfig withPort(int newPort) {
+    ServerConfig s =
+        new ServerConfig(
+            server.host(), newPort, server.maxBodyBytes(), server.deviceIdentityHeader());
+    return new VigilConfig(dataDir, s, inference, installDemoBundle, shutdownGrace);
+  }
+}

@@ -1,0 +1,75 @@
+package io.vigil.gateway.config;
+
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One mapping of the YAML document, read setting by setting so that whatever nobody read can be
+ * reported as an unknown key together with the keys that are known.
+ */
+final class YamlSection {
+
+  private final String path;
+  private final Map<?, ?> values;
+  private final Set<String> known = new LinkedHashSet<>();
+
+  private YamlSection(String path, Map<?, ?> values) {
+    this.path = path;
+    this.values = values;
+  }
+
+  /** The top-level mapping; an empty document stands for a mapping without keys. */
+  static YamlSection root(Object document) {
+    if (document == null) {
+      return new YamlSection("", Map.of());
+    }
+    if (document instanceof Map<?, ?> map) {
+      return new YamlSection("", map);
+    }
+    throw new ConfigException(
+        "expected a mapping of keys at the top level, got " + ConfigException.describe(document));
+  }
+
+  /** A nested mapping; one that is absent or left empty stands for a mapping without keys. */
+  YamlSection section(String key) {
+    String name = localName(key);
+    known.add(name);
+    Object raw = values.get(name);
+    if (raw == null) {
+      return new YamlSection(key, Map.of());
+    }
+    if (raw instanceof Map<?, ?> map) {
+      return new YamlSection(key, map);
+    }
+    throw ConfigException.invalid(key, "a mapping of keys", raw);
+  }
+
+  <T> T read(Setting<T> setting, T defaultValue) {
+    String name = localName(setting.key());
+    known.add(name);
+    return values.containsKey(name) ? setting.read(values.get(name)) : defaultValue;
+  }
+
+  /** Fails on the first key that no read asked for, so a misspelt key is never silently ignored. */
+  void rejectUnknownKeys() {
+    for (Object key : values.keySet()) {
+      String name = String.valueOf(key);
+      if (!known.contains(name)) {
+        throw new ConfigException(
+            "unknown key '"
+                + (path.isEmpty() ? name : path + "." + name)
+                + "'; expected one of: "
+                + String.join(", ", known));
+      }
+    }
+  }
+
+  private String localName(String key) {
+    String prefix = path.isEmpty() ? "" : path + ".";
+    if (!key.startsWith(prefix) || key.indexOf('.', prefix.length()) >= 0) {
+      throw new IllegalArgumentException(key + " is not a key of section '" + path + "'");
+    }
+    return key.substring(prefix.length());
+  }
+}

@@ -1,0 +1,62 @@
+package io.vigil.gateway.http;
+
+import io.vertx.ext.web.RoutingContext;
+import io.vigil.inference.InferenceException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.CompletionException;
+
+/** The one place that maps the modules' error codes to HTTP statuses and OIP error bodies. */
+final class HttpErrors {
+
+  private static final Logger LOG = System.getLogger(HttpErrors.class.getName());
+
+  /** Seconds a device should wait before it retries after a 429. */
+  static final String RETRY_AFTER_SECONDS = "1";
+
+  private HttpErrors() {}
+
+  static int status(InferenceException.Code code) {
+    return switch (code) {
+      case INPUT_INVALID, MANIFEST_INVALID -> 400;
+      case MODEL_NOT_FOUND -> 404;
+      case BODY_TOO_LARGE -> 413;
+      case QUEUE_FULL -> 429;
+      case MODEL_UNAVAILABLE -> 503;
+      case BUNDLE_INVALID, STORE_FAILED, RUNTIME_FAILED -> 500;
+    };
+  }
+
+  /** Answers a failure with its status and {@code {"error": "..."}}. */
+  static void respond(RoutingContext ctx, Throwable failure) {
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    if (cause instanceof InferenceException e) {
+      if (e.code() == InferenceException.Code.QUEUE_FULL) {
+        ctx.response().putHeader("retry-after", RETRY_AFTER_SECONDS);
+      }
+      respond(ctx, status(e.code()), e.getMessage());
+      if (status(e.code()) >= 500) {
+        LOG.log(Level.ERROR, e.getMessage(), e.getCause());
+      }
+      return;
+    }
+    LOG.log(
+        Level.ERROR,
+        "unexpected failure on " + ctx.request().method() + " " + ctx.request().path(),
+        cause);
+    respond(ctx, 500, "internal error: " + cause);
+  }
+
+  static void respond(RoutingContext ctx, int status, String message) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .end(OipEncoder.error(message));
+  }
+}

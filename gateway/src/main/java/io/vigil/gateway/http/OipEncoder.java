@@ -1,0 +1,172 @@
+package io.vigil.gateway.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.vertx.core.buffer.Buffer;
+import io.vigil.gateway.models.LoadedModel;
+import io.vigil.inference.Manifest;
+import io.vigil.inference.Manifest.TensorSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/** Writes OIP v2 response bodies with a streaming generator. */
+final class OipEncoder {
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private OipEncoder() {}
+
+  /** The body of an inference response: the outputs asked for, and Vigil's parameters. */
+  static Buffer inferResponse(
+      LoadedModel model, InferRequest request, int rows, float[][] outputs, List<String> flags) {
+    Manifest manifest = model.manifest();
+    return write(
+        256 + rows * 16,
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("model_name", manifest.modelId());
+          g.writeStringField("model_version", manifest.version());
+          if (request.id().isPresent()) {
+            g.writeStringField("id", request.id().get());
+          }
+          g.writeObjectFieldStart("parameters");
+          g.writeStringField("bundle_sha256", model.bundle().sha256());
+          g.writeBooleanField("demo", manifest.demo());
+          if (!flags.isEmpty()) {
+            g.writeArrayFieldStart("out_of_range");
+            for (String flag : flags) {
+              g.writeString(flag);
+            }
+            g.writeEndArray();
+          }
+          g.writeEndObject();
+          g.writeArrayFieldStart("outputs");
+          List<TensorSpec> specs = manifest.outputs();
+          for (int o = 0; o < specs.size(); o++) {
+            TensorSpec spec = specs.get(o);
+            if (!request.outputs().isEmpty() && !request.outputs().contains(spec.name())) {
+              continue;
+            }
+            g.writeStartObject();
+            g.writeStringField("name", spec.name());
+            g.writeStringField("datatype", spec.datatype());
+            g.writeArrayFieldStart("shape");
+            g.writeNumber(rows);
+            for (int d = 1; d < spec.shape().size(); d++) {
+              g.writeNumber(spec.shape().get(d));
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("data");
+            for (float v : outputs[o]) {
+              g.writeNumber(v);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        });
+  }
+
+  /** The body of a model metadata response. */
+  static Buffer metadata(LoadedModel model, List<String> versions) {
+    Manifest manifest = model.manifest();
+    return write(
+        1024,
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("name", manifest.modelId());
+          g.writeArrayFieldStart("versions");
+          for (String v : versions) {
+            g.writeString(v);
+          }
+          g.writeEndArray();
+          g.writeStringField("platform", manifest.platform());
+          tensors(g, "inputs", manifest.inputs());
+          tensors(g, "outputs", manifest.outputs());
+          g.writeObjectFieldStart("parameters");
+          g.writeStringField("version", manifest.version());
+          g.writeNumberField("release", manifest.release());
+          g.writeStringField("bundle_sha256", model.bundle().sha256());
+          g.writeBooleanField("demo", manifest.demo());
+          g.writeStringField("intended_use", manifest.intendedUse());
+          g.writeStringField("decision_output", manifest.decision().output());
+          g.writeStringField("positive_label", manifest.decision().positiveLabel());
+          g.writeNumberField("decision_threshold", manifest.decision().threshold());
+          g.writeArrayFieldStart("features");
+          for (TensorSpec input : manifest.inputs()) {
+            for (Manifest.Feature f : input.features()) {
+              g.writeStartObject();
+              g.writeStringField("input", input.name());
+              g.writeStringField("name", f.name());
+              g.writeStringField("unit", f.unit());
+              g.writeNumberField("min", f.min());
+              g.writeNumberField("max", f.max());
+              g.writeBooleanField("required", f.required());
+              g.writeEndObject();
+            }
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+          g.writeEndObject();
+        });
+  }
+
+  /** The body of {@code GET /v2}. */
+  static Buffer server(String version) {
+    return write(
+        128,
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("name", "vigil");
+          g.writeStringField("version", version);
+          g.writeArrayFieldStart("extensions");
+          g.writeEndArray();
+          g.writeEndObject();
+        });
+  }
+
+  /** An error body: {@code {"error": "..."}}. */
+  static Buffer error(String message) {
+    return write(
+        64 + message.length(),
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("error", message);
+          g.writeEndObject();
+        });
+  }
+
+  private static void tensors(JsonGenerator g, String field, List<TensorSpec> tensors)
+      throws IOException {
+    g.writeArrayFieldStart(field);
+    for (TensorSpec t : tensors) {
+      g.writeStartObject();
+      g.writeStringField("name", t.name());
+      g.writeStringField("datatype", t.datatype());
+      g.writeArrayFieldStart("shape");
+      for (long d : t.shape()) {
+        g.writeNumber(d);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  private interface Body {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private static Buffer write(int sizeHint, Body body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(sizeHint);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      body.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing JSON to memory failed", e);
+    }
+    return Buffer.buffer(out.toByteArray());
+  }
+}

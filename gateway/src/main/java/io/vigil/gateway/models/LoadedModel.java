@@ -1,0 +1,27 @@
+package io.vigil.gateway.models;
+
+import io.vigil.inference.Bundle;
+import io.vigil.inference.InputValidator;
+import io.vigil.inference.Manifest;
+import io.vigil.inference.MicroBatcher;
+import io.vigil.inference.OnnxModel;
+
+/** One model version ready to answer: its session, its batcher and its input validator. */
+public record LoadedModel(OnnxModel model, MicroBatcher batcher, InputValidator validator) {
+
+  /** The verified bundle. */
+  public Bundle bundle() {
+    return model.bundle();
+  }
+
+  /** The bundle's manifest. */
+  public Manifest manifest() {
+    return model.manifest();
+  }
+
+  /** Finishes queued requests, then closes the session. */
+  void close() {
+    batcher.close();
+    model.close();
+  }
+}

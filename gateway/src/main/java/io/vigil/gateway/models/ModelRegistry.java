@@ -1,0 +1,163 @@
+package io.vigil.gateway.models;
+
+import io.vigil.inference.BatchingOptions;
+import io.vigil.inference.Bundle;
+import io.vigil.inference.InferenceException;
+import io.vigil.inference.InferenceException.Code;
+import io.vigil.inference.InputValidator;
+import io.vigil.inference.MicroBatcher;
+import io.vigil.inference.ModelStore;
+import io.vigil.inference.OnnxModel;
+import io.vigil.inference.RangePolicy;
+import io.vigil.inference.RuntimeOptions;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The model versions this gateway serves, by model id and version.
+ *
+ * <p>Until the update gate exists, the active version of a model is its highest release in the
+ * store; every stored version stays addressable by its version string.
+ */
+public final class ModelRegistry implements AutoCloseable {
+
+  private static final Logger LOG = System.getLogger(ModelRegistry.class.getName());
+
+  private final Map<String, NavigableMap<Long, LoadedModel>> byModel = new ConcurrentHashMap<>();
+  private final RuntimeOptions runtime;
+  private final BatchingOptions batching;
+  private final RangePolicy rangePolicy;
+  private final int maxRowsPerRequest;
+  private final List<String> refused = new ArrayList<>();
+
+  /** A registry that will load models with these settings. */
+  public ModelRegistry(
+      RuntimeOptions runtime,
+      BatchingOptions batching,
+      RangePolicy rangePolicy,
+      int maxRowsPerRequest) {
+    this.runtime = runtime;
+    this.batching = batching;
+    this.rangePolicy = rangePolicy;
+    this.maxRowsPerRequest = maxRowsPerRequest;
+  }
+
+  /**
+   * Loads every bundle of the store; a bundle that fails verification or its golden vectors is
+   * refused, logged and listed in {@link #refused()}, and the others still load.
+   */
+  public void loadAll(ModelStore store) {
+    ModelStore.Listing listing = store.list();
+    listing.refused().forEach(this::refuse);
+    for (Bundle bundle : listing.bundles()) {
+      try {
+        load(bundle);
+      } catch (InferenceException e) {
+        refuse(e.getMessage());
+      }
+    }
+  }
+
+  /** Loads one verified bundle and makes it addressable. */
+  public synchronized LoadedModel load(Bundle bundle) {
+    long started = System.nanoTime();
+    OnnxModel model = OnnxModel.load(bundle, runtime);
+    LoadedModel loaded =
+        new LoadedModel(
+            model,
+            new MicroBatcher(model, batching),
+            new InputValidator(bundle.manifest(), rangePolicy, maxRowsPerRequest));
+    NavigableMap<Long, LoadedModel> versions =
+        byModel.computeIfAbsent(bundle.manifest().modelId(), k -> new TreeMap<>());
+    NavigableMap<Long, LoadedModel> next = new TreeMap<>(versions);
+    LoadedModel previous = next.put(bundle.manifest().release(), loaded);
+    byModel.put(bundle.manifest().modelId(), next);
+    if (previous != null) {
+      previous.close();
+    }
+    LOG.log(
+        Level.INFO,
+        "loaded {0}{1} in {2} ms",
+        bundle.label(),
+        bundle.manifest().demo() ? " [DEMO, not for clinical use]" : "",
+        (System.nanoTime() - started) / 1_000_000);
+    return loaded;
+  }
+
+  /** The active version of a model. */
+  public LoadedModel active(String modelId) {
+    NavigableMap<Long, LoadedModel> versions = byModel.get(modelId);
+    if (versions == null || versions.isEmpty()) {
+      throw notFound("model '" + modelId + "' is not installed; installed: " + byModel.keySet());
+    }
+    return versions.lastEntry().getValue();
+  }
+
+  /** One version of a model, by its version string. */
+  public LoadedModel version(String modelId, String version) {
+    NavigableMap<Long, LoadedModel> versions = byModel.get(modelId);
+    if (versions == null || versions.isEmpty()) {
+      throw notFound("model '" + modelId + "' is not installed; installed: " + byModel.keySet());
+    }
+    return versions.values().stream()
+        .filter(m -> m.manifest().version().equals(version))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                notFound(
+                    "model '"
+                        + modelId
+                        + "' has no version '"
+                        + version
+                        + "'; it has "
+                        + versions(modelId)));
+  }
+
+  /** The versions of a model, oldest release first. */
+  public List<String> versions(String modelId) {
+    return Optional.ofNullable(byModel.get(modelId))
+        .map(v -> v.values().stream().map(m -> m.manifest().version()).toList())
+        .orElse(List.of());
+  }
+
+  /** Every loaded version of every model. */
+  public Collection<LoadedModel> all() {
+    return byModel.values().stream().flatMap(v -> v.values().stream()).toList();
+  }
+
+  /** Why bundles were refused at load, in order. */
+  public synchronized List<String> refused() {
+    return List.copyOf(refused);
+  }
+
+  /** Whether at least one model is loaded. */
+  public boolean hasModels() {
+    return byModel.values().stream().anyMatch(v -> !v.isEmpty());
+  }
+
+  /** Finishes queued requests of every model, then closes every session. */
+  @Override
+  public synchronized void close() {
+    for (LoadedModel m : all()) {
+      m.close();
+    }
+    byModel.clear();
+  }
+
+  private synchronized void refuse(String reason) {
+    refused.add(reason);
+    LOG.log(Level.ERROR, "refused a stored bundle: {0}", reason);
+  }
+
+  private static InferenceException notFound(String message) {
+    return new InferenceException(Code.MODEL_NOT_FOUND, message);
+  }
+}

@@ -1,0 +1,57 @@
+package io.vigil.gateway;
+
+import io.vigil.gateway.config.InferenceConfig;
+import io.vigil.gateway.config.OutOfRangePolicy;
+import io.vigil.gateway.config.ServerConfig;
+import io.vigil.gateway.config.VigilConfig;
+import io.vigil.inference.Bundle;
+import io.vigil.inference.ModelStore;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Starts real gateways on a free port for tests, with bundles pre-installed in their store. */
+public final class TestGateways {
+
+  private TestGateways() {}
+
+  /** A configuration on a free loopback port with the given data directory. */
+  public static VigilConfig config(Path dataDir) {
+    return VigilConfig.defaults().withDataDir(dataDir).withPort(0);
+  }
+
+  /** {@code config} with other inference settings. */
+  public static VigilConfig withInference(
+      VigilConfig config,
+      int maxBatch,
+      Duration delay,
+      int queueCapacity,
+      int runners,
+      OutOfRangePolicy policy,
+      int maxRows) {
+    return new VigilConfig(
+        config.dataDir(),
+        config.server(),
+        new InferenceConfig(maxBatch, delay, queueCapacity, runners, 1, policy, maxRows),
+        config.installDemoBundle(),
+        config.shutdownGrace());
+  }
+
+  /** {@code config} with another body limit. */
+  public static VigilConfig withMaxBody(VigilConfig config, long maxBodyBytes) {
+    ServerConfig s = config.server();
+    return new VigilConfig(
+        config.dataDir(),
+        new ServerConfig(s.host(), s.port(), maxBodyBytes, s.deviceIdentityHeader()),
+        config.inference(),
+        config.installDemoBundle(),
+        config.shutdownGrace());
+  }
+
+  /** Puts bundles into the store of {@code dataDir}, as an earlier installation would have. */
+  public static void preinstall(Path dataDir, Bundle... bundles) {
+    ModelStore store = ModelStore.open(dataDir);
+    for (Bundle b : bundles) {
+      store.install(b);
+    }
+  }
+}
