@@ -45,7 +45,15 @@ public final class ServeCommand implements Callable<Integer> {
       config = config.withPort(port);
     }
     Gateway gateway = Gateway.start(config);
-    Thread hook = new Thread(gateway::close, "vigil-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              System.out.println("vigil: stopping: draining requests in flight");
+              gateway.close();
+              System.out.println("vigil: stopped: requests drained, sessions closed");
+              System.out.flush();
+            },
+            "vigil-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     long sinceJvmStart =
         System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
@@ -73,7 +81,6 @@ public final class ServeCommand implements Callable<Integer> {
                     m.manifest().demo() ? "  [DEMONSTRATION MODEL: not for clinical use]" : ""));
     System.out.flush();
     gateway.awaitClosed();
-    System.out.println("vigil: stopped: requests drained, sessions closed");
     return 0;
   }
 }

@@ -1,0 +1,103 @@
+package io.vigil.gateway;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A real {@code vigil} process started from the test class path, for signal and crash tests. */
+public final class GatewayProcess implements AutoCloseable {
+
+  private static final Pattern READY = Pattern.compile("OIP v2 on http://[^:]+:(\\d+)/v2");
+
+  private final Process process;
+  private final List<String> output = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final Thread reader;
+
+  private GatewayProcess(Process process) {
+    this.process = process;
+    reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  output.add(line);
+                  Matcher m = READY.matcher(line);
+                  if (m.find()) {
+                    port.complete(Integer.parseInt(m.group(1)));
+                  }
+                }
+              } catch (IOException e) {
+                port.completeExceptionally(e);
+              }
+              port.completeExceptionally(
+                  new IllegalStateException("vigil exited before it was ready: " + output));
+            },
+            "vigil-process-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Starts {@code vigil ARGS...} in a new JVM and waits until it is ready. */
+  public static GatewayProcess start(Path workDir, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Vigil.class.getName());
+    command.addAll(List.of(args));
+    Process p =
+        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+    GatewayProcess gp = new GatewayProcess(p);
+    gp.port.get(60, TimeUnit.SECONDS);
+    return gp;
+  }
+
+  /** The OIP port it listens on. */
+  public int port() {
+    return port.join();
+  }
+
+  /** Everything it printed so far, stdout and stderr together. */
+  public List<String> output() {
+    return List.copyOf(output);
+  }
+
+  /** Sends SIGTERM, as systemd does on stop. */
+  public void terminate() {
+    // Through the handle: Process.destroy() would also close our end of its output.
+    process.toHandle().destroy();
+  }
+
+  /** Sends SIGKILL. */
+  public void kill() {
+    process.toHandle().destroyForcibly();
+  }
+
+  /** Waits for the process to exit and returns its status. */
+  public int waitFor(long seconds) throws InterruptedException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("vigil did not exit within " + seconds + " s: " + output);
+    }
+    reader.join(5_000);
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}
