@@ -111,7 +111,7 @@ public final class Gateway implements AutoCloseable {
   }
 
   /** The bundle shipped in the jar, verified like any other; absent in a build without it. */
-  static Optional<Bundle> demoBundle() {
+  public static Optional<Bundle> demoBundle() {
     try (InputStream in = Gateway.class.getResourceAsStream(DEMO_BUNDLE_RESOURCE)) {
       if (in == null) {
         LOG.log(

@@ -113,10 +113,12 @@ public final class BundleReader {
   private static Map<String, byte[]> unzip(byte[] bytes, String name) {
     Map<String, byte[]> entries = new LinkedHashMap<>();
     long total = 0;
+    String current = null;
     try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
       ZipEntry entry;
       while ((entry = zip.getNextEntry()) != null) {
         String entryName = entry.getName();
+        current = entryName;
         if (entry.isDirectory()) {
           continue;
         }
@@ -136,7 +138,10 @@ public final class BundleReader {
         }
       }
     } catch (ZipException e) {
-      throw invalid(name, "is not a valid zip file: " + e.getMessage());
+      throw invalid(
+          name,
+          (current == null ? "is not a valid zip file: " : "is damaged in file " + current + ": ")
+              + e.getMessage());
     } catch (IOException e) {
       throw invalid(name, "cannot be unpacked: " + e.getMessage());
     }

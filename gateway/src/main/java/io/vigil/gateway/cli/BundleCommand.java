@@ -1,11 +1,13 @@
 package io.vigil.gateway.cli;
 
+import io.vigil.gateway.Gateway;
 import io.vigil.inference.Bundle;
 import io.vigil.inference.BundleReader;
 import io.vigil.monitoring.BundleBuilder;
 import io.vigil.monitoring.BundleSummary;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -69,12 +71,26 @@ public final class BundleCommand {
       mixinStandardHelpOptions = true,
       description = "Verify a .vbundle and print its manifest, file digests and evidence.")
   static final class Inspect implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "The .vbundle to inspect.")
+    @Parameters(paramLabel = "FILE", arity = "0..1", description = "The .vbundle to inspect.")
     Path file;
+
+    @Option(
+        names = "--demo",
+        description = "Inspect the demonstration bundle shipped in this build instead.")
+    boolean demo;
 
     @Override
     public Integer call() {
-      Bundle bundle = BundleReader.read(file);
+      if (demo == (file != null)) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "give either a bundle FILE or --demo");
+      }
+      Bundle bundle =
+          demo
+              ? Gateway.demoBundle()
+                  .orElseThrow(
+                      () -> new IllegalStateException("this build carries no demonstration bundle"))
+              : BundleReader.read(file);
       System.out.print(BundleSummary.render(bundle));
       return 0;
     }
