@@ -1,10 +1,14 @@
 package io.vigil.inference;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.inference.InferenceException.Code;
 import io.vigil.inference.Manifest.Decision;
@@ -34,7 +38,11 @@ public final class ManifestCodec {
   public static final Set<String> SUPPORTED_DATATYPES = Set.of("FP32");
 
   private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+      new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+  // "\n" line ends on every platform and JDK-independent numbers, so equal manifests are equal
+  // bytes.
+  private static final ObjectWriter WRITER =
+      JSON.writer(new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n")));
   private static final Pattern SEMVER =
       Pattern.compile("(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?");
   private static final Pattern MODEL_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
@@ -91,7 +99,7 @@ public final class ManifestCodec {
     ObjectNode decision = root.putObject("decision");
     decision.put("output", m.decision().output());
     decision.put("positive_label", m.decision().positiveLabel());
-    decision.put("threshold", m.decision().threshold());
+    decision.set("threshold", number(m.decision().threshold()));
     ObjectNode performance = root.putObject("performance");
     performance.put("dataset", m.performance().dataset());
     ArrayNode metrics = performance.putArray("metrics");
@@ -99,27 +107,31 @@ public final class ManifestCodec {
       ObjectNode n = metrics.addObject();
       n.put("name", metric.name());
       n.put("subgroup", metric.subgroup());
-      n.put("value", metric.value());
-      n.put("ci_low", metric.ciLow());
-      n.put("ci_high", metric.ciHigh());
-      n.put("floor", metric.floor());
+      n.set("value", number(metric.value()));
+      n.set("ci_low", number(metric.ciLow()));
+      n.set("ci_high", number(metric.ciHigh()));
+      n.set("floor", number(metric.floor()));
     }
     Safety s = m.safety();
     ObjectNode safety = root.putObject("safety");
     safety.put("window_rows", s.windowRows());
     safety.put("min_window_rows", s.minWindowRows());
-    safety.put("psi_warn", s.psiWarn());
-    safety.put("psi_alert", s.psiAlert());
-    safety.put("positive_rate_suspend_ratio", s.positiveRateSuspendRatio());
+    safety.set("psi_warn", number(s.psiWarn()));
+    safety.set("psi_alert", number(s.psiAlert()));
+    safety.set("positive_rate_suspend_ratio", number(s.positiveRateSuspendRatio()));
     safety.put("probation_predictions", s.probationPredictions());
     safety.put("shadow_min_predictions", s.shadowMinPredictions());
     ObjectNode files = root.putObject("files");
     m.files().forEach(files::put);
     try {
-      return (JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
+      return (WRITER.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot happen: a tree of plain values", e);
     }
+  }
+
+  private static DecimalNode number(double value) {
+    return new DecimalNode(Decimals.of(value));
   }
 
   private static void writeTensors(ArrayNode array, List<TensorSpec> tensors) {
@@ -135,8 +147,8 @@ public final class ManifestCodec {
           ObjectNode fn = features.addObject();
           fn.put("name", f.name());
           fn.put("unit", f.unit());
-          fn.put("min", f.min());
-          fn.put("max", f.max());
+          fn.set("min", number(f.min()));
+          fn.set("max", number(f.max()));
           fn.put("required", f.required());
         }
       }

@@ -27,15 +27,7 @@ public final class TinyOnnx {
     graph.message(5, floatTensor("B", new long[] {1}, new float[] {b}));
     graph.message(11, valueInfo(inputName, w.length));
     graph.message(12, valueInfo(outputName, 1));
-    Proto opset = new Proto();
-    opset.string(1, "");
-    opset.varint(2, 13);
-    Proto model = new Proto();
-    model.varint(1, 8);
-    model.string(2, "vigil-test");
-    model.message(7, graph);
-    model.message(8, opset);
-    return model.bytes();
+    return model(graph);
   }
 
   /**
@@ -70,6 +62,10 @@ public final class TinyOnnx {
     graph.string(2, "deep");
     graph.message(11, valueInfo("x", 3));
     graph.message(12, valueInfo("p", 1));
+    return model(graph);
+  }
+
+  private static byte[] model(Proto graph) {
     Proto opset = new Proto();
     opset.string(1, "");
     opset.varint(2, 13);

@@ -3,6 +3,7 @@ package io.vigil.monitoring;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.inference.Bundle;
+import io.vigil.inference.Decimals;
 import io.vigil.inference.Manifest;
 import io.vigil.inference.Manifest.Feature;
 import io.vigil.inference.Manifest.Metric;

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.inference.Decimals;
 import io.vigil.monitoring.MonitoringException.Code;
 import io.vigil.monitoring.ReferenceProfile.Distribution;
 import io.vigil.monitoring.ReferenceProfile.FeatureProfile;

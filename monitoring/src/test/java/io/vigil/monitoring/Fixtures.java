@@ -1,5 +1,6 @@
 package io.vigil.monitoring;
 
+import io.vigil.inference.TinyOnnx;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ final class Fixtures {
     this.csv = dir.resolve("reference.csv");
     this.evidence = dir.resolve("evidence");
     this.out = dir.resolve("dist/tiny-risk-1.0.0.vbundle");
-    Files.write(onnx, TinyOnnx.model(W, B));
+    Files.write(onnx, TinyOnnx.logistic("x", "p", W, B));
     Files.writeString(manifest, DRAFT_MANIFEST);
     Files.writeString(csv, referenceCsv());
     Files.createDirectories(evidence.resolve("report"));

@@ -1,4 +1,4 @@
-package io.vigil.monitoring;
+package io.vigil.inference;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -9,12 +9,12 @@ import java.math.RoundingMode;
  * BigDecimal} so that the text does not depend on the JDK's {@code Float.toString}, which changed
  * in Java 19.
  */
-final class Decimals {
+public final class Decimals {
 
   private Decimals() {}
 
   /** The shortest decimal that parses back to {@code value}; {@code value} must be finite. */
-  static BigDecimal of(float value) {
+  public static BigDecimal of(float value) {
     checkFinite(value);
     BigDecimal exact = new BigDecimal(value);
     for (int digits = 1; digits < 9; digits++) {
@@ -27,7 +27,7 @@ final class Decimals {
   }
 
   /** The shortest decimal that parses back to {@code value}; {@code value} must be finite. */
-  static BigDecimal of(double value) {
+  public static BigDecimal of(double value) {
     checkFinite(value);
     BigDecimal exact = new BigDecimal(value);
     for (int digits = 1; digits < 17; digits++) {
@@ -40,12 +40,12 @@ final class Decimals {
   }
 
   /** The plain text of {@link #of(float)}: no exponent, no trailing zeros. */
-  static String text(float value) {
+  public static String text(float value) {
     return of(value).toPlainString();
   }
 
   /** The plain text of {@link #of(double)}: no exponent, no trailing zeros. */
-  static String text(double value) {
+  public static String text(double value) {
     return of(value).toPlainString();
   }
 
