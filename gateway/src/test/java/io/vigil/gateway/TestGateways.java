@@ -32,6 +32,7 @@ public final class TestGateways {
         config.dataDir(),
         config.server(),
         new InferenceConfig(maxBatch, delay, queueCapacity, runners, 1, policy, maxRows),
+        config.audit(),
         config.installDemoBundle(),
         config.shutdownGrace());
   }
@@ -43,6 +44,7 @@ public final class TestGateways {
         config.dataDir(),
         new ServerConfig(s.host(), s.port(), maxBodyBytes, s.deviceIdentityHeader()),
         config.inference(),
+        config.audit(),
         config.installDemoBundle(),
         config.shutdownGrace());
   }

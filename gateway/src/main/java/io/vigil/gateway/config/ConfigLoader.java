@@ -103,8 +103,9 @@ public final class ConfigLoader {
         top.read(VigilConfig.SHUTDOWN_GRACE, VigilConfig.DEFAULT_SHUTDOWN_GRACE);
     ServerConfig server = readServer(top.section(VigilConfig.SERVER));
     InferenceConfig inference = readInference(top.section(VigilConfig.INFERENCE));
+    AuditConfig audit = readAudit(top.section(VigilConfig.AUDIT));
     top.rejectUnknownKeys();
-    return new VigilConfig(dataDir, server, inference, installDemoBundle, shutdownGrace);
+    return new VigilConfig(dataDir, server, inference, audit, installDemoBundle, shutdownGrace);
   }
 
   private static ServerConfig readServer(YamlSection in) {
@@ -140,6 +141,18 @@ public final class ConfigLoader {
         intraOpThreads,
         outOfRange,
         maxRowsPerRequest);
+  }
+
+  private static AuditConfig readAudit(YamlSection in) {
+    LedgerDurability durability = in.read(AuditConfig.DURABILITY, AuditConfig.DEFAULT_DURABILITY);
+    boolean storeInputs = in.read(AuditConfig.STORE_INPUTS, AuditConfig.DEFAULT_STORE_INPUTS);
+    int checkpointEvery =
+        in.read(AuditConfig.CHECKPOINT_EVERY, AuditConfig.DEFAULT_CHECKPOINT_EVERY);
+    Duration checkpointInterval =
+        in.read(AuditConfig.CHECKPOINT_INTERVAL, AuditConfig.DEFAULT_CHECKPOINT_INTERVAL);
+    String origin = in.read(AuditConfig.ORIGIN_LINE, AuditConfig.DEFAULT_ORIGIN);
+    in.rejectUnknownKeys();
+    return new AuditConfig(durability, storeInputs, checkpointEvery, checkpointInterval, origin);
   }
 
   private static ConfigException cannotRead(Path file, String reason) {

@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param dataDir where installed bundles, the audit trail and the gateway's state are kept
  * @param server how devices reach the gateway over HTTP
  * @param inference how requests are queued, batched and run
+ * @param audit the ledger every prediction is recorded in
  * @param installDemoBundle whether the signed demonstration bundle is installed on first start
  * @param shutdownGrace how long requests in flight may take to finish once shutdown begins
  */
@@ -18,6 +19,7 @@ public record VigilConfig(
     Path dataDir,
     ServerConfig server,
     InferenceConfig inference,
+    AuditConfig audit,
     boolean installDemoBundle,
     Duration shutdownGrace) {
 
@@ -31,12 +33,14 @@ public record VigilConfig(
       Setting.duration("shutdown-grace", Duration.ofSeconds(1), Duration.ofMinutes(10));
   static final String SERVER = "server";
   static final String INFERENCE = "inference";
+  static final String AUDIT = "audit";
 
   /** Checks every value; a bad one throws {@link ConfigException} naming its key. */
   public VigilConfig {
     DATA_DIR.check(dataDir);
     Objects.requireNonNull(server, SERVER);
     Objects.requireNonNull(inference, INFERENCE);
+    Objects.requireNonNull(audit, AUDIT);
     SHUTDOWN_GRACE.check(shutdownGrace);
   }
 
@@ -46,13 +50,14 @@ public record VigilConfig(
         DEFAULT_DATA_DIR,
         ServerConfig.defaults(),
         InferenceConfig.defaults(),
+        AuditConfig.defaults(),
         DEFAULT_INSTALL_DEMO_BUNDLE,
         DEFAULT_SHUTDOWN_GRACE);
   }
 
   /** This configuration with another data directory (the command line's {@code --data-dir}). */
   public VigilConfig withDataDir(Path newDataDir) {
-    return new VigilConfig(newDataDir, server, inference, installDemoBundle, shutdownGrace);
+    return new VigilConfig(newDataDir, server, inference, audit, installDemoBundle, shutdownGrace);
   }
 
   /** This configuration with another OIP port (the command line's {@code --port}). */
@@ -60,6 +65,6 @@ public record VigilConfig(
     ServerConfig s =
         new ServerConfig(
             server.host(), newPort, server.maxBodyBytes(), server.deviceIdentityHeader());
-    return new VigilConfig(dataDir, s, inference, installDemoBundle, shutdownGrace);
+    return new VigilConfig(dataDir, s, inference, audit, installDemoBundle, shutdownGrace);
   }
 }

@@ -60,6 +60,12 @@ class ConfigLoaderTest {
           intra-op-threads: 2
           out-of-range: flag
           max-rows-per-request: 1000
+        audit:
+          durability: normal
+          store-inputs: false
+          checkpoint-every: 50
+          checkpoint-interval: 2m
+          origin: hospital.example/icu-gw-1
         """;
 
     // when it is read
@@ -71,6 +77,12 @@ class ConfigLoaderTest {
             Path.of("/var/lib/vigil"),
             new ServerConfig("0.0.0.0", 9443, 512 * 1024, "X-Device-Id"),
             new InferenceConfig(64, Duration.ofMillis(5), 4096, 3, 2, OutOfRangePolicy.FLAG, 1000),
+            new AuditConfig(
+                LedgerDurability.NORMAL,
+                false,
+                50,
+                Duration.ofMinutes(2),
+                "hospital.example/icu-gw-1"),
             false,
             Duration.ofSeconds(45)),
         config);
@@ -276,7 +288,7 @@ class ConfigLoaderTest {
     // when it is read, then the key is named with every key that would have been accepted
     assertEquals(
         "vigil.yaml: unknown key 'servr'; expected one of:"
-            + " data-dir, install-demo-bundle, shutdown-grace, server, inference",
+            + " data-dir, install-demo-bundle, shutdown-grace, server, inference, audit",
         errorOf(yaml));
   }
 
@@ -418,5 +430,14 @@ class ConfigLoaderTest {
 
   private static String errorOf(String yaml) {
     return assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, FILE)).getMessage();
+  }
+
+  @Test
+  void rejectsAnUnknownDurabilityAndNamesTheChoices() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> ConfigLoader.parse("audit:\n  durability: off\n", FILE));
+
+    assertEquals(FILE + ": audit.durability: expected full or normal, got 'off'", e.getMessage());
   }
 }

@@ -52,6 +52,7 @@ class VigilConfigTest {
                     Path.of("data"),
                     ServerConfig.defaults(),
                     InferenceConfig.defaults(),
+                    AuditConfig.defaults(),
                     true,
                     Duration.ofMinutes(11)));
 

@@ -1,0 +1,74 @@
+package io.vigil.gateway.config;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * The prediction and event ledger, the {@code audit} section of the configuration file.
+ *
+ * @param durability how a commit reaches the disk before the answer leaves
+ * @param storeInputs whether each prediction's input is stored, not only its digest
+ * @param checkpointEvery the entries after which the gateway signs a checkpoint
+ * @param checkpointInterval the time after which the gateway signs a checkpoint if the ledger grew
+ * @param origin the checkpoints' origin line; empty means {@code vigil/<host name>}
+ */
+public record AuditConfig(
+    LedgerDurability durability,
+    boolean storeInputs,
+    int checkpointEvery,
+    Duration checkpointInterval,
+    String origin) {
+
+  public static final LedgerDurability DEFAULT_DURABILITY = LedgerDurability.FULL;
+  public static final boolean DEFAULT_STORE_INPUTS = true;
+  public static final int DEFAULT_CHECKPOINT_EVERY = 1000;
+  public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+  public static final String DEFAULT_ORIGIN = "";
+
+  private static final Pattern ORIGIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,127}");
+
+  static final Setting<LedgerDurability> DURABILITY =
+      Setting.choice("audit.durability", LedgerDurability.class);
+  static final Setting<Boolean> STORE_INPUTS = Setting.bool("audit.store-inputs");
+  static final Setting<Integer> CHECKPOINT_EVERY =
+      Setting.integer("audit.checkpoint-every", 1, 10_000_000);
+  static final Setting<Duration> CHECKPOINT_INTERVAL =
+      Setting.duration("audit.checkpoint-interval", Duration.ofSeconds(1), Duration.ofHours(24));
+  static final Setting<String> ORIGIN_LINE =
+      Setting.text(
+          "audit.origin",
+          "empty, or letters, digits, '.', '_', '/' or '-' (at most 128)",
+          s -> s.isEmpty() || ORIGIN.matcher(s).matches());
+
+  /** Checks every value; a bad one throws {@link ConfigException} naming its key. */
+  public AuditConfig {
+    DURABILITY.check(durability);
+    CHECKPOINT_EVERY.check(checkpointEvery);
+    CHECKPOINT_INTERVAL.check(checkpointInterval);
+    ORIGIN_LINE.check(origin);
+  }
+
+  /** The {@code audit} section that an empty file gives. */
+  public static AuditConfig defaults() {
+    return new AuditConfig(
+        DEFAULT_DURABILITY,
+        DEFAULT_STORE_INPUTS,
+        DEFAULT_CHECKPOINT_EVERY,
+        DEFAULT_CHECKPOINT_INTERVAL,
+        DEFAULT_ORIGIN);
+  }
+
+  /** The origin line checkpoints carry: the configured one, or {@code vigil/<host name>}. */
+  public String originOrHost() {
+    if (!origin.isEmpty()) {
+      return origin;
+    }
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "localhost";
+    }
+    return "vigil/" + host.replaceAll("[^A-Za-z0-9._-]", "-");
+  }
+}
