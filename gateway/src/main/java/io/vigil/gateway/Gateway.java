@@ -3,11 +3,19 @@ package io.vigil.gateway;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vigil.audit.AuditException;
+import io.vigil.audit.EventEntry;
+import io.vigil.audit.Ledger;
+import io.vigil.gateway.audit.Events;
+import io.vigil.gateway.audit.LedgerRecorder;
+import io.vigil.gateway.audit.Ledgers;
 import io.vigil.gateway.config.InferenceConfig;
 import io.vigil.gateway.config.OutOfRangePolicy;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.gateway.http.Lifecycle;
 import io.vigil.gateway.http.OipVerticle;
+import io.vigil.gateway.http.Recorder;
+import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
 import io.vigil.inference.BatchingOptions;
 import io.vigil.inference.Bundle;
@@ -21,9 +29,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -31,8 +39,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A running gateway: the model store, the loaded models and the HTTP API, wired from one
- * configuration. {@link #close()} drains requests in flight before anything is closed.
+ * A running gateway: the ledger, the model store, the loaded models and the HTTP API, wired from
+ * one configuration. {@link #close()} drains requests in flight before anything is closed.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -46,11 +54,15 @@ public final class Gateway implements AutoCloseable {
   private final ModelRegistry models;
   private final Lifecycle lifecycle = new Lifecycle();
   private final CountDownLatch closed = new CountDownLatch(1);
+  private final Optional<Ledger> ledger;
+  private final Recorder recorder;
   private int port;
   private boolean closing;
 
-  private Gateway(VigilConfig config) {
+  private Gateway(VigilConfig config, Optional<Ledger> ledger, Recorder recorder) {
     this.config = config;
+    this.ledger = ledger;
+    this.recorder = recorder;
     InferenceConfig inference = config.inference();
     this.models =
         new ModelRegistry(
@@ -65,9 +77,55 @@ public final class Gateway implements AutoCloseable {
     this.vertx = Vertx.vertx();
   }
 
-  /** Opens the store, installs the demo bundle if configured, loads the models and listens. */
+  /**
+   * Opens the ledger, records the start and the configuration, opens the store, installs the demo
+   * bundle if configured, loads the models and listens.
+   */
   public static Gateway start(VigilConfig config) {
-    Gateway gateway = new Gateway(config);
+    return start(config, ConfigSource.embedded());
+  }
+
+  /** {@link #start(VigilConfig)}, recording where the configuration came from. */
+  public static Gateway start(VigilConfig config, ConfigSource source) {
+    Ledger ledger = Ledgers.open(config);
+    Gateway gateway =
+        new Gateway(
+            config, Optional.of(ledger), new LedgerRecorder(ledger, config.audit().storeInputs()));
+    try {
+      gateway.record(Events.started(Version.current(), ledger.verifierKey()));
+      gateway.record(Events.configLoaded(source, config));
+      gateway.startUp();
+      return gateway;
+    } catch (RuntimeException e) {
+      gateway.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A gateway that answers without recording: only for benchmarks that measure what the ledger
+   * costs, never reachable from the {@code vigil} command.
+   */
+  static Gateway startUnrecorded(VigilConfig config) {
+    Recorder none =
+        new Recorder() {
+          @Override
+          public CompletableFuture<Long> record(
+              LoadedModel model,
+              String requestId,
+              String deviceId,
+              io.vigil.inference.ValidatedInput input,
+              float[][] outputs,
+              long latencyMicros) {
+            return CompletableFuture.completedFuture(-1L);
+          }
+
+          @Override
+          public Optional<String> problem() {
+            return Optional.empty();
+          }
+        };
+    Gateway gateway = new Gateway(config, Optional.empty(), none);
     try {
       gateway.startUp();
       return gateway;
@@ -80,9 +138,16 @@ public final class Gateway implements AutoCloseable {
   private void startUp() {
     ModelStore store = ModelStore.open(config.dataDir());
     if (config.installDemoBundle()) {
-      demoBundle().ifPresent(store::install);
+      demoBundle()
+          .filter(store::install)
+          .ifPresent(
+              b -> record(Events.bundleInstalled(b, "demonstration bundle shipped in the jar")));
     }
     models.loadAll(store);
+    models.refused().forEach(reason -> record(Events.bundleRefused(reason)));
+    for (LoadedModel m : models.all()) {
+      record(Events.bundleActivated(m.bundle(), models.active(m.manifest().modelId()) == m));
+    }
     if (!models.hasModels()) {
       LOG.log(Level.WARNING, "no model is loaded: readiness stays false until one is installed");
     }
@@ -96,10 +161,12 @@ public final class Gateway implements AutoCloseable {
               OipVerticle v =
                   new OipVerticle(
                       models,
+                      recorder,
                       lifecycle,
                       config.server().host(),
                       config.server().port(),
                       config.server().maxBodyBytes(),
+                      config.server().deviceIdentityHeader(),
                       version);
               verticles.add(v);
               return v;
@@ -141,6 +208,11 @@ public final class Gateway implements AutoCloseable {
     return lifecycle;
   }
 
+  /** The ledger, unless this gateway was started unrecorded for a benchmark. */
+  public Optional<Ledger> ledger() {
+    return ledger;
+  }
+
   /** Blocks until {@link #close()} has finished. */
   public void awaitClosed() throws InterruptedException {
     closed.await();
@@ -148,7 +220,8 @@ public final class Gateway implements AutoCloseable {
 
   /**
    * Stops taking requests, lets the ones in flight finish (up to the configured grace), then closes
-   * the HTTP server, the batchers and the ONNX Runtime sessions, in that order.
+   * the HTTP server, the batchers and the ONNX Runtime sessions, records the stop, and closes the
+   * ledger with a last checkpoint, in that order.
    */
   @Override
   public void close() {
@@ -168,18 +241,46 @@ public final class Gateway implements AutoCloseable {
             left,
             config.shutdownGrace());
       }
-      List<Throwable> problems = new ArrayList<>();
       try {
         await(vertx.close(), "close the HTTP server");
       } catch (RuntimeException e) {
-        problems.add(e);
+        LOG.log(Level.WARNING, "while closing the HTTP server: " + e.getMessage());
       }
       models.close();
-      problems.forEach(p -> LOG.log(Level.WARNING, "while closing: " + p.getMessage()));
+      if (ledger.isPresent()) {
+        try {
+          record(Events.stopped(left));
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "the stop could not be recorded: " + e.getMessage());
+        }
+        ledger.get().close();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
       closed.countDown();
+    }
+  }
+
+  /** Records an event and waits for its commit: events are rare and must not be lost. */
+  private void record(EventEntry event) {
+    if (ledger.isEmpty()) {
+      return;
+    }
+    try {
+      ledger.get().append(event).get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof AuditException ae) {
+        throw ae;
+      }
+      throw new IllegalStateException(
+          "cannot record " + event.type() + ": " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(
+          "cannot record " + event.type() + ": the ledger did not commit within 30 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while recording " + event.type(), e);
     }
   }
 

@@ -70,11 +70,15 @@ public final class ModelStore {
     return Files.isRegularFile(root.resolve(sha256).resolve(BUNDLE_FILE));
   }
 
-  /** Stores a verified bundle; storing one that is already there changes nothing. */
-  public void install(Bundle bundle) {
+  /**
+   * Stores a verified bundle; storing one that is already there changes nothing.
+   *
+   * @return whether the bundle was newly stored
+   */
+  public boolean install(Bundle bundle) {
     Path target = root.resolve(bundle.sha256());
     if (contains(bundle.sha256())) {
-      return;
+      return false;
     }
     Path temp = root.resolve(TEMP_PREFIX + UUID.randomUUID());
     try {
@@ -92,10 +96,11 @@ public final class ModelStore {
       } catch (FileAlreadyExistsException e) {
         // Another installer won the race with identical content (same digest): keep theirs.
         deleteTree(temp);
-        return;
+        return false;
       }
       setReadOnly(target, "r-xr-x---");
       fsyncDirectory(root);
+      return true;
     } catch (AtomicMoveNotSupportedException e) {
       throw new InferenceException(
           Code.STORE_FAILED,

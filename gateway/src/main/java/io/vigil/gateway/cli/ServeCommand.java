@@ -1,6 +1,8 @@
 package io.vigil.gateway.cli;
 
+import io.vigil.gateway.ConfigSource;
 import io.vigil.gateway.Gateway;
+import io.vigil.gateway.audit.Ledgers;
 import io.vigil.gateway.config.ConfigLoader;
 import io.vigil.gateway.config.VigilConfig;
 import java.lang.management.ManagementFactory;
@@ -38,13 +40,17 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     VigilConfig config =
         configFile == null ? VigilConfig.defaults() : ConfigLoader.load(configFile);
+    ConfigSource source =
+        configFile == null
+            ? ConfigSource.embedded()
+            : ConfigSource.file(configFile, readBytes(configFile));
     if (dataDir != null) {
       config = config.withDataDir(dataDir);
     }
     if (port != null) {
       config = config.withPort(port);
     }
-    Gateway gateway = Gateway.start(config);
+    Gateway gateway = Gateway.start(config, source);
     Thread hook =
         new Thread(
             () -> {
@@ -79,8 +85,25 @@ public final class ServeCommand implements Callable<Integer> {
                     m.manifest().release(),
                     m.bundle().sha256(),
                     m.manifest().demo() ? "  [DEMONSTRATION MODEL: not for clinical use]" : ""));
+    java.nio.file.Path database = Ledgers.database(config.dataDir());
+    gateway
+        .ledger()
+        .ifPresent(
+            l ->
+                System.out.printf(
+                    "vigil:   ledger %s: %d entries, checkpoints signed by %s%n",
+                    database, l.size(), l.verifierKey()));
     System.out.flush();
     gateway.awaitClosed();
     return 0;
+  }
+
+  private static byte[] readBytes(Path file) {
+    try {
+      return java.nio.file.Files.readAllBytes(file);
+    } catch (java.io.IOException e) {
+      throw new io.vigil.gateway.config.ConfigException(
+          file + ": cannot read the configuration file: " + e.getMessage());
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.vigil.gateway.http;
 
 import io.vertx.ext.web.RoutingContext;
+import io.vigil.audit.AuditException;
 import io.vigil.inference.InferenceException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -33,6 +34,20 @@ final class HttpErrors {
         failure instanceof CompletionException && failure.getCause() != null
             ? failure.getCause()
             : failure;
+    if (cause instanceof AuditException e) {
+      if (e.code() == AuditException.Code.OVERLOADED) {
+        ctx.response().putHeader("retry-after", RETRY_AFTER_SECONDS);
+        respond(ctx, 429, "the ledger is busy; retry shortly: " + e.getMessage());
+        return;
+      }
+      LOG.log(Level.ERROR, "a prediction could not be recorded: " + e.getMessage());
+      respond(
+          ctx,
+          503,
+          "no answer without a record: the prediction could not be recorded in the ledger: "
+              + e.getMessage());
+      return;
+    }
     if (cause instanceof InferenceException e) {
       if (e.code() == InferenceException.Code.QUEUE_FULL) {
         ctx.response().putHeader("retry-after", RETRY_AFTER_SECONDS);

@@ -20,7 +20,12 @@ final class OipEncoder {
 
   /** The body of an inference response: the outputs asked for, and Vigil's parameters. */
   static Buffer inferResponse(
-      LoadedModel model, InferRequest request, int rows, float[][] outputs, List<String> flags) {
+      LoadedModel model,
+      InferRequest request,
+      int rows,
+      float[][] outputs,
+      List<String> flags,
+      long auditSeq) {
     Manifest manifest = model.manifest();
     return write(
         256 + rows * 16,
@@ -34,6 +39,9 @@ final class OipEncoder {
           g.writeObjectFieldStart("parameters");
           g.writeStringField("bundle_sha256", model.bundle().sha256());
           g.writeBooleanField("demo", manifest.demo());
+          if (auditSeq >= 0) {
+            g.writeNumberField("audit_seq", auditSeq);
+          }
           if (!flags.isEmpty()) {
             g.writeArrayFieldStart("out_of_range");
             for (String flag : flags) {

@@ -1,6 +1,5 @@
 package io.vigil.gateway.http;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -13,6 +12,8 @@ import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
 import io.vigil.inference.InferenceException;
 import io.vigil.inference.ValidatedInput;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The device-facing HTTP API: the Open Inference Protocol v2 REST endpoints.
@@ -23,28 +24,42 @@ import io.vigil.inference.ValidatedInput;
 public final class OipVerticle extends VerticleBase {
 
   private static final String JSON = "application/json";
+  private static final String STARTED_NANOS = "vigil.started";
+
+  /** The device identity recorded when a request names none. */
+  public static final String ANONYMOUS = "anonymous";
 
   private final ModelRegistry models;
+  private final Recorder recorder;
   private final Lifecycle lifecycle;
   private final String host;
   private final int port;
   private final long maxBodyBytes;
+  private final String deviceIdentityHeader;
   private final String serverVersion;
   private HttpServer server;
 
-  /** A verticle that serves {@code models} on {@code host:port}. */
+  /**
+   * A verticle that serves {@code models} on {@code host:port} and records every answer with {@code
+   * recorder} before it sends it; the device is named by {@code deviceIdentityHeader} (empty: every
+   * device is {@code anonymous}).
+   */
   public OipVerticle(
       ModelRegistry models,
+      Recorder recorder,
       Lifecycle lifecycle,
       String host,
       int port,
       long maxBodyBytes,
+      String deviceIdentityHeader,
       String serverVersion) {
     this.models = models;
+    this.recorder = recorder;
     this.lifecycle = lifecycle;
     this.host = host;
     this.port = port;
     this.maxBodyBytes = maxBodyBytes;
+    this.deviceIdentityHeader = deviceIdentityHeader;
     this.serverVersion = serverVersion;
   }
 
@@ -116,6 +131,8 @@ public final class OipVerticle extends VerticleBase {
       HttpErrors.respond(ctx, 503, "the gateway is shutting down");
     } else if (!lifecycle.ready()) {
       HttpErrors.respond(ctx, 503, "the gateway is starting");
+    } else if (recorder.problem().isPresent()) {
+      HttpErrors.respond(ctx, 503, recorder.problem().get());
     } else if (!models.hasModels()) {
       HttpErrors.respond(
           ctx,
@@ -153,6 +170,7 @@ public final class OipVerticle extends VerticleBase {
     }
     lifecycle.enter();
     ctx.addEndHandler(v -> lifecycle.exit());
+    ctx.put(STARTED_NANOS, System.nanoTime());
     ctx.next();
   }
 
@@ -171,15 +189,44 @@ public final class OipVerticle extends VerticleBase {
       }
     }
     ValidatedInput input = model.validator().validate(request.inputs());
-    Context context = vertx.getOrCreateContext();
-    Future.fromCompletionStage(model.batcher().submit(input), context)
+    long started = ctx.get(STARTED_NANOS);
+    String requestId = request.id().orElseGet(() -> UUID.randomUUID().toString());
+    String device = device(ctx);
+    // The ledger entry is made on the batcher's thread; the answer leaves only after its commit.
+    CompletableFuture<Answer> answer =
+        model
+            .batcher()
+            .submit(input)
+            .thenCompose(
+                outputs ->
+                    recorder
+                        .record(
+                            model,
+                            requestId,
+                            device,
+                            input,
+                            outputs,
+                            (System.nanoTime() - started) / 1_000)
+                        .thenApply(seq -> new Answer(outputs, seq)));
+    Future.fromCompletionStage(answer, vertx.getOrCreateContext())
         .onSuccess(
-            outputs ->
+            a ->
                 json(
                     ctx,
                     200,
-                    OipEncoder.inferResponse(model, request, input.rows(), outputs, input.flags())))
+                    OipEncoder.inferResponse(
+                        model, request, input.rows(), a.outputs(), input.flags(), a.auditSeq())))
         .onFailure(failure -> HttpErrors.respond(ctx, failure));
+  }
+
+  private record Answer(float[][] outputs, long auditSeq) {}
+
+  private String device(RoutingContext ctx) {
+    if (deviceIdentityHeader.isEmpty()) {
+      return ANONYMOUS;
+    }
+    String name = ctx.request().getHeader(deviceIdentityHeader);
+    return name == null || name.isBlank() ? ANONYMOUS : name.strip();
   }
 
   private void failure(RoutingContext ctx) {
