@@ -1,0 +1,125 @@
+package io.vigil.audit;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/** The writer's prepared statements, all on its one connection. */
+final class WriteStatements implements AutoCloseable {
+
+  private final Connection connection;
+  private final PreparedStatement begin;
+  private final PreparedStatement commit;
+  private final PreparedStatement entry;
+  private final PreparedStatement node;
+  private final PreparedStatement checkpoint;
+  private final PreparedStatement segment;
+  private final PreparedStatement deleteEntries;
+  private final PreparedStatement deleteNodes;
+
+  WriteStatements(Connection c) throws SQLException {
+    this.connection = c;
+    this.begin = c.prepareStatement("BEGIN IMMEDIATE");
+    this.commit = c.prepareStatement("COMMIT");
+    this.entry =
+        c.prepareStatement(
+            "INSERT INTO entries(seq, time, kind, ref, model_id, canonical) VALUES (?,?,?,?,?,?)");
+    this.node = c.prepareStatement("INSERT INTO nodes(level, idx, hash) VALUES (?,?,?)");
+    this.checkpoint =
+        c.prepareStatement("INSERT INTO checkpoints(size, time, note) VALUES (?,?,?)");
+    this.segment =
+        c.prepareStatement(
+            "INSERT INTO segments(idx, level, first_seq, count, root, file, sha256,"
+                + " checkpoint_size, archived_at) VALUES (?,?,?,?,?,?,?,?,?)");
+    this.deleteEntries = c.prepareStatement("DELETE FROM entries WHERE seq >= ? AND seq < ?");
+    this.deleteNodes =
+        c.prepareStatement("DELETE FROM nodes WHERE level = ? AND idx >= ? AND idx < ?");
+  }
+
+  Connection connection() {
+    return connection;
+  }
+
+  void begin() throws SQLException {
+    begin.execute();
+  }
+
+  void commit() throws SQLException {
+    commit.execute();
+  }
+
+  void rollback() throws SQLException {
+    Sqlite.exec(connection, "ROLLBACK");
+  }
+
+  void entry(long seq, String time, EntryCodec.Encoded e, byte[] canonical) throws SQLException {
+    entry.setLong(1, seq);
+    entry.setString(2, time);
+    entry.setString(3, e.kind());
+    entry.setString(4, e.ref());
+    entry.setString(5, e.modelId());
+    entry.setBytes(6, canonical);
+    entry.executeUpdate();
+  }
+
+  void node(int level, long index, byte[] hash) throws SQLException {
+    node.setInt(1, level);
+    node.setLong(2, index);
+    node.setBytes(3, hash);
+    node.executeUpdate();
+  }
+
+  void checkpoint(long size, String time, String note) throws SQLException {
+    checkpoint.setLong(1, size);
+    checkpoint.setString(2, time);
+    checkpoint.setString(3, note);
+    checkpoint.executeUpdate();
+  }
+
+  /**
+   * Records a sealed segment and deletes its entries and the nodes below its subtree root, which
+   * stays; the caller commits.
+   */
+  void segment(Segment s, String time) throws SQLException {
+    segment.setLong(1, s.index());
+    segment.setInt(2, s.level());
+    segment.setLong(3, s.firstSeq());
+    segment.setLong(4, s.count());
+    segment.setBytes(5, s.root().unsafeBytes());
+    segment.setString(6, s.file());
+    segment.setString(7, s.sha256());
+    segment.setLong(8, s.checkpointSize());
+    segment.setString(9, time);
+    segment.executeUpdate();
+    deleteEntries.setLong(1, s.firstSeq());
+    deleteEntries.setLong(2, s.endSeq());
+    if (deleteEntries.executeUpdate() != s.count()) {
+      throw new SQLException("the entries of " + s + " were not all in the database");
+    }
+    for (int level = 0; level < s.level(); level++) {
+      deleteNodes.setInt(1, level);
+      deleteNodes.setLong(2, s.firstSeq() >>> level);
+      deleteNodes.setLong(3, s.endSeq() >>> level);
+      deleteNodes.executeUpdate();
+    }
+  }
+
+  @Override
+  public void close() {
+    for (PreparedStatement ps :
+        new PreparedStatement[] {
+          begin, commit, entry, node, checkpoint, segment, deleteEntries, deleteNodes
+        }) {
+      try {
+        ps.close();
+      } catch (SQLException ignored) {
+        // closing anyway
+      }
+    }
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // closing anyway
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package io.vigil.audit;
+
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.spec.NamedParameterSpec;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Keys, clocks, entries and ledgers for the tests. */
+final class TestLedgers {
+
+  static final String ORIGIN = "vigil.test/site-1/gateway-1";
+
+  private TestLedgers() {}
+
+  /** An Ed25519 key pair from a fixed 32-byte seed. */
+  static KeyPair keyPair(byte[] seed) {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
+      g.initialize(
+          NamedParameterSpec.ED25519,
+          new SecureRandom() {
+            @Override
+            public void nextBytes(byte[] bytes) {
+              System.arraycopy(seed, 0, bytes, 0, bytes.length);
+            }
+          });
+      return g.generateKeyPair();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static NoteSigner signer() {
+    return signer(ORIGIN, (byte) 7);
+  }
+
+  static NoteSigner signer(String name, byte seedByte) {
+    byte[] seed = new byte[32];
+    Arrays.fill(seed, seedByte);
+    return NoteSigner.ed25519(name, keyPair(seed));
+  }
+
+  /** A clock that moves one millisecond each time it is read. */
+  static Clock tickingClock() {
+    AtomicLong millis = new AtomicLong(Instant.parse("2026-03-01T08:00:00Z").toEpochMilli());
+    return new Clock() {
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return Instant.ofEpochMilli(millis.getAndIncrement());
+      }
+    };
+  }
+
+  /**
+   * Options for tests: checkpoints only when asked for, short busy timeout, segments of 8, and
+   * NORMAL durability, which changes nothing that the tests look at but their speed on a shared
+   * disk.
+   */
+  static LedgerOptions options(Path dir) {
+    return LedgerOptions.of(dir.resolve("audit.db"), ORIGIN)
+        .withDurability(Durability.NORMAL)
+        .withCheckpointEveryEntries(1_000_000)
+        .withCheckpointInterval(Duration.ofHours(1))
+        .withBusyTimeout(Duration.ofMillis(300))
+        .withSegmentLevel(3);
+  }
+
+  static Ledger open(Path dir) {
+    return Ledger.open(options(dir), signer(), tickingClock());
+  }
+
+  /** A realistic prediction: 30 float inputs, one float output. */
+  static PredictionEntry prediction(long n) {
+    float[] x = new float[30];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (10 + Math.sin(n * 31 + i) * 7.25);
+    }
+    List<Tensor> inputs = List.of(new Tensor("features", new long[] {1, 30}, x));
+    return new PredictionEntry(
+        "req-" + n,
+        "device-" + (n % 7),
+        "wdbc-classifier",
+        "1.2.0",
+        "9f".repeat(32),
+        PredictionEntry.digestOf(inputs),
+        inputs,
+        List.of(new Tensor("probability", new long[] {1, 1}, new float[] {(n % 100) / 100f})),
+        850 + n % 300,
+        "normal",
+        n % 11 == 0 ? List.of("radius_mean above 28.11") : List.of());
+  }
+
+  static EventEntry event(String type) {
+    return EventEntry.of(type, "admin", Map.of("note", "test", "n", 1));
+  }
+
+  /** Appends count predictions, all at once, and waits for their receipts. */
+  static List<Receipt> append(Ledger ledger, int count) {
+    List<CompletableFuture<Receipt>> futures = new ArrayList<>();
+    long base = ledger.size();
+    for (int i = 0; i < count; i++) {
+      futures.add(ledger.append(prediction(base + i)));
+    }
+    return futures.stream().map(CompletableFuture::join).toList();
+  }
+
+  static Checkpoint checkpoint(Ledger ledger) {
+    return ledger.checkpoint().join().orElseThrow();
+  }
+
+  static Connection jdbc(Path dir) throws SQLException {
+    return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("audit.db"));
+  }
+
+  /** A connection of an attacker with SQL access, who first drops the insert-only triggers. */
+  static Connection attacker(Path dir) throws SQLException {
+    Connection c = jdbc(dir);
+    List<String> triggers = new ArrayList<>();
+    try (var s = c.createStatement();
+        var rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'trigger'")) {
+      while (rs.next()) {
+        triggers.add(rs.getString(1));
+      }
+    }
+    for (String t : triggers) {
+      try (var s = c.createStatement()) {
+        s.execute("DROP TRIGGER " + t);
+      }
+    }
+    return c;
+  }
+}
