@@ -1,6 +1,8 @@
 package io.vigil.gateway;
 
+import io.vigil.gateway.cli.AuditCommand;
 import io.vigil.gateway.cli.BundleCommand;
+import io.vigil.gateway.cli.IdentityCommand;
 import io.vigil.gateway.cli.ServeCommand;
 import io.vigil.gateway.config.ConfigException;
 import io.vigil.inference.InferenceException;
@@ -13,7 +15,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Vigil.VersionProvider.class,
     description = "Edge gateway for certified medical AI models.",
-    subcommands = {ServeCommand.class, BundleCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      BundleCommand.class,
+      AuditCommand.class,
+      IdentityCommand.class
+    })
 public final class Vigil {
 
   /**

@@ -144,6 +144,26 @@ public final class IdentityKey {
     }
   }
 
+  /**
+   * The raw public key in {@code dir}, read without the private key: what an inspector who may not
+   * read the private key uses to check checkpoints.
+   */
+  public static byte[] readPublicKey(Path dir) {
+    Path file = dir.resolve(PUBLIC_FILE);
+    try {
+      byte[] der =
+          Pem.decode(
+              Files.readString(file, StandardCharsets.US_ASCII), "PUBLIC KEY", file.toString());
+      return Ed25519.raw(
+          KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der)));
+    } catch (IOException e) {
+      throw new TrustException(Code.KEY_INVALID, "public key " + file + " cannot be read: " + e, e);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new TrustException(
+          Code.KEY_INVALID, "public key " + file + " is not an Ed25519 key: " + e.getMessage(), e);
+    }
+  }
+
   /** The key's name, as it appears in signed notes. */
   public String name() {
     return name;

@@ -175,7 +175,13 @@ public final class OipVerticle extends VerticleBase {
   }
 
   private void infer(RoutingContext ctx, LoadedModel model) {
-    InferRequest request = OipDecoder.decode(ctx.body().buffer().getBytes());
+    Buffer body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      throw new InferenceException(
+          InferenceException.Code.INPUT_INVALID,
+          "request body is empty; expected an OIP v2 inference request (JSON)");
+    }
+    InferRequest request = OipDecoder.decode(body.getBytes());
     for (String output : request.outputs()) {
       if (model.manifest().output(output).isEmpty()) {
         throw new InferenceException(

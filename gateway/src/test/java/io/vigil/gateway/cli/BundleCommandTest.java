@@ -9,8 +9,6 @@ import io.vigil.inference.Bundle;
 import io.vigil.inference.BundleReader;
 import io.vigil.inference.ManifestCodec;
 import io.vigil.inference.TestBundles;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,15 +25,15 @@ class BundleCommandTest {
   void inspectPrintsTheDemoBundlesManifestDigestsAndEvidence() {
     Bundle demo = Gateway.demoBundle().orElseThrow();
 
-    Result r = run("bundle", "inspect", "--demo");
+    Cli.Result r = run("bundle", "inspect", "--demo");
 
-    assertEquals(0, r.status, r.err);
-    assertTrue(r.out.contains("wdbc-malignancy"), r.out);
-    assertTrue(r.out.contains(demo.sha256()), r.out);
-    assertTrue(r.out.contains(demo.manifest().files().get(Bundle.MODEL)), r.out);
-    assertTrue(r.out.toLowerCase().contains("demonstration"), r.out);
-    assertTrue(r.out.contains("auc"), r.out);
-    assertTrue(r.out.contains("sensitivity"), r.out);
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("wdbc-malignancy"), r.out());
+    assertTrue(r.out().contains(demo.sha256()), r.out());
+    assertTrue(r.out().contains(demo.manifest().files().get(Bundle.MODEL)), r.out());
+    assertTrue(r.out().toLowerCase().contains("demonstration"), r.out());
+    assertTrue(r.out().contains("auc"), r.out());
+    assertTrue(r.out().contains("sensitivity"), r.out());
   }
 
   @Test
@@ -65,7 +63,7 @@ class BundleCommandTest {
     Files.writeString(reference, csv);
     Path out = dir.resolve("cli-model-2.0.0.vbundle");
 
-    Result build =
+    Cli.Result build =
         run(
             "bundle",
             "build",
@@ -80,13 +78,13 @@ class BundleCommandTest {
             "--out",
             out.toString());
     Bundle built = BundleReader.read(out);
-    Result inspect = run("bundle", "inspect", out.toString());
+    Cli.Result inspect = run("bundle", "inspect", out.toString());
 
-    assertEquals(0, build.status, build.err);
-    assertTrue(build.out.contains(built.sha256()), build.out);
+    assertEquals(0, build.status(), build.err());
+    assertTrue(build.out().contains(built.sha256()), build.out());
     assertTrue(built.file("reference-profile.json").isPresent());
-    assertEquals(0, inspect.status, inspect.err);
-    assertTrue(inspect.out.contains("cli-model"), inspect.out);
+    assertEquals(0, inspect.status(), inspect.err());
+    assertTrue(inspect.out().contains("cli-model"), inspect.out());
   }
 
   @Test
@@ -99,28 +97,13 @@ class BundleCommandTest {
     Path file = dir.resolve("tampered.vbundle");
     Files.write(file, bytes);
 
-    Result r = run("bundle", "inspect", file.toString());
+    Cli.Result r = run("bundle", "inspect", file.toString());
 
-    assertEquals(Vigil.EXIT_FAILED, r.status);
-    assertTrue(r.err.contains("model.onnx"), r.err);
+    assertEquals(Vigil.EXIT_FAILED, r.status());
+    assertTrue(r.err().contains("model.onnx"), r.err());
   }
 
-  private record Result(int status, String out, String err) {}
-
-  private static Result run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int status = Vigil.run(args);
-      return new Result(
-          status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  private static Cli.Result run(String... args) {
+    return Cli.run(args);
   }
 }

@@ -234,6 +234,7 @@ class OipApiTest {
         "unknown input 'feature'; model wdbc-malignancy takes [features]",
         request(row(BENIGN), "[1, 30]").replace("\"features\"", "\"feature\""));
     assertError(400, "request has no inputs", "{\"inputs\": []}");
+    assertError(400, "request body is empty; expected an OIP v2 inference request (JSON)", "");
     assertError(
         400,
         "unknown output 'label'; model wdbc-malignancy returns [probability]",

@@ -1,0 +1,41 @@
+package io.vigil.gateway.cli;
+
+import io.vigil.gateway.Vigil;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/** Runs the {@code vigil} command line in this JVM and captures what it prints. */
+final class Cli {
+
+  record Result(int status, String out, String err) {}
+
+  private Cli() {}
+
+  static Result run(String... args) {
+    return runWithInput("", args);
+  }
+
+  static Result runWithInput(String stdin, String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    InputStream in = System.in;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+      int status = Vigil.run(args);
+      System.out.flush();
+      return new Result(
+          status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+      System.setIn(in);
+    }
+  }
+}
