@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vigil.audit.AuditException;
 import io.vigil.audit.EventEntry;
 import io.vigil.audit.Ledger;
+import io.vigil.audit.Segment;
 import io.vigil.gateway.audit.Events;
 import io.vigil.gateway.audit.LedgerRecorder;
 import io.vigil.gateway.audit.Ledgers;
@@ -174,7 +175,42 @@ public final class Gateway implements AutoCloseable {
             new DeploymentOptions().setInstances(instances)),
         "start the HTTP server on " + config.server().host() + ":" + config.server().port());
     port = verticles.get(0).actualPort();
+    ledger.ifPresent(
+        l ->
+            vertx.setPeriodic(
+                config.audit().archiveInterval().toMillis(),
+                id -> vertx.executeBlocking(this::archiveOldEntries, false)));
     lifecycle.markReady();
+  }
+
+  /**
+   * Seals the whole segments older than the newest {@code audit.keep-entries} entries into segment
+   * files; the tree does not change, and the event says which segments were sealed.
+   *
+   * @return how many segments were sealed
+   */
+  int archiveOldEntries() {
+    Ledger l = ledger.orElseThrow();
+    long before = l.size() - config.audit().keepEntries();
+    if (before <= 0 || closing) {
+      return 0;
+    }
+    try {
+      List<Segment> sealed = l.archive(before);
+      if (!sealed.isEmpty()) {
+        record(Events.archived(sealed));
+        LOG.log(
+            Level.INFO,
+            "sealed {0} ledger segment(s) up to entry {1}",
+            sealed.size(),
+            sealed.get(sealed.size() - 1).endSeq());
+      }
+      return sealed.size();
+    } catch (AuditException e) {
+      LOG.log(
+          Level.ERROR, "ledger archiving failed, entries stay in the database: " + e.getMessage());
+      return 0;
+    }
   }
 
   /** The bundle shipped in the jar, verified like any other; absent in a build without it. */

@@ -1,6 +1,7 @@
 package io.vigil.gateway.audit;
 
 import io.vigil.audit.EventEntry;
+import io.vigil.audit.Segment;
 import io.vigil.audit.VerifierKey;
 import io.vigil.gateway.ConfigSource;
 import io.vigil.gateway.config.VigilConfig;
@@ -8,6 +9,7 @@ import io.vigil.inference.Bundle;
 import io.vigil.inference.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The gateway's own ledger events: what happened to it, and who did it. */
@@ -56,6 +58,17 @@ public final class Events {
   /** A stored bundle failed verification or its golden vectors and was not loaded. */
   public static EventEntry bundleRefused(String reason) {
     return EventEntry.of("bundle.refused", SYSTEM, Map.of("reason", reason));
+  }
+
+  /** Old entries were sealed into segment files. */
+  public static EventEntry archived(List<Segment> segments) {
+    return EventEntry.of(
+        "ledger.archived",
+        SYSTEM,
+        Map.of(
+            "segments", segments.stream().map(Segment::toString).toList(),
+            "first_seq", segments.get(0).firstSeq(),
+            "end_seq", segments.get(segments.size() - 1).endSeq()));
   }
 
   /** The gateway stopped; {@code abandoned} requests were still in flight after the grace. */

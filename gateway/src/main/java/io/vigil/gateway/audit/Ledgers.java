@@ -28,7 +28,8 @@ public final class Ledgers {
         .withDurability(
             audit.durability() == LedgerDurability.NORMAL ? Durability.NORMAL : Durability.FULL)
         .withCheckpointEveryEntries(audit.checkpointEvery())
-        .withCheckpointInterval(audit.checkpointInterval());
+        .withCheckpointInterval(audit.checkpointInterval())
+        .withSegmentLevel(audit.segmentLevel());
   }
 
   /** The gateway's identity key, created on first use; its name is the checkpoints' origin. */

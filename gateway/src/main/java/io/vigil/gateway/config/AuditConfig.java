@@ -11,19 +11,29 @@ import java.util.regex.Pattern;
  * @param checkpointEvery the entries after which the gateway signs a checkpoint
  * @param checkpointInterval the time after which the gateway signs a checkpoint if the ledger grew
  * @param origin the checkpoints' origin line; empty means {@code vigil/<host name>}
+ * @param keepEntries the newest entries that stay in the database; older whole segments are sealed
+ *     into compressed segment files
+ * @param segmentEntries the entries of one sealed segment, a power of two
+ * @param archiveInterval how often the gateway looks for segments to seal
  */
 public record AuditConfig(
     LedgerDurability durability,
     boolean storeInputs,
     int checkpointEvery,
     Duration checkpointInterval,
-    String origin) {
+    String origin,
+    int keepEntries,
+    int segmentEntries,
+    Duration archiveInterval) {
 
   public static final LedgerDurability DEFAULT_DURABILITY = LedgerDurability.FULL;
   public static final boolean DEFAULT_STORE_INPUTS = true;
   public static final int DEFAULT_CHECKPOINT_EVERY = 1000;
   public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
   public static final String DEFAULT_ORIGIN = "";
+  public static final int DEFAULT_KEEP_ENTRIES = 1_000_000;
+  public static final int DEFAULT_SEGMENT_ENTRIES = 65_536;
+  public static final Duration DEFAULT_ARCHIVE_INTERVAL = Duration.ofHours(1);
 
   private static final Pattern ORIGIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,127}");
 
@@ -40,12 +50,22 @@ public record AuditConfig(
           "empty, or letters, digits, '.', '_', '/' or '-' (at most 128)",
           s -> s.isEmpty() || ORIGIN.matcher(s).matches());
 
+  static final Setting<Integer> KEEP_ENTRIES =
+      Setting.integer("audit.keep-entries", 1, Integer.MAX_VALUE);
+  static final Setting<Integer> SEGMENT_ENTRIES =
+      Setting.powerOfTwo("audit.segment-entries", 16, 1 << 20);
+  static final Setting<Duration> ARCHIVE_INTERVAL =
+      Setting.duration("audit.archive-interval", Duration.ofSeconds(1), Duration.ofDays(7));
+
   /** Checks every value; a bad one throws {@link ConfigException} naming its key. */
   public AuditConfig {
     DURABILITY.check(durability);
     CHECKPOINT_EVERY.check(checkpointEvery);
     CHECKPOINT_INTERVAL.check(checkpointInterval);
     ORIGIN_LINE.check(origin);
+    KEEP_ENTRIES.check(keepEntries);
+    SEGMENT_ENTRIES.check(segmentEntries);
+    ARCHIVE_INTERVAL.check(archiveInterval);
   }
 
   /** The {@code audit} section that an empty file gives. */
@@ -55,7 +75,15 @@ public record AuditConfig(
         DEFAULT_STORE_INPUTS,
         DEFAULT_CHECKPOINT_EVERY,
         DEFAULT_CHECKPOINT_INTERVAL,
-        DEFAULT_ORIGIN);
+        DEFAULT_ORIGIN,
+        DEFAULT_KEEP_ENTRIES,
+        DEFAULT_SEGMENT_ENTRIES,
+        DEFAULT_ARCHIVE_INTERVAL);
+  }
+
+  /** The segment size as the ledger counts it: log2 of {@link #segmentEntries}. */
+  public int segmentLevel() {
+    return Integer.numberOfTrailingZeros(segmentEntries);
   }
 
   /** The origin line checkpoints carry: the configured one, or {@code vigil/<host name>}. */

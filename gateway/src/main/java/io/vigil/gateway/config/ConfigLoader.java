@@ -151,8 +151,20 @@ public final class ConfigLoader {
     Duration checkpointInterval =
         in.read(AuditConfig.CHECKPOINT_INTERVAL, AuditConfig.DEFAULT_CHECKPOINT_INTERVAL);
     String origin = in.read(AuditConfig.ORIGIN_LINE, AuditConfig.DEFAULT_ORIGIN);
+    int keepEntries = in.read(AuditConfig.KEEP_ENTRIES, AuditConfig.DEFAULT_KEEP_ENTRIES);
+    int segmentEntries = in.read(AuditConfig.SEGMENT_ENTRIES, AuditConfig.DEFAULT_SEGMENT_ENTRIES);
+    Duration archiveInterval =
+        in.read(AuditConfig.ARCHIVE_INTERVAL, AuditConfig.DEFAULT_ARCHIVE_INTERVAL);
     in.rejectUnknownKeys();
-    return new AuditConfig(durability, storeInputs, checkpointEvery, checkpointInterval, origin);
+    return new AuditConfig(
+        durability,
+        storeInputs,
+        checkpointEvery,
+        checkpointInterval,
+        origin,
+        keepEntries,
+        segmentEntries,
+        archiveInterval);
   }
 
   private static ConfigException cannotRead(Path file, String reason) {

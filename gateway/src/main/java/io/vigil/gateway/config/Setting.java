@@ -51,6 +51,17 @@ final class Setting<T> {
   }
 
   /** An integer that may also be written {@code auto}, standing for a value the machine decides. */
+  /** A power of two from {@code min} to {@code max}. */
+  static Setting<Integer> powerOfTwo(String key, int min, int max) {
+    Setting<Integer> range = integer(key, min, max);
+    return new Setting<>(
+        key,
+        "a power of two from " + min + " to " + max,
+        range.parser,
+        value -> value >= min && value <= max && Integer.bitCount(value) == 1,
+        String::valueOf);
+  }
+
   static Setting<Integer> integerOrAuto(String key, int min, int max, int auto) {
     return new Setting<>(
         key,

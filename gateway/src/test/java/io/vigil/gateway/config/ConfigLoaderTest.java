@@ -66,6 +66,9 @@ class ConfigLoaderTest {
           checkpoint-every: 50
           checkpoint-interval: 2m
           origin: hospital.example/icu-gw-1
+          keep-entries: 5000
+          segment-entries: 1024
+          archive-interval: 30m
         """;
 
     // when it is read
@@ -82,7 +85,10 @@ class ConfigLoaderTest {
                 false,
                 50,
                 Duration.ofMinutes(2),
-                "hospital.example/icu-gw-1"),
+                "hospital.example/icu-gw-1",
+                5000,
+                1024,
+                Duration.ofMinutes(30)),
             false,
             Duration.ofSeconds(45)),
         config);
@@ -439,5 +445,17 @@ class ConfigLoaderTest {
             ConfigException.class, () -> ConfigLoader.parse("audit:\n  durability: off\n", FILE));
 
     assertEquals(FILE + ": audit.durability: expected full or normal, got 'off'", e.getMessage());
+  }
+
+  @Test
+  void rejectsASegmentSizeThatIsNotAPowerOfTwo() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.parse("audit:\n  segment-entries: 1000\n", FILE));
+
+    assertEquals(
+        FILE + ": audit.segment-entries: expected a power of two from 16 to 1048576, got '1000'",
+        e.getMessage());
   }
 }
