@@ -56,4 +56,19 @@ public final class TestGateways {
       store.install(b);
     }
   }
+
+  /** Posts one row {@code [first, 1.5, -2]} to the test model and returns the HTTP status. */
+  public static int inferTestRow(java.net.http.HttpClient client, int port, float first)
+      throws Exception {
+    java.net.http.HttpRequest request =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/v2/models/test-model/infer"))
+            .POST(
+                java.net.http.HttpRequest.BodyPublishers.ofString(
+                    "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": [1, 3], \"data\": ["
+                        + first
+                        + ", 1.5, -2]}]}"))
+            .build();
+    return client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
 }

@@ -3,12 +3,12 @@ package io.vigil.gateway.cli;
 import io.vigil.gateway.ConfigSource;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.audit.Ledgers;
-import io.vigil.gateway.config.ConfigLoader;
 import io.vigil.gateway.config.VigilConfig;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vigil serve}: runs the gateway until SIGTERM, then drains and stops. */
@@ -18,17 +18,7 @@ import picocli.CommandLine.Option;
     description = "Run the gateway: OIP v2 on the configured port.")
 public final class ServeCommand implements Callable<Integer> {
 
-  @Option(
-      names = {"-c", "--config"},
-      paramLabel = "FILE",
-      description = "The YAML configuration file; without it, the embedded defaults.")
-  Path configFile;
-
-  @Option(
-      names = "--data-dir",
-      paramLabel = "DIR",
-      description = "Overrides data-dir from the configuration.")
-  Path dataDir;
+  @Mixin DataDirOptions data;
 
   @Option(
       names = "--port",
@@ -38,15 +28,11 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    VigilConfig config =
-        configFile == null ? VigilConfig.defaults() : ConfigLoader.load(configFile);
+    VigilConfig config = data.config();
     ConfigSource source =
-        configFile == null
+        data.configFile == null
             ? ConfigSource.embedded()
-            : ConfigSource.file(configFile, readBytes(configFile));
-    if (dataDir != null) {
-      config = config.withDataDir(dataDir);
-    }
+            : ConfigSource.file(data.configFile, readBytes(data.configFile));
     if (port != null) {
       config = config.withPort(port);
     }

@@ -13,10 +13,7 @@ import io.vigil.gateway.config.AuditConfig;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.inference.ModelStore;
 import io.vigil.inference.TestBundles;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -56,17 +53,7 @@ class RetentionTest {
     Gateway gateway = Gateway.start(config);
     try {
       for (int i = 0; i < 120; i++) {
-        HttpRequest request =
-            HttpRequest.newBuilder(
-                    URI.create(
-                        "http://127.0.0.1:" + gateway.port() + "/v2/models/test-model/infer"))
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": [1, 3], \"data\": ["
-                            + (i % 50)
-                            + ", 1, 2]}]}"))
-                .build();
-        assertEquals(200, client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(200, TestGateways.inferTestRow(client, gateway.port(), i % 50));
       }
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (segments() < 4 && System.nanoTime() < deadline) {

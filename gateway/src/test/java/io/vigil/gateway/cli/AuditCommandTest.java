@@ -8,10 +8,7 @@ import io.vigil.gateway.TestGateways;
 import io.vigil.gateway.Vigil;
 import io.vigil.gateway.audit.Ledgers;
 import io.vigil.inference.TestBundles;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,17 +32,7 @@ class AuditCommandTest {
     HttpClient client = HttpClient.newHttpClient();
     try (Gateway gateway = Gateway.start(TestGateways.config(dataDir))) {
       for (int i = 0; i < 20; i++) {
-        HttpRequest request =
-            HttpRequest.newBuilder(
-                    URI.create(
-                        "http://127.0.0.1:" + gateway.port() + "/v2/models/test-model/infer"))
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": [1, 3], \"data\": ["
-                            + i
-                            + ", 0.5, -2]}]}"))
-                .build();
-        assertEquals(200, client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(200, TestGateways.inferTestRow(client, gateway.port(), i));
       }
     }
   }
@@ -84,12 +71,7 @@ class AuditCommandTest {
       }
     }
     aGatewayAnsweredSomePredictions();
-    Cli.Result proof = Cli.run("audit", "prove", "5", "--data-dir", dataDir.toString());
-    String note =
-        new com.fasterxml.jackson.databind.ObjectMapper()
-            .readTree(proof.out())
-            .path("checkpoint")
-            .asText();
+    String note = latestCheckpoint(5);
     Path held = dir.resolve("held-checkpoint.txt");
     Files.writeString(held, note);
     for (String suffix : new String[] {"", "-wal", "-shm"}) {
@@ -114,16 +96,7 @@ class AuditCommandTest {
 
   @Test
   void aProofChecksWithoutTheDatabaseAndAnAlteredOneDoesNot() throws Exception {
-    Cli.Result identity = Cli.run("identity", "--data-dir", dataDir.toString());
-    String vkey =
-        identity
-            .out()
-            .lines()
-            .filter(l -> l.startsWith("verifier key"))
-            .findFirst()
-            .orElseThrow()
-            .substring("verifier key".length())
-            .strip();
+    String vkey = verifierKey();
     Cli.Result proof = Cli.run("audit", "prove", "7", "--data-dir", dataDir.toString());
     Path file = dir.resolve("proof.json");
     Files.writeString(file, proof.out());
@@ -156,27 +129,10 @@ class AuditCommandTest {
 
   @Test
   void consistencyProofsCheckBetweenTwoCheckpoints() throws Exception {
-    Cli.Result identity = Cli.run("identity", "--data-dir", dataDir.toString());
-    String vkey =
-        identity
-            .out()
-            .lines()
-            .filter(l -> l.startsWith("verifier key"))
-            .findFirst()
-            .orElseThrow()
-            .substring("verifier key".length())
-            .strip();
-    String older =
-        new com.fasterxml.jackson.databind.ObjectMapper()
-            .readTree(Cli.run("audit", "prove", "0", "--data-dir", dataDir.toString()).out())
-            .path("checkpoint")
-            .asText();
+    String vkey = verifierKey();
+    String older = latestCheckpoint(0);
     aGatewayAnsweredSomePredictions();
-    String newer =
-        new com.fasterxml.jackson.databind.ObjectMapper()
-            .readTree(Cli.run("audit", "prove", "0", "--data-dir", dataDir.toString()).out())
-            .path("checkpoint")
-            .asText();
+    String newer = latestCheckpoint(0);
     long oldSize = Long.parseLong(older.lines().skip(1).findFirst().orElseThrow());
     long newSize = Long.parseLong(newer.lines().skip(1).findFirst().orElseThrow());
     Files.writeString(dir.resolve("old.txt"), older);
@@ -256,5 +212,27 @@ class AuditCommandTest {
     for (String name : names) {
       s.execute("DROP TRIGGER " + name);
     }
+  }
+
+  private String verifierKey() {
+    Cli.Result identity = Cli.run("identity", "--data-dir", dataDir.toString());
+    return identity
+        .out()
+        .lines()
+        .filter(l -> l.startsWith("verifier key"))
+        .findFirst()
+        .orElseThrow()
+        .substring("verifier key".length())
+        .strip();
+  }
+
+  /** The signed checkpoint that a proof of entry {@code seq} carries: the latest one. */
+  private String latestCheckpoint(long seq) throws Exception {
+    Cli.Result proof =
+        Cli.run("audit", "prove", Long.toString(seq), "--data-dir", dataDir.toString());
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(proof.out())
+        .path("checkpoint")
+        .asText();
   }
 }
