@@ -1,0 +1,222 @@
+package io.vigil.bench;
+
+import io.vigil.bench.GatewayUnderTest.Variant;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code bench/run}: measures every scenario of BENCHMARKS.md in one run on this machine and writes
+ * {@code results.json} and {@code results.md}. Bounded in time: a watchdog ends the run and every
+ * process it started.
+ */
+public final class Bench {
+
+  private static final double[] FRACTIONS_OF_E = {0.25, 0.5, 0.75};
+
+  private final Path out;
+  private final Path work;
+  private final Path vigilJar;
+  private final boolean quick;
+  private final boolean profile;
+  private final Duration warmUp;
+  private final Duration measure;
+  private final int rounds;
+  private final Results results;
+
+  private Bench(Flags f) throws IOException {
+    this.out = Files.createDirectories(Path.of(f.text("out", "bench/target/results")));
+    this.work = Files.createDirectories(out.resolve("work"));
+    this.vigilJar = Path.of(f.text("vigil-jar", "packaging/target/vigil.jar"));
+    this.quick = f.bool("quick");
+    this.profile = !f.bool("no-profile");
+    this.warmUp = Duration.ofSeconds(quick ? 2 : 5);
+    this.measure = Duration.ofSeconds(quick ? 3 : 10);
+    this.rounds = quick ? 1 : 3;
+    this.results = new Results(Machine.describe(f.text("command", "bench/run")));
+  }
+
+  /** {@code [--quick] [--no-profile] [--out=DIR] [--vigil-jar=FILE] [--command=TEXT]}. */
+  public static void main(String[] args) throws Exception {
+    Flags f = Flags.parse(args);
+    Watchdog.start(Duration.ofMinutes(f.bool("quick") ? 10 : 20));
+    Bench bench = new Bench(f);
+    bench.run();
+  }
+
+  private void run() throws Exception {
+    say("A: ONNX Runtime in process");
+    OrtFloor floor =
+        new OrtFloor(Duration.ofMillis(quick ? 200 : 500), Duration.ofMillis(quick ? 500 : 1500));
+    results.addAll(floor.measure(BenchModel.DEMO));
+    results.addAll(floor.measure(BenchModel.CONV));
+    results
+        .row(OrtFloor.id(BenchModel.CONV, OrtFloor.Api.ONNX_MODEL, 1, 1))
+        .ifPresent(
+            r ->
+                say(
+                    "bench-conv1d costs "
+                        + Fmt.micros(r.get("us_per_row_p50"))
+                        + " per row (median call, 1 intra-op thread)"));
+
+    say("B: ledger writer alone");
+    results.add(
+        LedgerWriterBench.measure(work, warmUp, measure)
+            .orElse(
+                new Row(
+                    "B",
+                    "ledger writer alone, as shipped",
+                    Map.of(),
+                    "not measured: the audit module's ledger writer is not wired in yet")));
+
+    Wrk wrk = new Wrk(work);
+    FixedRateScenarios fixedRate =
+        new FixedRateScenarios(new OpenLoopRun(work), Duration.ofSeconds(quick ? 2 : 3), measure);
+    ClosedLoopRounds.Outcome http;
+    List<Row> fRows = new ArrayList<>();
+    long maxRssKb;
+    try (HostedGateway off =
+            HostedGateway.start(Variant.LEDGER_OFF, BenchModel.DEMO, 32, work, "demo-ledger-off");
+        HostedGateway shipped =
+            HostedGateway.start(Variant.AS_SHIPPED, BenchModel.DEMO, 32, work, "demo-as-shipped")) {
+      say("C, D, E: closed loop, " + rounds + " alternating round(s)");
+      http = new ClosedLoopRounds(wrk, warmUp, measure, rounds).run(off, shipped, results);
+      maxRssKb = http.maxRssKb();
+
+      say("G: open-loop generator capacity");
+      Row g = fixedRate.generatorCapacity(off);
+      results.add(g);
+      generatorTarget(g);
+
+      for (double fraction : FRACTIONS_OF_E) {
+        say("F: open loop at " + Math.round(fraction * 100) + "% of E");
+        Row f = fixedRate.latencyAt(shipped, http.e(), fraction);
+        results.add(f);
+        fRows.add(f);
+        maxRssKb = Math.max(maxRssKb, (long) f.get("rss_kb"));
+      }
+      if (profile) {
+        say("profile: JFR on the AS_SHIPPED gateway at E's maximum");
+        Path jfr = out.resolve("gateway-E.jfr");
+        shipped.startRecording();
+        Wrk.Result r =
+            wrk.run(
+                shipped.port(),
+                BenchModel.DEMO.inferPath(),
+                Optional.of(BenchModel.DEMO.requestBody()),
+                ClosedLoopRounds.CONNECTIONS,
+                measure);
+        shipped.stopRecording(jfr);
+        results.add(
+            new Row(
+                "E/profiled",
+                "E again under JFR (profile settings)",
+                Map.of("rate", r.rate(), "p99_us", r.p99Us()),
+                "recording: " + jfr.getFileName()));
+        results.hotPath(JfrHotPath.summarize(jfr, 20));
+      }
+    }
+
+    say("batcher: bench-conv1d, concurrency 16, max batch 16 vs 1");
+    BatcherScenario.Outcome batcher;
+    try (HostedGateway on =
+            HostedGateway.start(
+                Variant.AS_SHIPPED,
+                BenchModel.CONV,
+                BatcherScenario.MAX_BATCH,
+                work,
+                "conv-batch-16");
+        HostedGateway offBatch =
+            HostedGateway.start(Variant.AS_SHIPPED, BenchModel.CONV, 1, work, "conv-batch-1")) {
+      batcher = new BatcherScenario(wrk, warmUp, measure, quick ? 1 : 2).run(on, offBatch, results);
+    }
+
+    say("start to ready: " + vigilJar);
+    Optional<Row> startup = startup();
+    startup.ifPresent(results::add);
+
+    TargetCheck.evaluate(
+        results,
+        http,
+        fRows.stream().filter(r -> r.id().equals("F/50%")).findFirst(),
+        Optional.of(batcher),
+        startup,
+        maxRssKb);
+    TargetCheck.ledger(results, fRows);
+    results.machine().put("load_after", Machine.loadAverage());
+    write();
+  }
+
+  private Optional<Row> startup() throws IOException, InterruptedException {
+    if (!Files.isRegularFile(vigilJar)) {
+      say("no " + vigilJar + ": build it with `mvn -B -q -DskipTests package` first");
+      return Optional.empty();
+    }
+    StartupProbe probe = new StartupProbe(vigilJar, work);
+    List<Double> millis = new ArrayList<>();
+    List<Double> reported = new ArrayList<>();
+    int attempts = quick ? 1 : 3;
+    for (int i = 1; i <= attempts; i++) {
+      StartupProbe.Start start = probe.measure(i);
+      millis.add(start.wallMillis());
+      reported.add(start.reportedMillis().orElse(Double.NaN));
+    }
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("startup_median_ms", Stats.median(millis));
+    m.put("startup_reported_median_ms", Stats.median(reported));
+    m.put("startup_max_ms", millis.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
+    m.put("attempts", (double) attempts);
+    return Optional.of(
+        new Row(
+            "startup",
+            "java -Xmx256m -jar vigil.jar serve, fresh data dir, until /v2/health/ready is 200",
+            m,
+            "each attempt installs the demo bundle into an empty store; vigil's own \"ready in\""
+                + " line (from JVM start) says "
+                + Fmt.number(Stats.median(reported), 0)
+                + " ms median"));
+  }
+
+  private void generatorTarget(Row g) {
+    double offered = g.get("target_rate");
+    boolean keptUp =
+        g.get("errors") == 0 && g.get("rate") >= 0.99 * offered && g.get("p99_us") <= 10_000;
+    results.target(
+        new Target(
+            "(harness) open-loop generator and gateway keep up with 20k req/s on GET /v2",
+            "all answered, p99 <= 10 ms",
+            Fmt.rate(g.get("rate"))
+                + " answered, p99 "
+                + Fmt.latency(g.get("p99_us"))
+                + ", send lag p99 "
+                + Fmt.latency(g.get("send_lag_p99_us"))
+                + ", generator CPU "
+                + Fmt.micros(g.get("generator_cpu_us_per_request"))
+                + "/req, gateway CPU "
+                + Fmt.micros(g.get("cpu_us_per_request"))
+                + "/req",
+            Optional.of(keptUp)));
+  }
+
+  private void write() throws IOException {
+    Files.writeString(
+        out.resolve("results.json"), results.toJson().encodePrettily(), StandardCharsets.UTF_8);
+    String md = MarkdownReport.render(results);
+    Files.writeString(out.resolve("results.md"), md, StandardCharsets.UTF_8);
+    System.out.println();
+    System.out.println(md);
+    say("wrote " + out.resolve("results.json") + " and " + out.resolve("results.md"));
+  }
+
+  private static void say(String line) {
+    System.out.println("bench: " + line);
+    System.out.flush();
+  }
+}

@@ -1,0 +1,151 @@
+package io.vigil.bench;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Scenarios C, D and E with the demo model, closed loop under wrk, in alternating rounds on two
+ * live gateway JVMs, so that every ratio compares numbers measured minutes, not hours, apart: C is
+ * {@code GET /v2} (a precomputed JSON buffer on the same router) on the LEDGER_OFF gateway, D is
+ * infer on it, E is infer on the AS_SHIPPED gateway.
+ */
+final class ClosedLoopRounds {
+
+  /** Connections for closed-loop maxima. */
+  static final int CONNECTIONS = 32;
+
+  private final Wrk wrk;
+  private final Duration warmUp;
+  private final Duration measure;
+  private final int rounds;
+
+  ClosedLoopRounds(Wrk wrk, Duration warmUp, Duration measure, int rounds) {
+    this.wrk = wrk;
+    this.warmUp = warmUp;
+    this.measure = measure;
+    this.rounds = rounds;
+  }
+
+  /** The medians over the rounds. */
+  record Outcome(
+      double c,
+      double d,
+      double e,
+      double dOverC,
+      double eOverD,
+      double eCpuUs,
+      double eMeanBatch,
+      long maxRssKb,
+      long maxHwmKb) {}
+
+  Outcome run(HostedGateway off, HostedGateway shipped, Results results)
+      throws IOException, InterruptedException {
+    BenchModel demo = BenchModel.DEMO;
+    Optional<String> body = Optional.of(demo.requestBody());
+    wrk.run(off.port(), demo.inferPath(), body, CONNECTIONS, warmUp);
+    wrk.run(shipped.port(), demo.inferPath(), body, CONNECTIONS, warmUp);
+    wrk.run(off.port(), "/v2", Optional.empty(), CONNECTIONS, warmUp.dividedBy(2));
+    List<Double> c = new ArrayList<>();
+    List<Double> d = new ArrayList<>();
+    List<Double> e = new ArrayList<>();
+    List<Double> dOverC = new ArrayList<>();
+    List<Double> eOverD = new ArrayList<>();
+    List<Double> eCpu = new ArrayList<>();
+    List<Double> eBatch = new ArrayList<>();
+    long maxRss = 0;
+    long maxHwm = 0;
+    for (int round = 1; round <= rounds; round++) {
+      Row rc = null;
+      Row rd = null;
+      Row re = null;
+      // Odd rounds C, D, E; even rounds E, D, C: a drifting machine favours neither side.
+      for (String s : round % 2 == 1 ? List.of("C", "D", "E") : List.of("E", "D", "C")) {
+        switch (s) {
+          case "C" ->
+              rc =
+                  measured(
+                      "C",
+                      round,
+                      off,
+                      "/v2",
+                      Optional.empty(),
+                      "GET /v2 (static JSON, same router), LEDGER_OFF gateway");
+          case "D" ->
+              rd =
+                  measured(
+                      "D", round, off, demo.inferPath(), body, "infer, demo model, LEDGER_OFF");
+          default ->
+              re =
+                  measured(
+                      "E", round, shipped, demo.inferPath(), body, "infer, demo model, AS_SHIPPED");
+        }
+      }
+      results.add(rc);
+      results.add(rd);
+      results.add(re);
+      c.add(rc.get("rate"));
+      d.add(rd.get("rate"));
+      e.add(re.get("rate"));
+      dOverC.add(rd.get("rate") / rc.get("rate"));
+      eOverD.add(re.get("rate") / rd.get("rate"));
+      eCpu.add(re.get("cpu_us_per_request"));
+      eBatch.add(re.get("mean_batch"));
+      maxRss = Math.max(maxRss, (long) re.get("rss_kb"));
+      maxHwm = Math.max(maxHwm, (long) re.get("hwm_kb"));
+    }
+    Outcome o =
+        new Outcome(
+            Stats.median(c),
+            Stats.median(d),
+            Stats.median(e),
+            Stats.median(dOverC),
+            Stats.median(eOverD),
+            Stats.median(eCpu),
+            Stats.median(eBatch),
+            maxRss,
+            maxHwm);
+    results.add(summary("C", "median of " + rounds + " rounds", o.c()));
+    results.add(summary("D", "median of " + rounds + " rounds", o.d()));
+    results.add(summary("E", "median of " + rounds + " rounds", o.e()));
+    results.add(ratio("D/C", "median of the per-round ratios", o.dOverC()));
+    results.add(ratio("E/D", "median of the per-round ratios", o.eOverD()));
+    return o;
+  }
+
+  private Row measured(
+      String id, int round, HostedGateway gateway, String path, Optional<String> body, String what)
+      throws IOException, InterruptedException {
+    HostStats before = gateway.stats();
+    Wrk.Result r = wrk.run(gateway.port(), path, body, CONNECTIONS, measure);
+    HostStats after = gateway.stats();
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("rate", r.rate());
+    m.put("requests", (double) r.requests());
+    m.put("p50_us", r.p50Us());
+    m.put("p99_us", r.p99Us());
+    m.put("p999_us", r.p999Us());
+    m.put("cpu_us_per_request", after.cpuMicrosPerRequest(before, r.ok()));
+    m.put("mean_batch", after.meanBatch(before));
+    m.put("rss_kb", (double) after.rssKb());
+    m.put("hwm_kb", (double) after.hwmKb());
+    m.put("errors", (double) (r.statusErrors() + r.socketErrors()));
+    return new Row(
+        id + "/" + round,
+        what + ", wrk -t1 -c" + CONNECTIONS,
+        m,
+        "closed loop; wrk's latencies, not corrected");
+  }
+
+  private static Row summary(String id, String what, double rate) {
+    return Row.of(id, what, Map.of("rate", rate));
+  }
+
+  private static Row ratio(String id, String what, double ratio) {
+    return Row.of(id, what, Map.of("ratio", ratio));
+  }
+}

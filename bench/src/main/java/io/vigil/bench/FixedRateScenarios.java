@@ -1,0 +1,133 @@
+package io.vigil.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Open-loop scenarios: F, latency at a fixed fraction of E's maximum, timed from each request's
+ * intended send time; and G, the generator's own capacity against the static endpoint.
+ */
+final class FixedRateScenarios {
+
+  /** The rate the generator must sustain on this box. */
+  static final double GENERATOR_CHECK_RATE = 20_000;
+
+  /** Connections of the open-loop generator's pool. */
+  static final int CONNECTIONS = 32;
+
+  private final OpenLoopRun generator;
+  private final Duration warmUp;
+  private final Duration measure;
+
+  FixedRateScenarios(OpenLoopRun generator, Duration warmUp, Duration measure) {
+    this.generator = generator;
+    this.warmUp = warmUp;
+    this.measure = measure;
+  }
+
+  /** G: the generator at {@link #GENERATOR_CHECK_RATE} against {@code GET /v2}. */
+  Row generatorCapacity(HostedGateway gateway) throws IOException, InterruptedException {
+    HostStats before = gateway.stats();
+    Window window = new Window();
+    JsonObject r =
+        generator.run(
+            gateway.port(),
+            "/v2",
+            Optional.empty(),
+            GENERATOR_CHECK_RATE,
+            CONNECTIONS,
+            warmUp,
+            measure,
+            window.listener(gateway));
+    HostStats after = gateway.stats();
+    return row(
+        "G",
+        "open-loop generator capacity: GET /v2 at a fixed "
+            + Fmt.rate(GENERATOR_CHECK_RATE)
+            + ", LEDGER_OFF gateway",
+        r,
+        window,
+        before,
+        after);
+  }
+
+  /** F: infer on the AS_SHIPPED gateway at {@code fraction} of E's maximum rate. */
+  Row latencyAt(HostedGateway shipped, double eMaxRate, double fraction)
+      throws IOException, InterruptedException {
+    BenchModel demo = BenchModel.DEMO;
+    HostStats before = shipped.stats();
+    Window window = new Window();
+    JsonObject r =
+        generator.run(
+            shipped.port(),
+            demo.inferPath(),
+            Optional.of(demo.requestBody()),
+            eMaxRate * fraction,
+            CONNECTIONS,
+            warmUp,
+            measure,
+            window.listener(shipped));
+    HostStats after = shipped.stats();
+    return row(
+        "F/" + Math.round(fraction * 100) + "%",
+        "infer, demo model, AS_SHIPPED, open loop at " + Math.round(fraction * 100) + "% of E",
+        r,
+        window,
+        before,
+        after);
+  }
+
+  private static Row row(
+      String id, String what, JsonObject r, Window window, HostStats before, HostStats after) {
+    double seconds = r.getDouble("seconds");
+    long ok = r.getLong("ok");
+    long okTotal = r.getLong("ok_total");
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("target_rate", r.getDouble("target_rate"));
+    m.put("rate", ok / seconds);
+    m.put("p50_us", r.getDouble("p50_us"));
+    m.put("p99_us", r.getDouble("p99_us"));
+    m.put("p999_us", r.getDouble("p999_us"));
+    m.put("max_us", r.getDouble("max_us"));
+    m.put("uncorrected_p99_us", r.getDouble("uncorrected_p99_us"));
+    m.put("send_lag_p99_us", r.getDouble("send_lag_p99_us"));
+    HostStats windowStart = window.start == null ? before : window.start;
+    HostStats windowEnd = window.end == null ? after : window.end;
+    m.put("cpu_us_per_request", windowEnd.cpuMicrosPerRequest(windowStart, ok));
+    m.put("generator_cpu_us_per_request", r.getDouble("cpu_seconds") * 1e6 / Math.max(1, ok));
+    m.put("mean_batch", windowEnd.meanBatch(windowStart));
+    m.put("rss_kb", (double) after.rssKb());
+    m.put("hwm_kb", (double) after.hwmKb());
+    m.put("errors", (double) (r.getLong("failed") + r.getLong("unfinished")));
+    // The whole generator run, warm-up included: every answered request must be in the ledger.
+    m.put("ok_total", (double) okTotal);
+    m.put("ledger_added", (double) after.ledgerAdded(before));
+    String note =
+        "latency from intended send time; generator send lag p50 "
+            + Fmt.latency(r.getDouble("send_lag_p50_us"))
+            + ", p99 "
+            + Fmt.latency(r.getDouble("send_lag_p99_us"));
+    return new Row(id, what, m, note);
+  }
+
+  /** The gateway's stats when the measured window opened and closed. */
+  private static final class Window {
+    private HostStats start;
+    private HostStats end;
+
+    Consumer<String> listener(HostedGateway gateway) {
+      return mark -> {
+        if (mark.equals("start")) {
+          start = gateway.stats();
+        } else if (mark.equals("end")) {
+          end = gateway.stats();
+        }
+      };
+    }
+  }
+}

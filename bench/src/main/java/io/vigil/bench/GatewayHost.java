@@ -1,0 +1,143 @@
+package io.vigil.bench;
+
+import io.vigil.gateway.config.ConfigLoader;
+import io.vigil.gateway.config.InferenceConfig;
+import io.vigil.gateway.config.VigilConfig;
+import io.vigil.inference.ModelStore;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+
+/**
+ * The main class of a JVM that hosts one gateway and nothing else, so that its CPU time and
+ * resident memory are the gateway's. It answers one-line commands on stdin: {@code stats}, {@code
+ * jfr-start}, {@code jfr-stop PATH}, {@code stop}; it stops on its own when stdin closes or its
+ * lifetime ends.
+ */
+public final class GatewayHost {
+
+  /** The line prefix the harness waits for. */
+  static final String READY = "vigil-bench-host ready port=";
+
+  private GatewayHost() {}
+
+  /**
+   * {@code --variant=LEDGER_OFF|AS_SHIPPED --model=DEMO|CONV --max-batch=N --data-dir=DIR
+   * --lifetime-s=S}.
+   */
+  public static void main(String[] args) throws Exception {
+    Flags flags = Flags.parse(args);
+    GatewayUnderTest.Variant variant = GatewayUnderTest.Variant.valueOf(flags.required("variant"));
+    BenchModel model = BenchModel.valueOf(flags.required("model"));
+    Path dataDir = Path.of(flags.required("data-dir"));
+    int maxBatch = flags.integer("max-batch", InferenceConfig.DEFAULT_MAX_BATCH_SIZE);
+    exitAfter(flags.seconds("lifetime-s", 900));
+
+    boolean demo = model == BenchModel.DEMO;
+    if (!demo) {
+      ModelStore.open(dataDir).install(model.bundle());
+    }
+    VigilConfig config = ConfigLoader.parse(yaml(dataDir, demo, maxBatch), "vigil-bench");
+    try (GatewayUnderTest gateway = GatewayUnderTest.start(variant, config)) {
+      System.out.println(READY + gateway.port());
+      System.out.flush();
+      serve(gateway);
+    }
+  }
+
+  /**
+   * The shipped defaults except what a benchmark must set: its data folder, a free loopback port,
+   * the max batch and whether the demo bundle is installed. Through the real loader, so the host
+   * keeps working whatever fields the configuration records gain.
+   */
+  static String yaml(Path dataDir, boolean installDemo, int maxBatch) {
+    return String.join(
+        "\n",
+        "data-dir: \"" + dataDir.toAbsolutePath().toString().replace("\"", "\\\"") + "\"",
+        "install-demo-bundle: " + installDemo,
+        "shutdown-grace: 5s",
+        "server:",
+        "  host: 127.0.0.1",
+        "  port: 0",
+        "inference:",
+        "  max-batch-size: " + maxBatch,
+        "");
+  }
+
+  private static void serve(GatewayUnderTest gateway) throws IOException {
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    Recording recording = null;
+    String line;
+    while ((line = in.readLine()) != null) {
+      String[] words = line.trim().split(" ", 2);
+      switch (words[0]) {
+        case "stats" -> System.out.println(stats(gateway));
+        case "jfr-start" -> {
+          try {
+            recording = new Recording(Configuration.getConfiguration("profile"));
+          } catch (java.text.ParseException e) {
+            throw new IllegalStateException(e);
+          }
+          // Finer than the profile's 10 ms: a 10 s window then holds thousands of samples.
+          recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1));
+          recording.start();
+          System.out.println("jfr started");
+        }
+        case "jfr-stop" -> {
+          if (recording != null) {
+            recording.stop();
+            recording.dump(Path.of(words[1]));
+            recording.close();
+            recording = null;
+          }
+          System.out.println("jfr stopped");
+        }
+        case "stop" -> {
+          return;
+        }
+        default -> System.out.println("unknown command: " + line);
+      }
+      System.out.flush();
+    }
+  }
+
+  private static String stats(GatewayUnderTest gateway) {
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long[] memory = ProcStatus.rssAndPeakKb(ProcessHandle.current().pid());
+    return String.format(
+        Locale.ROOT,
+        "stats cpu_ns=%d rss_kb=%d hwm_kb=%d runs=%d rows=%d ledger=%d",
+        os.getProcessCpuTime(),
+        memory[0],
+        memory[1],
+        gateway.batcherRuns(),
+        gateway.batcherRows(),
+        gateway.ledgerEntries().orElse(-1));
+  }
+
+  private static void exitAfter(Duration lifetime) {
+    Thread guard =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(lifetime.toMillis());
+                System.err.println("vigil-bench-host: lifetime of " + lifetime + " over; exiting");
+                Runtime.getRuntime().halt(3);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "vigil-bench-host-lifetime");
+    guard.setDaemon(true);
+    guard.start();
+  }
+}

@@ -1,0 +1,71 @@
+package io.vigil.bench;
+
+import io.vigil.gateway.BenchmarkGateways;
+import io.vigil.gateway.Gateway;
+import io.vigil.gateway.config.VigilConfig;
+import io.vigil.gateway.models.LoadedModel;
+import java.util.OptionalLong;
+
+/** The gateway as a benchmark starts it: one place decides what each variant turns on. */
+public final class GatewayUnderTest implements AutoCloseable {
+
+  /** Which gateway a scenario measures. */
+  public enum Variant {
+    /** Scenario D: OIP v2 infer without the prediction ledger. */
+    LEDGER_OFF,
+    /** Scenario E: as shipped, ledger on with FULL durability, answering after the commit. */
+    AS_SHIPPED
+  }
+
+  private final Variant variant;
+  private final Gateway gateway;
+
+  private GatewayUnderTest(Variant variant, Gateway gateway) {
+    this.variant = variant;
+    this.gateway = gateway;
+  }
+
+  /** Starts a gateway of that variant on {@code config} and returns once it is ready. */
+  public static GatewayUnderTest start(Variant variant, VigilConfig config) {
+    Gateway gateway =
+        switch (variant) {
+          case LEDGER_OFF -> BenchmarkGateways.startUnrecorded(config);
+          case AS_SHIPPED -> Gateway.start(config);
+        };
+    return new GatewayUnderTest(variant, gateway);
+  }
+
+  /** The variant started. */
+  public Variant variant() {
+    return variant;
+  }
+
+  /** The OIP port. */
+  public int port() {
+    return gateway.port();
+  }
+
+  /** ONNX Runtime runs made so far, over every loaded model. */
+  public long batcherRuns() {
+    return gateway.models().all().stream().mapToLong(m -> m.batcher().runs()).sum();
+  }
+
+  /** Rows those runs held; divided by {@link #batcherRuns()}, the mean batch size. */
+  public long batcherRows() {
+    return gateway.models().all().stream().mapToLong(m -> rows(m)).sum();
+  }
+
+  /** Entries in the prediction ledger; empty while the gateway has no ledger. */
+  public OptionalLong ledgerEntries() {
+    return gateway.ledger().map(l -> OptionalLong.of(l.size())).orElse(OptionalLong.empty());
+  }
+
+  @Override
+  public void close() {
+    gateway.close();
+  }
+
+  private static long rows(LoadedModel model) {
+    return model.batcher().rowsRun();
+  }
+}

@@ -1,0 +1,153 @@
+package io.vigil.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A {@link GatewayHost} JVM started by the harness, driven over its stdin and stdout. */
+final class HostedGateway implements AutoCloseable {
+
+  /** The heap of the shipped systemd unit. */
+  static final String HEAP = "-Xmx256m";
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Process process;
+  private final Writer commands;
+  private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+  private final int port;
+
+  private HostedGateway(Process process) throws InterruptedException {
+    this.process = process;
+    this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    Thread reader = new Thread(this::readLines, "vigil-bench-host-stdout-" + process.pid());
+    reader.setDaemon(true);
+    reader.start();
+    String ready = next(START_TIMEOUT, GatewayHost.READY);
+    this.port = Integer.parseInt(ready.substring(GatewayHost.READY.length()).trim());
+  }
+
+  /** Starts a gateway JVM with its data in a fresh folder under {@code workDir}. */
+  static HostedGateway start(
+      GatewayUnderTest.Variant variant, BenchModel model, int maxBatch, Path workDir, String name)
+      throws IOException, InterruptedException {
+    Path dataDir = Files.createDirectories(workDir.resolve(name + "-data"));
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(HEAP);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(GatewayHost.class.getName());
+    command.add("--variant=" + variant);
+    command.add("--model=" + model);
+    command.add("--max-batch=" + maxBatch);
+    command.add("--data-dir=" + dataDir);
+    command.add("--lifetime-s=1200");
+    Process p =
+        new ProcessBuilder(command).redirectError(workDir.resolve(name + ".log").toFile()).start();
+    try {
+      return new HostedGateway(p);
+    } catch (RuntimeException | InterruptedException e) {
+      p.destroyForcibly();
+      throw e;
+    }
+  }
+
+  int port() {
+    return port;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  HostStats stats() {
+    return HostStats.parse(command("stats", "stats "));
+  }
+
+  void startRecording() {
+    command("jfr-start", "jfr started");
+  }
+
+  void stopRecording(Path file) {
+    command("jfr-stop " + file.toAbsolutePath(), "jfr stopped");
+  }
+
+  @Override
+  public void close() {
+    try {
+      commands.write("stop\n");
+      commands.flush();
+      commands.close();
+    } catch (IOException e) {
+      // Already gone: nothing left to stop gracefully.
+    }
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private String command(String line, String answerPrefix) {
+    try {
+      commands.write(line + "\n");
+      commands.flush();
+      return next(COMMAND_TIMEOUT, answerPrefix);
+    } catch (IOException e) {
+      throw new UncheckedIOException("gateway host " + process.pid() + " is gone", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for the gateway host", e);
+    }
+  }
+
+  private String next(Duration timeout, String prefix) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      if (line == null) {
+        throw new IllegalStateException(
+            "gateway host "
+                + process.pid()
+                + " gave no '"
+                + prefix
+                + "' within "
+                + timeout
+                + (process.isAlive() ? "" : " (it exited: see its log)"));
+      }
+      if (line.startsWith(prefix)) {
+        return line;
+      }
+    }
+  }
+
+  private void readLines() {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        lines.add(line);
+      }
+    } catch (IOException e) {
+      // The host exited; waiters time out and say so.
+    }
+  }
+}

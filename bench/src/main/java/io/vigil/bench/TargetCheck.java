@@ -1,0 +1,164 @@
+package io.vigil.bench;
+
+import java.util.Optional;
+
+/** Turns the measured numbers into the targets, each with its verdict. */
+final class TargetCheck {
+
+  /** Above this mean batch size the model's per-row cost is taken at batch 32, below at 1. */
+  static final double BATCH_SPLIT = Math.sqrt(32);
+
+  private TargetCheck() {}
+
+  /**
+   * The model's own CPU per row: A's median per-row time (OnnxModel, one intra-op thread) at the
+   * batch size nearest the gateway's mean batch.
+   */
+  static double modelMicrosPerRow(double meanBatch, Results results) {
+    int batch = meanBatch > BATCH_SPLIT ? 32 : 1;
+    return results
+        .row(OrtFloor.id(BenchModel.DEMO, OrtFloor.Api.ONNX_MODEL, 1, batch))
+        .map(r -> r.get("us_per_row_p50"))
+        .orElse(Double.NaN);
+  }
+
+  static void evaluate(
+      Results results,
+      ClosedLoopRounds.Outcome http,
+      Optional<Row> f50,
+      Optional<BatcherScenario.Outcome> batcher,
+      Optional<Row> startup,
+      long maxRssKb) {
+    results.target(
+        Target.bound(
+            "D/C: infer (ledger off) vs static JSON",
+            ">= 0.75",
+            http.dOverC(),
+            Fmt.ratio(http.dOverC()) + " (" + Fmt.rate(http.d()) + " / " + Fmt.rate(http.c()) + ")",
+            false,
+            0.75));
+    results.target(
+        Target.bound(
+            "E/D: as shipped vs ledger off",
+            ">= 0.8",
+            http.eOverD(),
+            Fmt.ratio(http.eOverD()) + " (" + Fmt.rate(http.e()) + " / " + Fmt.rate(http.d()) + ")",
+            false,
+            0.8));
+    double model = modelMicrosPerRow(http.eMeanBatch(), results);
+    double overhead = http.eCpuUs() - model;
+    results.target(
+        Target.bound(
+            "gateway CPU per request beyond the model's compute",
+            "<= 30 µs",
+            overhead,
+            Fmt.micros(overhead)
+                + " ("
+                + Fmt.micros(http.eCpuUs())
+                + " CPU/req in E minus "
+                + Fmt.micros(model)
+                + " model/row from A at batch "
+                + (http.eMeanBatch() > BATCH_SPLIT ? 32 : 1)
+                + "; E's mean batch "
+                + Fmt.number(http.eMeanBatch(), 1)
+                + ")",
+            true,
+            30));
+    results.target(
+        f50.map(
+                r ->
+                    Target.bound(
+                        "p99 at 50% of E's maximum, demo model",
+                        "<= 5 ms",
+                        r.get("p99_us"),
+                        Fmt.latency(r.get("p99_us"))
+                            + " at "
+                            + Fmt.rate(r.get("target_rate"))
+                            + " (p50 "
+                            + Fmt.latency(r.get("p50_us"))
+                            + ", p99.9 "
+                            + Fmt.latency(r.get("p999_us"))
+                            + ")",
+                        true,
+                        5000))
+            .orElse(Target.notMeasured("p99 at 50% of E's maximum", "<= 5 ms", "not run")));
+    batcher.ifPresentOrElse(
+        b -> {
+          results.target(
+              Target.bound(
+                  "batching on vs off, 1 ms model, concurrency 16: throughput",
+                  ">= 3x",
+                  b.ratio(),
+                  Fmt.ratio(b.ratio())
+                      + "x ("
+                      + Fmt.rate(b.onRate())
+                      + " vs "
+                      + Fmt.rate(b.offRate())
+                      + ")",
+                  false,
+                  3));
+          results.target(
+              new Target(
+                  "batching on vs off: p95",
+                  "lower with batching",
+                  Fmt.latency(b.onP95Us()) + " vs " + Fmt.latency(b.offP95Us()),
+                  Optional.of(b.onP95Us() < b.offP95Us())));
+        },
+        () -> results.target(Target.notMeasured("batching on vs off", ">= 3x", "not run")));
+    results.target(
+        startup
+            .map(
+                r ->
+                    Target.bound(
+                        "start to ready (fresh vigil.jar, wall clock)",
+                        "<= 3 s",
+                        r.get("startup_median_ms"),
+                        Fmt.number(r.get("startup_median_ms"), 0)
+                            + " ms median of "
+                            + Fmt.number(r.get("attempts"), 0)
+                            + " (max "
+                            + Fmt.number(r.get("startup_max_ms"), 0)
+                            + " ms)",
+                        true,
+                        3000))
+            .orElse(Target.notMeasured("start to ready", "<= 3 s", "not run")));
+    results.target(
+        Target.bound(
+            "resident memory under load (VmRSS, gateway JVM)",
+            "<= 300 MB",
+            maxRssKb / 1024.0,
+            Fmt.megabytes(maxRssKb) + " (largest VmRSS sampled at the end of E and F runs)",
+            true,
+            300));
+  }
+
+  /** LEAD: once the ledger exists, every F run's ledger delta must equal its 2xx answers. */
+  static void ledger(Results results, java.util.List<Row> fixedRateRows) {
+    long checked = 0;
+    long mismatched = 0;
+    StringBuilder detail = new StringBuilder();
+    for (Row r : fixedRateRows) {
+      double added = r.get("ledger_added");
+      if (added < 0) {
+        continue;
+      }
+      checked++;
+      if (added != r.get("ok_total")) {
+        mismatched++;
+      }
+      detail.append(
+          String.format(java.util.Locale.ROOT, "%s %.0f/%.0f; ", r.id(), added, r.get("ok_total")));
+    }
+    results.target(
+        checked == 0
+            ? Target.notMeasured(
+                "ledger entries = successful responses",
+                "equal",
+                "no ledger in this build (GatewayUnderTest.ledgerEntries() is empty)")
+            : new Target(
+                "ledger entries = successful responses",
+                "equal",
+                detail.toString().trim(),
+                Optional.of(mismatched == 0)));
+  }
+}

@@ -1,0 +1,134 @@
+package io.vigil.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Closed-loop load from wrk (one thread, N connections), with a Lua script that posts the body and
+ * prints wrk's own latency percentiles on one line at the end.
+ */
+final class Wrk {
+
+  static final String BINARY = "wrk";
+  private static final String RESULT = "WRK_RESULT ";
+
+  // wrk's percentiles are its own (recorded from actual send time: closed loop, no correction).
+  private static final String DONE =
+      """
+      done = function(summary, latency, requests)
+        local e = summary.errors
+        io.write(string.format("WRK_RESULT requests=%d duration_us=%d status_errors=%d"
+          .. " socket_errors=%d p50_us=%d p95_us=%d p99_us=%d p999_us=%d max_us=%d\\n",
+          summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
+          latency:percentile(50), latency:percentile(95), latency:percentile(99),
+          latency:percentile(99.9), latency.max))
+      end
+      """;
+
+  private final Path workDir;
+
+  Wrk(Path workDir) {
+    this.workDir = workDir;
+  }
+
+  /** One wrk run's numbers. */
+  record Result(
+      long requests,
+      long statusErrors,
+      long socketErrors,
+      double seconds,
+      double p50Us,
+      double p95Us,
+      double p99Us,
+      double p999Us) {
+
+    /** Responses with a 2xx status. */
+    long ok() {
+      return requests - statusErrors;
+    }
+
+    /** Successful responses per second. */
+    double rate() {
+      return ok() / seconds;
+    }
+  }
+
+  /** Runs wrk against {@code 127.0.0.1:port path}, POSTing {@code body} when present. */
+  Result run(int port, String path, Optional<String> body, int connections, Duration duration)
+      throws IOException, InterruptedException {
+    Path script = Files.createTempFile(workDir, "wrk-", ".lua");
+    Files.writeString(script, script(body), StandardCharsets.UTF_8);
+    long seconds = Math.max(1, duration.toSeconds());
+    List<String> command =
+        List.of(
+            BINARY,
+            "-t1",
+            "-c" + connections,
+            "-d" + seconds + "s",
+            "--timeout",
+            "5s",
+            "-s",
+            script.toString(),
+            "http://127.0.0.1:" + port + path);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    byte[] out;
+    try {
+      out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(seconds + 30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("wrk did not stop: " + command);
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+    String text = new String(out, StandardCharsets.UTF_8);
+    return parse(text)
+        .orElseThrow(() -> new IllegalStateException("wrk printed no result:\n" + text));
+  }
+
+  /** The Lua script: the request, then the one-line report. */
+  static String script(Optional<String> body) {
+    StringBuilder s = new StringBuilder();
+    body.ifPresent(
+        b ->
+            s.append("wrk.method = \"POST\"\n")
+                .append("wrk.headers[\"Content-Type\"] = \"application/json\"\n")
+                .append("wrk.body = '")
+                .append(b.replace("\\", "\\\\").replace("'", "\\'"))
+                .append("'\n"));
+    return s.append(DONE).toString();
+  }
+
+  /** Parses the WRK_RESULT line of wrk's output. */
+  static Optional<Result> parse(String output) {
+    for (String line : output.split("\n")) {
+      if (!line.startsWith(RESULT)) {
+        continue;
+      }
+      Map<String, Long> v = new HashMap<>();
+      for (String pair : line.substring(RESULT.length()).trim().split(" ")) {
+        String[] kv = pair.split("=", 2);
+        v.put(kv[0], Long.parseLong(kv[1]));
+      }
+      return Optional.of(
+          new Result(
+              v.get("requests"),
+              v.get("status_errors"),
+              v.get("socket_errors"),
+              v.get("duration_us") / 1e6,
+              v.get("p50_us"),
+              v.get("p95_us"),
+              v.get("p99_us"),
+              v.get("p999_us")));
+    }
+    return Optional.empty();
+  }
+}

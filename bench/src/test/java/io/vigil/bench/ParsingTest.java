@@ -1,0 +1,61 @@
+package io.vigil.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ParsingTest {
+
+  @Test
+  void readsWrksResultLineAndCountsOnlySuccessfulResponses() {
+    String out =
+        "Running 10s test @ http://127.0.0.1:1/v2\n"
+            + "WRK_RESULT requests=1000 duration_us=2000000 status_errors=10 socket_errors=2"
+            + " p50_us=100 p95_us=300 p99_us=900 p999_us=2000 max_us=5000\n";
+
+    Wrk.Result r = Wrk.parse(out).orElseThrow();
+
+    assertEquals(990, r.ok());
+    assertEquals(495, r.rate(), 1e-9);
+    assertEquals(300, r.p95Us());
+  }
+
+  @Test
+  void escapesTheBodyInTheLuaScript() {
+    String script = Wrk.script(Optional.of("{\"a\":\"it's\"}"));
+
+    assertTrue(script.contains("wrk.body = '{\"a\":\"it\\'s\"}'"), script);
+    assertTrue(script.contains("done = function"));
+  }
+
+  @Test
+  void readsResidentMemoryFromProcStatus() {
+    String status = "Name:\tjava\nVmHWM:\t  301234 kB\nVmRSS:\t  250000 kB\n";
+
+    assertEquals(250_000, ProcStatus.field(status, "VmRSS").orElseThrow());
+    assertEquals(301_234, ProcStatus.field(status, "VmHWM").orElseThrow());
+    assertTrue(ProcStatus.field(status, "VmSwap").isEmpty());
+  }
+
+  @Test
+  void dividesTheGatewaysCpuDeltaByRequests() {
+    HostStats before =
+        HostStats.parse("stats cpu_ns=1000000 rss_kb=1 hwm_kb=1 runs=10 rows=10 ledger=-1");
+    HostStats after =
+        HostStats.parse("stats cpu_ns=5000000 rss_kb=2 hwm_kb=2 runs=20 rows=50 ledger=-1");
+
+    assertEquals(40, after.cpuMicrosPerRequest(before, 100), 1e-9);
+    assertEquals(4, after.meanBatch(before), 1e-9);
+    assertEquals(-1, after.ledgerAdded(before));
+  }
+
+  @Test
+  void takesTheMedianOfRounds() {
+    assertEquals(2, Stats.median(List.of(3.0, 1.0, 2.0)));
+    assertEquals(2.5, Stats.median(List.of(4.0, 1.0, 2.0, 3.0)));
+    assertTrue(Double.isNaN(Stats.median(List.of())));
+  }
+}
