@@ -41,11 +41,24 @@ public final class IdentityKey {
   private final String name;
   private final PrivateKey privateKey;
   private final PublicKey publicKey;
+  // Initialising a Signature costs more than a small signature; each thread keeps one.
+  private final ThreadLocal<Signature> signers;
 
   private IdentityKey(String name, PrivateKey privateKey, PublicKey publicKey) {
     this.name = name;
     this.privateKey = privateKey;
     this.publicKey = publicKey;
+    this.signers =
+        ThreadLocal.withInitial(
+            () -> {
+              try {
+                Signature signer = Signature.getInstance("Ed25519");
+                signer.initSign(privateKey);
+                return signer;
+              } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("Ed25519 is not available", e);
+              }
+            });
   }
 
   /** Loads the key in {@code dir}, or creates one there if there is none. */
@@ -182,8 +195,7 @@ public final class IdentityKey {
   /** Signs {@code message} with Ed25519. */
   public byte[] sign(byte[] message) {
     try {
-      Signature signer = Signature.getInstance("Ed25519");
-      signer.initSign(privateKey);
+      Signature signer = signers.get();
       signer.update(message);
       return signer.sign();
     } catch (GeneralSecurityException e) {
