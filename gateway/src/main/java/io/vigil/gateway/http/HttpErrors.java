@@ -40,6 +40,13 @@ final class HttpErrors {
         respond(ctx, 429, "the ledger is busy; retry shortly: " + e.getMessage());
         return;
       }
+      if (e.code() == AuditException.Code.INVALID_ENTRY) {
+        respond(
+            ctx,
+            400,
+            "the request cannot be recorded as it is, so it gets no answer: " + e.getMessage());
+        return;
+      }
       LOG.log(Level.ERROR, "a prediction could not be recorded: " + e.getMessage());
       respond(
           ctx,

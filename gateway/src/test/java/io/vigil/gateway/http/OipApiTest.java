@@ -274,6 +274,16 @@ class OipApiTest {
   }
 
   @Test
+  void aRequestIdThatCannotBeRecordedIs400() {
+    String body = request(row(BENIGN), "[1, 30]").replace("\"req-1\"", "\"bad\\ud800id\"");
+
+    Http.Response r = http.post(DEMO + "/infer", body);
+
+    assertEquals(400, r.status(), r.body());
+    assertTrue(r.error().startsWith("the request cannot be recorded as it is"), r.error());
+  }
+
+  @Test
   void unknownModelOrVersionIs404() {
     assertError(404, "model 'nope' is not installed; installed: ", null, "/v2/models/nope");
     assertError(
