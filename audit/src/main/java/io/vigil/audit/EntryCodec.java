@@ -69,6 +69,23 @@ final class EntryCodec {
     return TIME.format(time.truncatedTo(ChronoUnit.MICROS));
   }
 
+  // The inputs' JSON that this thread built last, for the digest: the entry that follows usually
+  // holds the same (immutable) list, and formatting every float twice is the ledger's biggest cost.
+  private static final ThreadLocal<Object[]> LAST_INPUTS = new ThreadLocal<>();
+
+  /**
+   * The canonical JSON of a prediction's inputs; built once when the digest and entry share a list.
+   */
+  static String inputsJson(List<Tensor> inputs) {
+    Object[] last = LAST_INPUTS.get();
+    if (last != null && last[0] == inputs) {
+      return (String) last[1];
+    }
+    String json = tensorsJson(inputs);
+    LAST_INPUTS.set(new Object[] {inputs, json});
+    return json;
+  }
+
   static String tensorsJson(List<Tensor> tensors) {
     StringBuilder sb = new StringBuilder(64 + tensors.size() * 256);
     tensors(tensors, sb);
@@ -89,7 +106,7 @@ final class EntryCodec {
     sb.append("],\"input_digest\":\"").append(p.inputDigest()).append('"');
     if (p.inputStored()) {
       sb.append(",\"inputs\":");
-      tensors(p.inputs(), sb);
+      sb.append(inputsJson(p.inputs()));
     }
     sb.append(",\"latency_us\":").append(p.latencyMicros());
     sb.append(",\"model_id\":");

@@ -57,7 +57,7 @@ public record PredictionEntry(
    * records, and the one replay and verify check stored inputs against.
    */
   public static String digestOf(List<Tensor> inputs) {
-    return Digests.sha256Hex(EntryCodec.tensorsJson(inputs));
+    return Digests.sha256Hex(EntryCodec.inputsJson(inputs));
   }
 
   /** Whether the input itself is stored, not only its digest. */

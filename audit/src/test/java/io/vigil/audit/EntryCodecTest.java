@@ -126,4 +126,45 @@ class EntryCodecTest {
 
     assertEquals("{\"a\":100,\"z\":1}", e.details());
   }
+
+  @Test
+  void encodesTheSameBytesWhetherTheDigestsInputsListIsReusedOrNot() {
+    List<Tensor> shared =
+        List.of(new Tensor("x", new long[] {1, 3}, new float[] {1.5f, -0.0f, 3e-7f}));
+    List<Tensor> other =
+        List.of(new Tensor("x", new long[] {1, 3}, new float[] {1.5f, -0.0f, 3e-7f}));
+    List<Tensor> outputs = List.of(new Tensor("p", new long[] {1, 1}, new float[] {0.5f}));
+
+    PredictionEntry reused =
+        new PredictionEntry(
+            "r",
+            "d",
+            "m",
+            "1.0.0",
+            "ab".repeat(32),
+            PredictionEntry.digestOf(shared),
+            shared,
+            outputs,
+            1,
+            "normal",
+            List.of());
+    PredictionEntry fresh =
+        new PredictionEntry(
+            "r",
+            "d",
+            "m",
+            "1.0.0",
+            "ab".repeat(32),
+            PredictionEntry.digestOf(other),
+            other,
+            outputs,
+            1,
+            "normal",
+            List.of());
+    PredictionEntry.digestOf(List.of(new Tensor("y", new long[] {1, 1}, new float[] {9f})));
+
+    assertEquals(
+        new String(EntryCodec.canonical(new StoredEntry(1, TIME, reused)), StandardCharsets.UTF_8),
+        new String(EntryCodec.canonical(new StoredEntry(1, TIME, fresh)), StandardCharsets.UTF_8));
+  }
 }

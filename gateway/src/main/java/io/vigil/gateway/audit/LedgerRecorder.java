@@ -40,7 +40,9 @@ public final class LedgerRecorder implements Recorder {
       ValidatedInput input,
       float[][] outputs,
       long latencyMicros) {
-    List<Tensor> inputs = tensors(model.manifest().inputs(), input.rows(), input.values());
+    // One immutable list for the digest and the entry, so the codec formats the inputs once.
+    List<Tensor> inputs =
+        List.copyOf(tensors(model.manifest().inputs(), input.rows(), input.values()));
     PredictionEntry entry =
         new PredictionEntry(
             requestId,
