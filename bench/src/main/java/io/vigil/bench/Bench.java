@@ -156,7 +156,7 @@ public final class Bench {
 
   private Optional<Row> startup() throws IOException, InterruptedException {
     if (!Files.isRegularFile(vigilJar)) {
-      say("no " + vigilJar + ": build it with `mvn -B -q -DskipTests package` first");
+      say("no " + vigilJar + ": run bench/run, which builds it first");
       return Optional.empty();
     }
     StartupProbe probe = new StartupProbe(vigilJar, work);

@@ -77,7 +77,7 @@ public final class ManifestCodec {
     if (root == null || !root.isObject()) {
       throw invalid("manifest.json: expected a JSON object");
     }
-    return read(new Node("", root), sealed);
+    return read(JsonFields.root(root, m -> invalid("manifest.json: " + m)), sealed);
   }
 
   /**
@@ -155,7 +155,7 @@ public final class ManifestCodec {
     }
   }
 
-  private static Manifest read(Node root, boolean sealed) {
+  private static Manifest read(JsonFields root, boolean sealed) {
     String modelId = root.text("model_id");
     if (!MODEL_ID.matcher(modelId).matches()) {
       throw root.bad("model_id", modelId, "lower-case letters, digits, '.', '_' or '-', 1 to 64");
@@ -174,11 +174,11 @@ public final class ManifestCodec {
       throw root.bad("intended_use", intendedUse, "a statement of intended use");
     }
     boolean demo = root.bool("demo");
-    Node pccpNode = root.object("pccp");
+    JsonFields pccpNode = root.object("pccp");
     Pccp pccp = new Pccp(pccpNode.text("id"), pccpNode.text("modification"));
     List<TensorSpec> inputs = readTensors(root, "inputs", true);
     List<TensorSpec> outputs = readTensors(root, "outputs", false);
-    Node decisionNode = root.object("decision");
+    JsonFields decisionNode = root.object("decision");
     Decision decision =
         new Decision(
             decisionNode.text("output"),
@@ -207,9 +207,9 @@ public final class ManifestCodec {
           safety,
           new TreeMap<>());
     }
-    Node filesNode = root.object("files");
+    JsonFields filesNode = root.object("files");
     filesNode
-        .node
+        .node()
         .fields()
         .forEachRemaining(
             e -> {
@@ -243,14 +243,14 @@ public final class ManifestCodec {
         new TreeMap<>(files));
   }
 
-  private static List<TensorSpec> readTensors(Node root, String key, boolean withFeatures) {
-    List<Node> nodes = root.array(key);
+  private static List<TensorSpec> readTensors(JsonFields root, String key, boolean withFeatures) {
+    List<JsonFields> nodes = root.array(key);
     if (nodes.isEmpty()) {
       throw root.bad(key, "[]", "at least one tensor");
     }
     List<TensorSpec> tensors = new ArrayList<>();
     Set<String> names = new HashSet<>();
-    for (Node n : nodes) {
+    for (JsonFields n : nodes) {
       String name = n.text("name");
       if (name.isEmpty() || !names.add(name)) {
         throw n.bad("name", name, "a non-empty name, unique among the " + key);
@@ -259,13 +259,13 @@ public final class ManifestCodec {
       if (!SUPPORTED_DATATYPES.contains(datatype)) {
         throw n.bad("datatype", datatype, "one of " + SUPPORTED_DATATYPES);
       }
-      List<Node> dims = n.array("shape");
+      List<JsonFields> dims = n.array("shape");
       List<Long> shape = new ArrayList<>();
-      for (Node d : dims) {
-        if (!d.node.canConvertToLong()) {
-          throw invalid("manifest.json: " + d.path + ": expected an integer, got " + d.node);
+      for (JsonFields d : dims) {
+        if (!d.node().canConvertToLong()) {
+          throw invalid("manifest.json: " + d.path() + ": expected an integer, got " + d.node());
         }
-        shape.add(d.node.asLong());
+        shape.add(d.node().asLong());
       }
       if (shape.size() < 2 || shape.get(0) != -1 || shape.stream().skip(1).anyMatch(x -> x < 1)) {
         throw n.bad("shape", shape, "[-1, width, ...]: rows first, then fixed positive sizes");
@@ -273,7 +273,7 @@ public final class ManifestCodec {
       List<Feature> features = new ArrayList<>();
       if (withFeatures) {
         Set<String> featureNames = new HashSet<>();
-        for (Node f : n.array("features")) {
+        for (JsonFields f : n.array("features")) {
           String fname = f.text("name");
           if (fname.isEmpty() || !featureNames.add(fname)) {
             throw f.bad("name", fname, "a non-empty name, unique within the tensor");
@@ -298,10 +298,10 @@ public final class ManifestCodec {
     return tensors;
   }
 
-  private static Performance readPerformance(Node n) {
+  private static Performance readPerformance(JsonFields n) {
     String dataset = n.text("dataset");
     List<Metric> metrics = new ArrayList<>();
-    for (Node m : n.array("metrics")) {
+    for (JsonFields m : n.array("metrics")) {
       double value = m.number("value");
       double low = m.number("ci_low");
       double high = m.number("ci_high");
@@ -314,7 +314,7 @@ public final class ManifestCodec {
     return new Performance(dataset, metrics);
   }
 
-  private static Safety readSafety(Node n) {
+  private static Safety readSafety(JsonFields n) {
     Safety d = Safety.DEFAULT;
     int windowRows = (int) n.integerOr("window_rows", d.windowRows(), 1, 10_000_000);
     int minWindowRows = (int) n.integerOr("min_window_rows", d.minWindowRows(), 1, windowRows);
@@ -336,89 +336,5 @@ public final class ManifestCodec {
 
   private static InferenceException invalid(String message) {
     return new InferenceException(Code.MANIFEST_INVALID, message);
-  }
-
-  /** A JSON node with its path, so that every error names the field it is about. */
-  private record Node(String path, JsonNode node) {
-
-    String at(String key) {
-      return path.isEmpty() ? key : path + "." + key;
-    }
-
-    InferenceException bad(String key, Object value, String expected) {
-      return invalid("manifest.json: " + at(key) + ": expected " + expected + ", got " + value);
-    }
-
-    boolean has(String key) {
-      return node.has(key) && !node.get(key).isNull();
-    }
-
-    JsonNode required(String key, String expected) {
-      JsonNode v = node.get(key);
-      if (v == null || v.isNull()) {
-        throw invalid("manifest.json: " + at(key) + ": is missing; expected " + expected);
-      }
-      return v;
-    }
-
-    String text(String key) {
-      JsonNode v = required(key, "a string");
-      if (!v.isTextual()) {
-        throw bad(key, v, "a string");
-      }
-      return v.asText();
-    }
-
-    boolean bool(String key) {
-      JsonNode v = required(key, "true or false");
-      if (!v.isBoolean()) {
-        throw bad(key, v, "true or false");
-      }
-      return v.asBoolean();
-    }
-
-    double number(String key) {
-      JsonNode v = required(key, "a number");
-      if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
-        throw bad(key, v, "a finite number");
-      }
-      return v.asDouble();
-    }
-
-    double numberOr(String key, double fallback) {
-      return has(key) ? number(key) : fallback;
-    }
-
-    long integer(String key, long min, long max) {
-      JsonNode v = required(key, "an integer");
-      if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
-        throw bad(key, v, "an integer from " + min + " to " + max);
-      }
-      return v.asLong();
-    }
-
-    long integerOr(String key, long fallback, long min, long max) {
-      return has(key) ? integer(key, min, max) : fallback;
-    }
-
-    Node object(String key) {
-      JsonNode v = required(key, "an object");
-      if (!v.isObject()) {
-        throw bad(key, v, "an object");
-      }
-      return new Node(at(key), v);
-    }
-
-    List<Node> array(String key) {
-      JsonNode v = required(key, "an array");
-      if (!v.isArray()) {
-        throw bad(key, v, "an array");
-      }
-      List<Node> items = new ArrayList<>();
-      for (int i = 0; i < v.size(); i++) {
-        items.add(new Node(at(key) + "[" + i + "]", v.get(i)));
-      }
-      return items;
-    }
   }
 }

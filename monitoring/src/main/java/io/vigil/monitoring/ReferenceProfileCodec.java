@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.inference.Decimals;
+import io.vigil.inference.JsonFields;
 import io.vigil.monitoring.MonitoringException.Code;
 import io.vigil.monitoring.ReferenceProfile.Distribution;
 import io.vigil.monitoring.ReferenceProfile.FeatureProfile;
@@ -21,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.function.Supplier;
 import org.apache.datasketches.kll.KllFloatsSketch;
 import org.apache.datasketches.memory.Memory;
 
@@ -84,20 +84,20 @@ public final class ReferenceProfileCodec {
     if (root == null || !root.isObject()) {
       throw invalid("expected a JSON object");
     }
-    Node r = new Node("", root);
+    JsonFields r = JsonFields.root(root, ReferenceProfileCodec::invalid);
     String format = r.text("format");
     if (!FORMAT.equals(format)) {
       throw r.bad("format", format, "'" + FORMAT + "'");
     }
     long rows = r.integer("rows");
     List<FeatureProfile> features = new ArrayList<>();
-    for (Node f : r.array("features")) {
+    for (JsonFields f : r.array("features")) {
       features.add(
           f.build(
               () ->
                   new FeatureProfile(f.text("name"), f.number("null_rate"), readDistribution(f))));
     }
-    Node s = r.object("score");
+    JsonFields s = r.object("score");
     ScoreProfile score =
         s.build(
             () ->
@@ -122,14 +122,14 @@ public final class ReferenceProfileCodec {
     n.put("kll", d.kll());
   }
 
-  private static Distribution readDistribution(Node n) {
+  private static Distribution readDistribution(JsonFields n) {
     long count = n.integer("count");
     List<Float> edges = new ArrayList<>();
-    for (Node e : n.array("decile_edges")) {
+    for (JsonFields e : n.array("decile_edges")) {
       edges.add(e.fp32());
     }
     List<Double> proportions = new ArrayList<>();
-    for (Node p : n.array("decile_proportions")) {
+    for (JsonFields p : n.array("decile_proportions")) {
       proportions.add(p.fp64());
     }
     String kll = n.text("kll");
@@ -169,95 +169,5 @@ public final class ReferenceProfileCodec {
 
   private static MonitoringException invalid(String message) {
     return new MonitoringException(Code.PROFILE_INVALID, ReferenceProfile.FILE + ": " + message);
-  }
-
-  /** A JSON node with its path, so that every error names the field it is about. */
-  private record Node(String path, JsonNode node) {
-
-    String at(String key) {
-      return path.isEmpty() ? key : path + "." + key;
-    }
-
-    MonitoringException bad(String key, Object value, String expected) {
-      return invalid(at(key) + ": expected " + expected + ", got " + value);
-    }
-
-    /** Runs a record constructor, naming this node in what its checks throw. */
-    <T> T build(Supplier<T> constructor) {
-      try {
-        return constructor.get();
-      } catch (IllegalArgumentException e) {
-        throw invalid((path.isEmpty() ? "" : path + ": ") + e.getMessage());
-      }
-    }
-
-    JsonNode required(String key, String expected) {
-      JsonNode v = node.get(key);
-      if (v == null || v.isNull()) {
-        throw invalid(at(key) + ": is missing; expected " + expected);
-      }
-      return v;
-    }
-
-    String text(String key) {
-      JsonNode v = required(key, "a string");
-      if (!v.isTextual()) {
-        throw bad(key, v, "a string");
-      }
-      return v.asText();
-    }
-
-    long integer(String key) {
-      JsonNode v = required(key, "an integer");
-      if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
-        throw bad(key, v, "a non-negative integer");
-      }
-      return v.asLong();
-    }
-
-    double number(String key) {
-      return new Node(at(key), required(key, "a number")).fp64();
-    }
-
-    float fp32(String key) {
-      return new Node(at(key), required(key, "a number")).fp32();
-    }
-
-    double fp64() {
-      // Through the decimal text, so that the value is the one written, rounded once.
-      double value = node.isNumber() ? Double.parseDouble(node.decimalValue().toString()) : 0;
-      if (!node.isNumber() || !Double.isFinite(value)) {
-        throw invalid(path + ": expected a finite number, got " + node);
-      }
-      return value;
-    }
-
-    float fp32() {
-      float value = node.isNumber() ? Float.parseFloat(node.decimalValue().toString()) : 0;
-      if (!node.isNumber() || !Float.isFinite(value)) {
-        throw invalid(path + ": expected a finite FP32 number, got " + node);
-      }
-      return value;
-    }
-
-    Node object(String key) {
-      JsonNode v = required(key, "an object");
-      if (!v.isObject()) {
-        throw bad(key, v, "an object");
-      }
-      return new Node(at(key), v);
-    }
-
-    List<Node> array(String key) {
-      JsonNode v = required(key, "an array");
-      if (!v.isArray()) {
-        throw bad(key, v, "an array");
-      }
-      List<Node> items = new ArrayList<>();
-      for (int i = 0; i < v.size(); i++) {
-        items.add(new Node(at(key) + "[" + i + "]", v.get(i)));
-      }
-      return items;
-    }
   }
 }
