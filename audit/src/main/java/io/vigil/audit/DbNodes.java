@@ -11,14 +11,13 @@ final class DbNodes implements NodeSource, AutoCloseable {
   private final PreparedStatement select;
 
   DbNodes(Connection c) throws SQLException {
-    this.select = c.prepareStatement("SELECT hash FROM nodes WHERE level = ? AND idx = ?");
+    this.select = c.prepareStatement("SELECT hash FROM nodes WHERE pos = ?");
   }
 
   /** The stored hash, or null where there is none. */
   byte[] find(int level, long index) {
     try {
-      select.setInt(1, level);
-      select.setLong(2, index);
+      select.setLong(1, PostOrder.position(level, index));
       try (ResultSet rs = select.executeQuery()) {
         return rs.next() ? rs.getBytes(1) : null;
       }

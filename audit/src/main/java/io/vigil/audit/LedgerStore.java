@@ -42,6 +42,18 @@ final class LedgerStore implements NodeSource, AutoCloseable {
   private byte[][][] cachedLevels;
 
   private LedgerStore(Connection c, Path segmentDirectory) throws SQLException {
+    int version = Sqlite.userVersion(c);
+    if (version != Sqlite.SCHEMA_VERSION) {
+      throw new SQLException(
+          "its schema version is "
+              + version
+              + " and this version of Vigil reads version "
+              + Sqlite.SCHEMA_VERSION
+              + (version < Sqlite.SCHEMA_VERSION
+                  ? "; the gateway migrates a ledger when it opens it (vigil serve), so start it"
+                      + " once on this data directory, or on a copy of it"
+                  : ""));
+    }
     this.connection = c;
     this.segmentDirectory = segmentDirectory;
     this.nodes = new DbNodes(c);

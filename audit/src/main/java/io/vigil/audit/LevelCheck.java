@@ -27,9 +27,8 @@ final class LevelCheck {
     for (int level = 1; level < 63 && (size >>> level) > 0; level++) {
       long top = size >>> level;
       long from = level < segmentLevel ? archivedEnd >>> level : 0;
-      long childFrom = level - 1 < segmentLevel ? archivedEnd >>> (level - 1) : 0;
-      try (NodeCursor parents = new NodeCursor(c, level, from);
-          NodeCursor children = new NodeCursor(c, level - 1, childFrom)) {
+      try (NodeCursor parents = new NodeCursor(c, level);
+          NodeCursor children = new NodeCursor(c, level - 1)) {
         for (long i = from; i < top; i++) {
           byte[] stored = parents.take(i);
           byte[] expected;
@@ -52,6 +51,7 @@ final class LevelCheck {
         }
       }
     }
+    positions(c, findings);
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT level, idx FROM nodes WHERE ((idx + 1) << level) > ?"
@@ -71,6 +71,33 @@ final class LevelCheck {
                       + (size - 1)
                       + "): entries were removed from the end"
                   : "lies inside an archived segment and should have been removed with it");
+        }
+      }
+    }
+  }
+
+  /** Every node is stored at the position its level and index give it. */
+  private static void positions(Connection c, Findings findings) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pos, level, idx FROM nodes");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        long pos = rs.getLong(1);
+        int level = rs.getInt(2);
+        long idx = rs.getLong(3);
+        long expected;
+        try {
+          expected = PostOrder.position(level, idx);
+        } catch (IllegalArgumentException e) {
+          expected = -1;
+        }
+        if (pos != expected) {
+          findings.fail(
+              Findings.node(level, idx),
+              "is stored at position "
+                  + pos
+                  + (expected < 0 ? ", but no such subtree exists" : " instead of " + expected)
+                  + ": the stored tree was altered");
+          return;
         }
       }
     }

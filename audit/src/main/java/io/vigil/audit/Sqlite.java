@@ -15,13 +15,15 @@ import org.sqlite.SQLiteConfig;
  * Connections to the ledger's SQLite file and its schema.
  *
  * <p>Tables: {@code entries} (one row per entry: seq, time, kind, ref, model_id and the canonical
- * bytes), {@code nodes} (the hash of every complete subtree by level and index, leaves at level 0),
- * {@code checkpoints} (signed notes by tree size), {@code segments} (archived ranges) and {@code
- * meta} (origin and segment level, fixed at creation).
+ * bytes), {@code nodes} (the hash of every complete subtree, keyed by its {@link PostOrder}
+ * position, with its level and index; leaves at level 0), {@code checkpoints} (signed notes by tree
+ * size), {@code segments} (archived ranges) and {@code meta} (origin and segment level, fixed at
+ * creation).
  */
 final class Sqlite {
 
-  static final int SCHEMA_VERSION = 1;
+  /** 2: nodes keyed by post-order position (1 keyed them by level and index). */
+  static final int SCHEMA_VERSION = 2;
 
   /** The seq after the last archived entry, looked up through the primary key. */
   private static final String ARCHIVED_END =
@@ -42,10 +44,10 @@ final class Sqlite {
       canonical BLOB NOT NULL)""",
     """
     CREATE TABLE IF NOT EXISTS nodes(
+      pos INTEGER PRIMARY KEY,
       level INTEGER NOT NULL,
       idx INTEGER NOT NULL,
-      hash BLOB NOT NULL,
-      PRIMARY KEY(level, idx)) WITHOUT ROWID""",
+      hash BLOB NOT NULL)""",
     """
     CREATE TABLE IF NOT EXISTS checkpoints(
       size INTEGER PRIMARY KEY,
@@ -134,8 +136,15 @@ final class Sqlite {
       if (version > SCHEMA_VERSION) {
         throw incompatible(options, "its schema version " + version + " is newer than this code's");
       }
+      if (version == 1) {
+        migrateNodesFromVersion1(c);
+      }
       for (String ddl : SCHEMA) {
         exec(c, ddl);
+      }
+      if (version == 1) {
+        copyNodesFromVersion1(c);
+        exec(c, "PRAGMA user_version = " + SCHEMA_VERSION);
       }
       String origin = meta(c, "origin").orElse(null);
       String level = meta(c, "segment_level").orElse(null);
@@ -156,6 +165,35 @@ final class Sqlite {
       exec(c, "ROLLBACK");
       throw e;
     }
+  }
+
+  /**
+   * Version 1 kept nodes in a table keyed by (level, idx); its rows move to the new table by {@link
+   * #copyNodesFromVersion1} in the same transaction. The old table's triggers go with it: the new
+   * ones are created under the same names.
+   */
+  private static void migrateNodesFromVersion1(Connection c) throws SQLException {
+    exec(c, "DROP TRIGGER IF EXISTS nodes_insert_only");
+    exec(c, "DROP TRIGGER IF EXISTS nodes_archived_only");
+    exec(c, "ALTER TABLE nodes RENAME TO nodes_v1");
+  }
+
+  private static void copyNodesFromVersion1(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT level, idx, hash FROM nodes_v1 ORDER BY level, idx");
+        PreparedStatement insert =
+            c.prepareStatement("INSERT INTO nodes(pos, level, idx, hash) VALUES (?,?,?,?)")) {
+      while (rs.next()) {
+        int level = rs.getInt(1);
+        long idx = rs.getLong(2);
+        insert.setLong(1, PostOrder.position(level, idx));
+        insert.setInt(2, level);
+        insert.setLong(3, idx);
+        insert.setBytes(4, rs.getBytes(3));
+        insert.executeUpdate();
+      }
+    }
+    exec(c, "DROP TABLE nodes_v1");
   }
 
   private static AuditException incompatible(LedgerOptions options, String why) {
@@ -208,7 +246,7 @@ final class Sqlite {
     }
   }
 
-  private static int userVersion(Connection c) throws SQLException {
+  static int userVersion(Connection c) throws SQLException {
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("PRAGMA user_version")) {
       return rs.next() ? rs.getInt(1) : 0;

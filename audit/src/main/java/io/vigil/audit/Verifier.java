@@ -139,7 +139,7 @@ final class Verifier {
       }
     }
     long[] next = {archivedEnd};
-    try (NodeCursor leaves = new NodeCursor(store.connection(), 0, archivedEnd)) {
+    try (NodeCursor leaves = new NodeCursor(store.connection(), 0)) {
       store.rows(
           archivedEnd,
           Long.MAX_VALUE,

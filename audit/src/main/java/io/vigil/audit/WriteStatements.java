@@ -24,7 +24,7 @@ final class WriteStatements implements AutoCloseable {
     this.entry =
         c.prepareStatement(
             "INSERT INTO entries(seq, time, kind, ref, model_id, canonical) VALUES (?,?,?,?,?,?)");
-    this.node = c.prepareStatement("INSERT INTO nodes(level, idx, hash) VALUES (?,?,?)");
+    this.node = c.prepareStatement("INSERT INTO nodes(pos, level, idx, hash) VALUES (?,?,?,?)");
     this.checkpoint =
         c.prepareStatement("INSERT INTO checkpoints(size, time, note) VALUES (?,?,?)");
     this.segment =
@@ -32,8 +32,7 @@ final class WriteStatements implements AutoCloseable {
             "INSERT INTO segments(idx, level, first_seq, count, root, file, sha256,"
                 + " checkpoint_size, archived_at) VALUES (?,?,?,?,?,?,?,?,?)");
     this.deleteEntries = c.prepareStatement("DELETE FROM entries WHERE seq >= ? AND seq < ?");
-    this.deleteNodes =
-        c.prepareStatement("DELETE FROM nodes WHERE level = ? AND idx >= ? AND idx < ?");
+    this.deleteNodes = c.prepareStatement("DELETE FROM nodes WHERE pos >= ? AND pos < ?");
   }
 
   Connection connection() {
@@ -63,9 +62,10 @@ final class WriteStatements implements AutoCloseable {
   }
 
   void node(int level, long index, byte[] hash) throws SQLException {
-    node.setInt(1, level);
-    node.setLong(2, index);
-    node.setBytes(3, hash);
+    node.setLong(1, PostOrder.position(level, index));
+    node.setInt(2, level);
+    node.setLong(3, index);
+    node.setBytes(4, hash);
     node.executeUpdate();
   }
 
@@ -96,11 +96,13 @@ final class WriteStatements implements AutoCloseable {
     if (deleteEntries.executeUpdate() != s.count()) {
       throw new SQLException("the entries of " + s + " were not all in the database");
     }
-    for (int level = 0; level < s.level(); level++) {
-      deleteNodes.setInt(1, level);
-      deleteNodes.setLong(2, s.firstSeq() >>> level);
-      deleteNodes.setLong(3, s.endSeq() >>> level);
-      deleteNodes.executeUpdate();
+    // The subtree is one run of positions, from its first leaf to its root, which stays.
+    long first = PostOrder.position(0, s.firstSeq());
+    long root = PostOrder.position(s.level(), s.index());
+    deleteNodes.setLong(1, first);
+    deleteNodes.setLong(2, root);
+    if (deleteNodes.executeUpdate() != root - first) {
+      throw new SQLException("the tree nodes below " + s + " were not all in the database");
     }
   }
 

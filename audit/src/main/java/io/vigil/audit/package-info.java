@@ -31,7 +31,7 @@
  *
  * <pre>
  * entries(seq INTEGER PRIMARY KEY, time TEXT, kind TEXT, ref TEXT, model_id TEXT, canonical BLOB)
- * nodes(level, idx, hash BLOB, PRIMARY KEY(level, idx)) WITHOUT ROWID
+ * nodes(pos INTEGER PRIMARY KEY, level, idx, hash BLOB)   -- pos: post-order position
  * checkpoints(size INTEGER PRIMARY KEY, time TEXT, note TEXT)
  * segments(idx INTEGER PRIMARY KEY, level, first_seq, count, root BLOB, file, sha256,
  *          checkpoint_size, archived_at)
@@ -42,8 +42,12 @@
  * event}), {@code ref} (request id or event type) and {@code model_id} are copies kept for queries,
  * and verify checks them against it. {@code nodes} holds the hash of every complete, aligned
  * subtree (level 0: the leaves), written in the entries' transaction, so that an append costs O(log
- * n) with the right edge of the tree kept in memory, and a proof is O(log n) lookups. Triggers
- * refuse every update and every delete except that of archived rows.
+ * n) with the right edge of the tree kept in memory, and a proof is O(log n) lookups. A node's key
+ * is its post-order position ({@link io.vigil.audit.PostOrder}), the order in which appends
+ * complete nodes, so every insert lands at the right end of the table: a commit of 15 entries
+ * writes about a third of the pages that a (level, idx) key made it write (schema version 2;
+ * version 1 ledgers are migrated when the writer opens them). Triggers refuse every update and
+ * every delete except that of archived rows.
  *
  * <h2>Canonical entry</h2>
  *

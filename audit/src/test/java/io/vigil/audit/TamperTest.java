@@ -202,6 +202,20 @@ class TamperTest {
   }
 
   @Test
+  void namesASubtreeNodeMovedToAnotherPosition() throws SQLException {
+    sql("UPDATE nodes SET pos = pos + 1000000 WHERE level = 3 AND idx = 2");
+
+    assertFirstFailure(verify(), "node (level 3, index 2)", "missing from the stored tree");
+  }
+
+  @Test
+  void namesANodeWhoseLevelAndIndexDisagreeWithItsPosition() throws SQLException {
+    sql("UPDATE nodes SET idx = 5 WHERE level = 3 AND idx = 2");
+
+    assertFirstFailure(verify(), "node (level 3, index 5)", "is stored at position");
+  }
+
+  @Test
   void namesAnEntryWhoseQueryColumnDisagreesWithItsBytes() throws SQLException {
     sql("UPDATE entries SET ref = 'req-other' WHERE seq = 12");
 
@@ -238,15 +252,17 @@ class TamperTest {
     Frontier f = new Frontier();
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT canonical FROM entries ORDER BY seq");
-        PreparedStatement ins = c.prepareStatement("INSERT INTO nodes VALUES (?,?,?)")) {
+        PreparedStatement ins =
+            c.prepareStatement("INSERT INTO nodes(pos, level, idx, hash) VALUES (?,?,?,?)")) {
       while (rs.next()) {
         f.append(
             Digests.leaf(rs.getBytes(1)),
             (level, index, hash) -> {
               try {
-                ins.setInt(1, level);
-                ins.setLong(2, index);
-                ins.setBytes(3, hash);
+                ins.setLong(1, PostOrder.position(level, index));
+                ins.setInt(2, level);
+                ins.setLong(3, index);
+                ins.setBytes(4, hash);
                 ins.executeUpdate();
               } catch (SQLException e) {
                 throw new IllegalStateException(e);
