@@ -10,9 +10,17 @@ import java.time.Duration;
  *     what is already queued, which under load still forms full batches
  * @param queueCapacity the requests that may wait; one more is refused as {@code QUEUE_FULL}
  * @param runners the runs of one model that may be in flight at once
+ * @param inlineBelow a model whose one-row run costs less than this (measured when the batcher
+ *     starts) runs on the submitting thread while nothing waits in its queue: it gains nothing from
+ *     a batch and would spend more on the hand-off to a runner thread than on its compute; zero
+ *     never runs a model inline
  */
 public record BatchingOptions(
-    int maxBatchRows, Duration maxQueueDelay, int queueCapacity, int runners) {
+    int maxBatchRows,
+    Duration maxQueueDelay,
+    int queueCapacity,
+    int runners,
+    Duration inlineBelow) {
 
   /** 32 rows per run. */
   public static final int DEFAULT_MAX_BATCH_ROWS = 32;
@@ -20,13 +28,20 @@ public record BatchingOptions(
   /** 1024 waiting requests. */
   public static final int DEFAULT_QUEUE_CAPACITY = 1024;
 
-  /** The defaults: 32 rows, no added delay, 1024 waiting, one runner per core up to 4. */
+  /** Models cheaper than 100 µs per row run inline. */
+  public static final Duration DEFAULT_INLINE_BELOW = Duration.ofNanos(100_000);
+
+  /**
+   * The defaults: 32 rows, no added delay, 1024 waiting, one runner per core up to 4, inline below
+   * 100 µs.
+   */
   public static final BatchingOptions DEFAULT =
       new BatchingOptions(
           DEFAULT_MAX_BATCH_ROWS,
           Duration.ZERO,
           DEFAULT_QUEUE_CAPACITY,
-          Math.min(4, Runtime.getRuntime().availableProcessors()));
+          Math.min(4, Runtime.getRuntime().availableProcessors()),
+          DEFAULT_INLINE_BELOW);
 
   public BatchingOptions {
     if (maxBatchRows < 1) {
@@ -40,6 +55,9 @@ public record BatchingOptions(
     }
     if (runners < 1) {
       throw new IllegalArgumentException("runners < 1");
+    }
+    if (inlineBelow.isNegative()) {
+      throw new IllegalArgumentException("inlineBelow < 0");
     }
   }
 }

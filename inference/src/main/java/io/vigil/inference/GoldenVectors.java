@@ -37,48 +37,49 @@ final class GoldenVectors {
     double tolerance = root.path("tolerance").asDouble(1e-5);
     List<TensorSpec> inputs = model.manifest().inputs();
     List<TensorSpec> outputs = model.manifest().outputs();
-    OnnxModel.Scratch scratch = model.scratch(1);
     int index = 0;
-    for (JsonNode vector : root.path("vectors")) {
-      for (int i = 0; i < inputs.size(); i++) {
-        scratch.put(
-            i,
-            0,
-            floats(
-                bundle,
-                vector.path("inputs").path(inputs.get(i).name()),
-                inputs.get(i).rowWidth(),
-                index),
-            inputs.get(i).rowWidth());
-      }
-      float[][] actual = model.run(scratch, 1);
-      for (int o = 0; o < outputs.size(); o++) {
-        JsonNode expected = vector.path("outputs").path(outputs.get(o).name());
-        if (expected.isMissingNode()) {
-          continue;
+    try (OnnxModel.Scratch scratch = model.scratch(1)) {
+      for (JsonNode vector : root.path("vectors")) {
+        for (int i = 0; i < inputs.size(); i++) {
+          scratch.put(
+              i,
+              0,
+              floats(
+                  bundle,
+                  vector.path("inputs").path(inputs.get(i).name()),
+                  inputs.get(i).rowWidth(),
+                  index),
+              inputs.get(i).rowWidth());
         }
-        float[] want = floats(bundle, expected, outputs.get(o).rowWidth(), index);
-        for (int k = 0; k < want.length; k++) {
-          if (!(Math.abs(want[k] - actual[o][k]) <= tolerance)) {
-            throw failed(
-                bundle,
-                "golden vector "
-                    + index
-                    + ": output "
-                    + outputs.get(o).name()
-                    + "["
-                    + k
-                    + "] is "
-                    + actual[o][k]
-                    + " here, "
-                    + want[k]
-                    + " in the evidence (tolerance "
-                    + tolerance
-                    + ")");
+        float[][] actual = model.run(scratch, 1);
+        for (int o = 0; o < outputs.size(); o++) {
+          JsonNode expected = vector.path("outputs").path(outputs.get(o).name());
+          if (expected.isMissingNode()) {
+            continue;
+          }
+          float[] want = floats(bundle, expected, outputs.get(o).rowWidth(), index);
+          for (int k = 0; k < want.length; k++) {
+            if (!(Math.abs(want[k] - actual[o][k]) <= tolerance)) {
+              throw failed(
+                  bundle,
+                  "golden vector "
+                      + index
+                      + ": output "
+                      + outputs.get(o).name()
+                      + "["
+                      + k
+                      + "] is "
+                      + actual[o][k]
+                      + " here, "
+                      + want[k]
+                      + " in the evidence (tolerance "
+                      + tolerance
+                      + ")");
+            }
           }
         }
+        index++;
       }
-      index++;
     }
     if (index == 0) {
       throw failed(bundle, FILE + " holds no vectors");
@@ -87,17 +88,18 @@ final class GoldenVectors {
 
   /** Without golden vectors, one run on mid-range values still warms the session up. */
   private static void warmUp(OnnxModel model) {
-    OnnxModel.Scratch scratch = model.scratch(1);
-    List<TensorSpec> inputs = model.manifest().inputs();
-    for (int i = 0; i < inputs.size(); i++) {
-      TensorSpec spec = inputs.get(i);
-      float[] row = new float[spec.rowWidth()];
-      for (int k = 0; k < row.length; k++) {
-        row[k] = (float) ((spec.features().get(k).min() + spec.features().get(k).max()) / 2);
+    try (OnnxModel.Scratch scratch = model.scratch(1)) {
+      List<TensorSpec> inputs = model.manifest().inputs();
+      for (int i = 0; i < inputs.size(); i++) {
+        TensorSpec spec = inputs.get(i);
+        float[] row = new float[spec.rowWidth()];
+        for (int k = 0; k < row.length; k++) {
+          row[k] = (float) ((spec.features().get(k).min() + spec.features().get(k).max()) / 2);
+        }
+        scratch.put(i, 0, row, row.length);
       }
-      scratch.put(i, 0, row, row.length);
+      model.run(scratch, 1);
     }
-    model.run(scratch, 1);
   }
 
   private static float[] floats(Bundle bundle, JsonNode array, int width, int index) {

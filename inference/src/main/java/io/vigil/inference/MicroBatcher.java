@@ -3,6 +3,7 @@ package io.vigil.inference;
 import io.vigil.inference.InferenceException.Code;
 import io.vigil.inference.Manifest.TensorSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -14,8 +15,16 @@ import java.util.concurrent.atomic.LongAdder;
  * Merges concurrent requests for one model into one ONNX Runtime run and splits the results back,
  * like Triton's dynamic batcher; its queue is bounded, and a full queue refuses at once.
  *
- * <p>Each runner thread owns its direct input buffers. {@link #close()} refuses new requests,
- * finishes every queued one, then stops the runners; the model itself is closed by its owner.
+ * <p>A model that costs less than {@link BatchingOptions#inlineBelow()} per row (timed when the
+ * batcher starts) runs on the submitting thread instead: for a model of a few microseconds, waking
+ * a runner thread and coming back costs more than the run itself, and more than a batch would save.
+ * Its requests then wait, if at all, where they arrived (for the gateway, in the event loops'
+ * sockets); only a request of more rows than a batch, or one that finds the queue in use, goes to
+ * the runners.
+ *
+ * <p>Each runner thread, and each thread that runs the model inline, owns its direct input buffers.
+ * {@link #close()} refuses new requests, finishes every queued one, then stops the runners; the
+ * model itself is closed by its owner.
  */
 public final class MicroBatcher implements AutoCloseable {
 
@@ -25,6 +34,10 @@ public final class MicroBatcher implements AutoCloseable {
   private final List<Thread> runners = new ArrayList<>();
   private final LongAdder runs = new LongAdder();
   private final LongAdder rowsRun = new LongAdder();
+  private final LongAdder inlineRuns = new LongAdder();
+  private final long rowNanos;
+  private final boolean inline;
+  private final ThreadLocal<OnnxModel.Scratch> inlineScratch;
   private volatile boolean closing;
 
   /** Starts the runner threads for a loaded model. */
@@ -32,6 +45,9 @@ public final class MicroBatcher implements AutoCloseable {
     this.model = model;
     this.options = options;
     this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+    this.rowNanos = options.inlineBelow().isZero() ? -1 : timeOneRow(model);
+    this.inline = rowNanos >= 0 && rowNanos < options.inlineBelow().toNanos();
+    this.inlineScratch = ThreadLocal.withInitial(() -> model.scratch(options.maxBatchRows()));
     String name =
         "vigil-batcher-" + model.manifest().modelId() + "-" + model.manifest().version() + "-";
     for (int i = 0; i < options.runners(); i++) {
@@ -52,6 +68,9 @@ public final class MicroBatcher implements AutoCloseable {
    * this request's rows, or fails with an {@link InferenceException}.
    */
   public CompletableFuture<float[][]> submit(ValidatedInput input) {
+    if (inline && !closing && queue.isEmpty() && input.rows() <= options.maxBatchRows()) {
+      return runInline(input);
+    }
     Pending pending = new Pending(input, new CompletableFuture<>());
     if (closing) {
       pending.result.completeExceptionally(
@@ -68,6 +87,21 @@ public final class MicroBatcher implements AutoCloseable {
                   + " requests waiting; retry shortly"));
     }
     return pending.result;
+  }
+
+  /** Whether this model runs on the submitting thread while its queue is empty. */
+  public boolean runsInline() {
+    return inline;
+  }
+
+  /** The median time of one one-row run, measured at start; -1 if inlining is off. */
+  public long rowNanos() {
+    return rowNanos;
+  }
+
+  /** How many of {@link #runs()} were made on a submitting thread. */
+  public long inlineRuns() {
+    return inlineRuns.sum();
   }
 
   /** How many ONNX Runtime runs have been made. */
@@ -95,6 +129,42 @@ public final class MicroBatcher implements AutoCloseable {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private CompletableFuture<float[][]> runInline(ValidatedInput input) {
+    OnnxModel.Scratch scratch = inlineScratch.get();
+    List<TensorSpec> inputs = model.manifest().inputs();
+    for (int i = 0; i < inputs.size(); i++) {
+      scratch.put(i, 0, input.values()[i], inputs.get(i).rowWidth());
+    }
+    try {
+      float[][] out = model.run(scratch, input.rows());
+      runs.increment();
+      inlineRuns.increment();
+      rowsRun.add(input.rows());
+      return CompletableFuture.completedFuture(out);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * The median of seven one-row runs of zeros after two unmeasured ones (the golden vectors have
+   * already warmed the session up).
+   */
+  private static long timeOneRow(OnnxModel model) {
+    long[] nanos = new long[7];
+    try (OnnxModel.Scratch scratch = model.scratch(1)) {
+      model.run(scratch, 1);
+      model.run(scratch, 1);
+      for (int i = 0; i < nanos.length; i++) {
+        long start = System.nanoTime();
+        model.run(scratch, 1);
+        nanos[i] = System.nanoTime() - start;
+      }
+    }
+    Arrays.sort(nanos);
+    return nanos[nanos.length / 2];
   }
 
   private record Pending(ValidatedInput input, CompletableFuture<float[][]> result) {}
@@ -182,8 +252,7 @@ public final class MicroBatcher implements AutoCloseable {
     }
 
     private void runAlone(Pending p) {
-      try {
-        OnnxModel.Scratch big = model.scratch(p.input.rows());
+      try (OnnxModel.Scratch big = model.scratch(p.input.rows())) {
         List<TensorSpec> inputs = model.manifest().inputs();
         for (int i = 0; i < inputs.size(); i++) {
           big.put(i, 0, p.input.values()[i], inputs.get(i).rowWidth());

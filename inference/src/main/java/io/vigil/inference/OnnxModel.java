@@ -1,7 +1,6 @@
 package io.vigil.inference;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -14,6 +13,8 @@ import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -31,6 +32,7 @@ public final class OnnxModel implements AutoCloseable {
   private final List<TensorSpec> inputs;
   private final List<TensorSpec> outputs;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private final Set<Scratch> scratches = ConcurrentHashMap.newKeySet();
   private boolean closed;
 
   private OnnxModel(Bundle bundle, OrtSession session) {
@@ -81,60 +83,49 @@ public final class OnnxModel implements AutoCloseable {
     return bundle.manifest();
   }
 
-  /** Direct buffers for one caller to reuse across runs of up to {@code maxRows} rows. */
+  /**
+   * Direct buffers and ONNX Runtime tensors for one caller to reuse across runs of up to {@code
+   * maxRows} rows; closed with this model at the latest.
+   */
   public Scratch scratch(int maxRows) {
-    return new Scratch(inputs, maxRows);
+    Scratch scratch = new Scratch(this, maxRows);
+    scratches.add(scratch);
+    return scratch;
   }
 
   /**
    * Runs {@code rows} rows that the caller has put into {@code scratch}; returns one flat array per
    * manifest output, row-major.
+   *
+   * <p>The scratch's tensors wrap its direct buffers for each row count once, inputs and outputs
+   * (ONNX Runtime writes the outputs into them), so a run allocates nothing but the result arrays.
    */
   public float[][] run(Scratch scratch, int rows) {
+    if (rows < 1 || rows > scratch.maxRows) {
+      throw new IllegalArgumentException(
+          rows + " rows do not fit a scratch of " + scratch.maxRows + " rows");
+    }
     if (!lifecycle.readLock().tryLock()) {
       throw unavailable();
     }
     try {
-      if (closed) {
+      if (closed || scratch.closed) {
         throw unavailable();
       }
-      Map<String, OnnxTensor> feed = new HashMap<>(inputs.size() * 2);
-      try {
-        for (int i = 0; i < inputs.size(); i++) {
-          TensorSpec spec = inputs.get(i);
-          FloatBuffer buffer = scratch.buffers[i];
-          buffer.position(0).limit(rows * spec.rowWidth());
-          feed.put(spec.name(), OnnxTensor.createTensor(ENV, buffer, shape(spec, rows)));
+      Scratch.Bound bound = scratch.bound(rows);
+      try (OrtSession.Result result = session.run(bound.inputs(), bound.outputs())) {
+        float[][] out = new float[outputs.size()][];
+        for (int i = 0; i < outputs.size(); i++) {
+          FloatBuffer values = scratch.outputs[i].duplicate();
+          values.position(0).limit(rows * outputs.get(i).rowWidth());
+          out[i] = new float[values.remaining()];
+          values.get(out[i]);
         }
-        try (OrtSession.Result result = session.run(feed)) {
-          float[][] out = new float[outputs.size()][];
-          for (int i = 0; i < outputs.size(); i++) {
-            TensorSpec spec = outputs.get(i);
-            OnnxValue value = result.get(spec.name()).orElseThrow();
-            FloatBuffer values = ((OnnxTensor) value).getFloatBuffer();
-            if (values.remaining() != rows * spec.rowWidth()) {
-              throw new InferenceException(
-                  Code.RUNTIME_FAILED,
-                  bundle.label()
-                      + ": output "
-                      + spec.name()
-                      + " has "
-                      + values.remaining()
-                      + " values for "
-                      + rows
-                      + " rows");
-            }
-            out[i] = new float[values.remaining()];
-            values.get(out[i]);
-          }
-          return out;
-        }
-      } catch (OrtException e) {
-        throw new InferenceException(
-            Code.RUNTIME_FAILED, bundle.label() + ": ONNX Runtime failed: " + e.getMessage(), e);
-      } finally {
-        feed.values().forEach(OnnxTensor::close);
+        return out;
       }
+    } catch (OrtException e) {
+      throw new InferenceException(
+          Code.RUNTIME_FAILED, bundle.label() + ": ONNX Runtime failed: " + e.getMessage(), e);
     } finally {
       lifecycle.readLock().unlock();
     }
@@ -149,6 +140,8 @@ public final class OnnxModel implements AutoCloseable {
         return;
       }
       closed = true;
+      scratches.forEach(Scratch::close);
+      scratches.clear();
       session.close();
     } catch (OrtException e) {
       throw new InferenceException(
@@ -171,23 +164,82 @@ public final class OnnxModel implements AutoCloseable {
     return shape;
   }
 
-  /** Reusable direct input buffers, one per input tensor; not safe for concurrent use. */
-  public static final class Scratch {
+  /**
+   * Reusable direct input and output buffers, one per tensor, and the tensors over them for each
+   * row count; not safe for concurrent use. Closing it (or its model) frees the tensors.
+   */
+  public static final class Scratch implements AutoCloseable {
+    private final OnnxModel model;
     private final FloatBuffer[] buffers;
+    private final FloatBuffer[] outputs;
+    private final Bound[] bound;
     private final int maxRows;
+    private volatile boolean closed;
 
-    private Scratch(List<TensorSpec> inputs, int maxRows) {
+    /** The tensors of one row count, as ONNX Runtime takes them. */
+    private record Bound(Map<String, OnnxTensor> inputs, Map<String, OnnxTensor> outputs) {}
+
+    private Scratch(OnnxModel model, int maxRows) {
       if (maxRows < 1) {
         throw new IllegalArgumentException("maxRows < 1");
       }
+      this.model = model;
       this.maxRows = maxRows;
-      this.buffers = new FloatBuffer[inputs.size()];
+      this.buffers = direct(model.inputs, maxRows);
+      this.outputs = direct(model.outputs, maxRows);
+      this.bound = new Bound[maxRows + 1];
+    }
+
+    private static FloatBuffer[] direct(List<TensorSpec> specs, int maxRows) {
+      FloatBuffer[] buffers = new FloatBuffer[specs.size()];
       for (int i = 0; i < buffers.length; i++) {
         buffers[i] =
-            ByteBuffer.allocateDirect(maxRows * inputs.get(i).rowWidth() * Float.BYTES)
+            ByteBuffer.allocateDirect(maxRows * specs.get(i).rowWidth() * Float.BYTES)
                 .order(ByteOrder.nativeOrder())
                 .asFloatBuffer();
       }
+      return buffers;
+    }
+
+    private Bound bound(int rows) throws OrtException {
+      Bound b = bound[rows];
+      if (b == null) {
+        b = new Bound(tensors(model.inputs, buffers, rows), tensors(model.outputs, outputs, rows));
+        bound[rows] = b;
+      }
+      return b;
+    }
+
+    private static Map<String, OnnxTensor> tensors(
+        List<TensorSpec> specs, FloatBuffer[] buffers, int rows) throws OrtException {
+      Map<String, OnnxTensor> tensors = new HashMap<>(specs.size() * 2);
+      try {
+        for (int i = 0; i < specs.size(); i++) {
+          TensorSpec spec = specs.get(i);
+          FloatBuffer view = buffers[i].duplicate();
+          view.position(0).limit(rows * spec.rowWidth());
+          tensors.put(spec.name(), OnnxTensor.createTensor(ENV, view.slice(), shape(spec, rows)));
+        }
+      } catch (OrtException | RuntimeException e) {
+        tensors.values().forEach(OnnxTensor::close);
+        throw e;
+      }
+      return Map.copyOf(tensors);
+    }
+
+    /** Frees the tensors; later runs through this scratch fail as unavailable. */
+    @Override
+    public void close() {
+      closed = true;
+      for (int rows = 0; rows < bound.length; rows++) {
+        Bound b = bound[rows];
+        if (b != null) {
+          b.inputs().values().forEach(OnnxTensor::close);
+          b.outputs().values().forEach(OnnxTensor::close);
+          bound[rows] = null;
+        }
+      }
+      model.scratches.remove(this);
     }
 
     /** The most rows one run can take through this scratch. */

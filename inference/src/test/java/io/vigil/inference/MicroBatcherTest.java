@@ -1,6 +1,7 @@
 package io.vigil.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.inference.InferenceException.Code;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +31,8 @@ class MicroBatcherTest {
   @Test
   void everyConcurrentRequestGetsItsOwnAnswer() throws Exception {
     MicroBatcher batcher =
-        new MicroBatcher(model, new BatchingOptions(16, Duration.ofMillis(2), 10_000, 2));
+        new MicroBatcher(
+            model, new BatchingOptions(16, Duration.ofMillis(2), 10_000, 2, Duration.ZERO));
     ExecutorService clients = Executors.newFixedThreadPool(16);
     List<Future<Void>> results = new ArrayList<>();
     for (int c = 0; c < 16; c++) {
@@ -76,7 +79,8 @@ class MicroBatcherTest {
   @Test
   void refusesAtOnceWhenTheQueueIsFull() {
     MicroBatcher batcher =
-        new MicroBatcher(model, new BatchingOptions(1, Duration.ofMillis(100), 2, 1));
+        new MicroBatcher(
+            model, new BatchingOptions(1, Duration.ofMillis(100), 2, 1, Duration.ZERO));
     List<CompletableFuture<float[][]>> futures = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       futures.add(batcher.submit(new ValidatedInput(1, new float[][] {{1, 2, 3}}, List.of())));
@@ -98,7 +102,8 @@ class MicroBatcherTest {
   @Test
   void closeFinishesEveryQueuedRequest() {
     MicroBatcher batcher =
-        new MicroBatcher(model, new BatchingOptions(4, Duration.ofMillis(20), 1000, 1));
+        new MicroBatcher(
+            model, new BatchingOptions(4, Duration.ofMillis(20), 1000, 1, Duration.ZERO));
     List<CompletableFuture<float[][]>> futures = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       futures.add(batcher.submit(new ValidatedInput(1, new float[][] {{i, 2, 3}}, List.of())));
@@ -117,7 +122,8 @@ class MicroBatcherTest {
 
   @Test
   void runsARequestLargerThanTheBatchOnItsOwn() {
-    MicroBatcher batcher = new MicroBatcher(model, new BatchingOptions(2, Duration.ZERO, 10, 1));
+    MicroBatcher batcher =
+        new MicroBatcher(model, new BatchingOptions(2, Duration.ZERO, 10, 1, Duration.ZERO));
     float[] values = new float[5 * 3];
     for (int k = 0; k < values.length; k++) {
       values[k] = k;
@@ -127,6 +133,87 @@ class MicroBatcherTest {
 
     assertEquals(5, out[0].length);
     assertEquals(TestBundles.expected(new float[] {12, 13, 14}), out[0][4], 1e-6);
+    batcher.close();
+  }
+
+  @Test
+  void aTinyModelRunsOnTheSubmittingThreadAndEachThreadGetsItsOwnAnswer() throws Exception {
+    MicroBatcher batcher =
+        new MicroBatcher(
+            model, new BatchingOptions(16, Duration.ZERO, 1000, 1, Duration.ofSeconds(1)));
+    assertTrue(batcher.runsInline(), "a model of " + batcher.rowNanos() + " ns runs inline");
+    assertTrue(batcher.rowNanos() > 0);
+
+    CompletableFuture<float[][]> first =
+        batcher.submit(new ValidatedInput(1, new float[][] {{1, 2, 3}}, List.of()));
+    assertTrue(first.isDone(), "an inline run has finished when submit returns");
+    assertEquals(TestBundles.expected(new float[] {1, 2, 3}), first.join()[0][0], 1e-6);
+
+    LongAdder submittedRows = new LongAdder();
+    submittedRows.add(1);
+    ExecutorService clients = Executors.newFixedThreadPool(8);
+    List<Future<Void>> results = new ArrayList<>();
+    for (int c = 0; c < 8; c++) {
+      int client = c;
+      results.add(
+          clients.submit(
+              () -> {
+                SplittableRandom random = new SplittableRandom(client);
+                for (int i = 0; i < 300; i++) {
+                  int rows = 1 + random.nextInt(3);
+                  submittedRows.add(rows);
+                  float[] values = new float[rows * 3];
+                  for (int k = 0; k < values.length; k++) {
+                    values[k] = (float) random.nextDouble(-50, 50);
+                  }
+                  float[][] out =
+                      batcher
+                          .submit(new ValidatedInput(rows, new float[][] {values}, List.of()))
+                          .get(10, TimeUnit.SECONDS);
+                  for (int r = 0; r < rows; r++) {
+                    float[] row = {values[r * 3], values[r * 3 + 1], values[r * 3 + 2]};
+                    assertEquals(
+                        TestBundles.expected(row), out[0][r], 1e-5, "client " + client + " " + i);
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<Void> f : results) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    clients.shutdown();
+    batcher.close();
+
+    assertTrue(batcher.inlineRuns() > 0, "runs inline: " + batcher.inlineRuns());
+    assertEquals(submittedRows.sum(), batcher.rowsRun(), "every row was run exactly once");
+    CompletableFuture<float[][]> late =
+        batcher.submit(new ValidatedInput(1, new float[][] {{1, 2, 3}}, List.of()));
+    assertEquals(Code.MODEL_UNAVAILABLE, ((InferenceException) cause(late)).code());
+  }
+
+  @Test
+  void aModelAboveTheLimitIsHandedToTheRunners() {
+    MicroBatcher batcher =
+        new MicroBatcher(
+            model, new BatchingOptions(16, Duration.ZERO, 1000, 1, Duration.ofNanos(1)));
+    assertFalse(batcher.runsInline(), "no model runs in under 1 ns");
+
+    float[][] out =
+        batcher.submit(new ValidatedInput(1, new float[][] {{1, 2, 3}}, List.of())).join();
+
+    assertEquals(TestBundles.expected(new float[] {1, 2, 3}), out[0][0], 1e-6);
+    assertEquals(0, batcher.inlineRuns());
+    assertEquals(1, batcher.runs());
+    batcher.close();
+  }
+
+  @Test
+  void zeroNeverRunsInlineAndDoesNotTimeTheModel() {
+    MicroBatcher batcher =
+        new MicroBatcher(model, new BatchingOptions(16, Duration.ZERO, 1000, 1, Duration.ZERO));
+    assertFalse(batcher.runsInline());
+    assertEquals(-1, batcher.rowNanos());
     batcher.close();
   }
 

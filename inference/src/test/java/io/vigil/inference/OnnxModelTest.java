@@ -26,6 +26,46 @@ class OnnxModelTest {
   }
 
   @Test
+  void aScratchServesEveryRowCountInTurnWithFreshOutputs() {
+    try (OnnxModel model = OnnxModel.load(TestBundles.bundle(), RuntimeOptions.DEFAULT);
+        OnnxModel.Scratch scratch = model.scratch(4)) {
+      for (int round = 0; round < 3; round++) {
+        for (int rows = 4; rows >= 1; rows--) {
+          float[] values = new float[rows * 3];
+          for (int k = 0; k < values.length; k++) {
+            values[k] = round * 10 + rows + k * 0.25f;
+          }
+          scratch.put(0, 0, values, 3);
+
+          float[][] out = model.run(scratch, rows);
+
+          assertEquals(rows, out[0].length, "one output per row, not per buffer");
+          for (int r = 0; r < rows; r++) {
+            float[] row = {values[r * 3], values[r * 3 + 1], values[r * 3 + 2]};
+            assertEquals(TestBundles.expected(row), out[0][r], 1e-6, rows + " rows, row " + r);
+          }
+        }
+      }
+      assertThrows(IllegalArgumentException.class, () -> model.run(scratch, 5));
+    }
+  }
+
+  @Test
+  void aClosedScratchRefusesToRun() {
+    try (OnnxModel model = OnnxModel.load(TestBundles.bundle(), RuntimeOptions.DEFAULT)) {
+      OnnxModel.Scratch scratch = model.scratch(1);
+      model.run(scratch, 1);
+      scratch.close();
+
+      InferenceException e = assertThrows(InferenceException.class, () -> model.run(scratch, 1));
+
+      assertEquals(Code.MODEL_UNAVAILABLE, e.code());
+      float[][] out = model.run(model.scratch(1), 1);
+      assertEquals(TestBundles.expected(new float[] {0, 0, 0}), out[0][0], 1e-6);
+    }
+  }
+
+  @Test
   void refusesAModelWhoseGoldenVectorsDoNotReproduce() {
     Map<String, byte[]> files = TestBundles.files();
     files.put(
