@@ -72,7 +72,8 @@ public final class Gateway implements AutoCloseable {
                 inference.maxBatchSize(),
                 inference.maxQueueDelay(),
                 inference.queueCapacity(),
-                inference.runners()),
+                inference.runners(),
+                inference.inlineBelow()),
             inference.outOfRange() == OutOfRangePolicy.FLAG ? RangePolicy.FLAG : RangePolicy.REJECT,
             inference.maxRowsPerRequest());
     this.vertx = Vertx.vertx();

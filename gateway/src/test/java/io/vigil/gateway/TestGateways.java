@@ -19,7 +19,7 @@ public final class TestGateways {
     return VigilConfig.defaults().withDataDir(dataDir).withPort(0);
   }
 
-  /** {@code config} with other inference settings. */
+  /** {@code config} with other inference settings; every request goes through the batcher. */
   public static VigilConfig withInference(
       VigilConfig config,
       int maxBatch,
@@ -31,7 +31,8 @@ public final class TestGateways {
     return new VigilConfig(
         config.dataDir(),
         config.server(),
-        new InferenceConfig(maxBatch, delay, queueCapacity, runners, 1, policy, maxRows),
+        new InferenceConfig(
+            maxBatch, delay, queueCapacity, runners, 1, policy, maxRows, Duration.ZERO),
         config.audit(),
         config.installDemoBundle(),
         config.shutdownGrace());

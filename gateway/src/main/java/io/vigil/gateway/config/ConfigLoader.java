@@ -132,6 +132,8 @@ public final class ConfigLoader {
         in.read(InferenceConfig.OUT_OF_RANGE, InferenceConfig.DEFAULT_OUT_OF_RANGE);
     int maxRowsPerRequest =
         in.read(InferenceConfig.MAX_ROWS_PER_REQUEST, InferenceConfig.DEFAULT_MAX_ROWS_PER_REQUEST);
+    Duration inlineBelow =
+        in.read(InferenceConfig.INLINE_BELOW, InferenceConfig.DEFAULT_INLINE_BELOW);
     in.rejectUnknownKeys();
     return new InferenceConfig(
         maxBatchSize,
@@ -140,7 +142,8 @@ public final class ConfigLoader {
         runners,
         intraOpThreads,
         outOfRange,
-        maxRowsPerRequest);
+        maxRowsPerRequest,
+        inlineBelow);
   }
 
   private static AuditConfig readAudit(YamlSection in) {

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param intraOpThreads the threads ONNX Runtime uses inside one run
  * @param outOfRange what to do with an input value outside the model's plausible range
  * @param maxRowsPerRequest the most rows one request may carry
+ * @param inlineBelow a model faster than this per row runs on the thread that received the request
+ *     while its queue is empty; zero hands every request to the batcher
  */
 public record InferenceConfig(
     int maxBatchSize,
@@ -21,7 +23,8 @@ public record InferenceConfig(
     int runners,
     int intraOpThreads,
     OutOfRangePolicy outOfRange,
-    int maxRowsPerRequest) {
+    int maxRowsPerRequest,
+    Duration inlineBelow) {
 
   public static final int DEFAULT_MAX_BATCH_SIZE = 32;
   public static final Duration DEFAULT_MAX_QUEUE_DELAY = Duration.ZERO;
@@ -33,6 +36,7 @@ public record InferenceConfig(
   public static final int DEFAULT_INTRA_OP_THREADS = 1;
   public static final OutOfRangePolicy DEFAULT_OUT_OF_RANGE = OutOfRangePolicy.REJECT;
   public static final int DEFAULT_MAX_ROWS_PER_REQUEST = 256;
+  public static final Duration DEFAULT_INLINE_BELOW = Duration.ofNanos(100_000);
 
   static final Setting<Integer> MAX_BATCH_SIZE =
       Setting.integer("inference.max-batch-size", 1, 1024);
@@ -48,6 +52,8 @@ public record InferenceConfig(
       Setting.choice("inference.out-of-range", OutOfRangePolicy.class);
   static final Setting<Integer> MAX_ROWS_PER_REQUEST =
       Setting.integer("inference.max-rows-per-request", 1, 100_000);
+  static final Setting<Duration> INLINE_BELOW =
+      Setting.duration("inference.inline-below", Duration.ZERO, Duration.ofMillis(10));
 
   /** Checks every value; a bad one throws {@link ConfigException} naming its key. */
   public InferenceConfig {
@@ -58,6 +64,7 @@ public record InferenceConfig(
     INTRA_OP_THREADS.check(intraOpThreads);
     OUT_OF_RANGE.check(outOfRange);
     MAX_ROWS_PER_REQUEST.check(maxRowsPerRequest);
+    INLINE_BELOW.check(inlineBelow);
   }
 
   /** The {@code inference} section that an empty file gives. */
@@ -69,6 +76,7 @@ public record InferenceConfig(
         DEFAULT_RUNNERS,
         DEFAULT_INTRA_OP_THREADS,
         DEFAULT_OUT_OF_RANGE,
-        DEFAULT_MAX_ROWS_PER_REQUEST);
+        DEFAULT_MAX_ROWS_PER_REQUEST,
+        DEFAULT_INLINE_BELOW);
   }
 }

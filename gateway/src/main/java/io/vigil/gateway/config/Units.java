@@ -8,14 +8,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations (250ms, 10s, 5m, 1h, PT10S) and sizes (1048576, 1024KiB, 1MiB) as written in the file.
+ * Durations (100us, 250ms, 10s, 5m, 1h, PT10S) and sizes (1048576, 1024KiB, 1MiB) as written in the
+ * file.
  */
 final class Units {
 
   static final long KIB = 1024;
   static final long MIB = 1024 * KIB;
 
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(us|ms|s|m|h)");
   private static final Pattern SIZE =
       Pattern.compile("(\\d{1,18})\\s*(KiB|MiB)?", Pattern.CASE_INSENSITIVE);
 
@@ -31,6 +32,7 @@ final class Units {
       long amount = Long.parseLong(matcher.group(1));
       return Optional.of(
           switch (matcher.group(2)) {
+            case "us" -> Duration.ofNanos(amount * 1000);
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
@@ -45,8 +47,11 @@ final class Units {
   }
 
   static String formatDuration(Duration duration) {
-    if (duration.isNegative() || duration.getNano() % 1_000_000 != 0) {
+    if (duration.isNegative() || duration.getNano() % 1000 != 0) {
       return duration.toString();
+    }
+    if (duration.getNano() % 1_000_000 != 0) {
+      return duration.toNanos() / 1000 + "us";
     }
     long millis = duration.toMillis();
     if (millis != 0 && millis % 3_600_000 == 0) {

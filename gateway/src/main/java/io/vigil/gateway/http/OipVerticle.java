@@ -112,8 +112,15 @@ public final class OipVerticle extends VerticleBase {
                 ctx,
                 405,
                 "method " + ctx.request().method() + " is not allowed on " + ctx.request().path()));
+    // No WebSocket endpoints: without WebSocket compression, Vert.x leaves the extension handler
+    // out of every connection's pipeline, which otherwise inspects each request and response.
     HttpServerOptions options =
-        new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(false);
+        new HttpServerOptions()
+            .setHost(host)
+            .setPort(port)
+            .setCompressionSupported(false)
+            .setPerFrameWebSocketCompressionSupported(false)
+            .setPerMessageWebSocketCompressionSupported(false);
     return vertx
         .createHttpServer(options)
         .requestHandler(router)

@@ -15,6 +15,7 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -83,12 +84,22 @@ public final class ModelRegistry implements AutoCloseable {
     if (previous != null) {
       previous.close();
     }
+    MicroBatcher batcher = loaded.batcher();
     LOG.log(
         Level.INFO,
-        "loaded {0}{1} in {2} ms",
+        "loaded {0}{1} in {2} ms{3}",
         bundle.label(),
         bundle.manifest().demo() ? " [DEMO, not for clinical use]" : "",
-        (System.nanoTime() - started) / 1_000_000);
+        (System.nanoTime() - started) / 1_000_000,
+        batcher.rowNanos() < 0
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                "; one row takes %.1f us, so it runs %s",
+                batcher.rowNanos() / 1000.0,
+                batcher.runsInline()
+                    ? "on the receiving thread while its queue is empty"
+                    : "on the batcher's threads"));
     return loaded;
   }
 

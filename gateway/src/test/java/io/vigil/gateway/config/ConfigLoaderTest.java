@@ -60,6 +60,7 @@ class ConfigLoaderTest {
           intra-op-threads: 2
           out-of-range: flag
           max-rows-per-request: 1000
+          inline-below: 250us
         audit:
           durability: normal
           store-inputs: false
@@ -79,7 +80,15 @@ class ConfigLoaderTest {
         new VigilConfig(
             Path.of("/var/lib/vigil"),
             new ServerConfig("0.0.0.0", 9443, 512 * 1024, "X-Device-Id"),
-            new InferenceConfig(64, Duration.ofMillis(5), 4096, 3, 2, OutOfRangePolicy.FLAG, 1000),
+            new InferenceConfig(
+                64,
+                Duration.ofMillis(5),
+                4096,
+                3,
+                2,
+                OutOfRangePolicy.FLAG,
+                1000,
+                Duration.ofNanos(250_000)),
             new AuditConfig(
                 LedgerDurability.NORMAL,
                 false,
@@ -108,6 +117,14 @@ class ConfigLoaderTest {
     VigilConfig config = ConfigLoader.parse("inference:\n  max-queue-delay: " + written, FILE);
 
     assertEquals(Duration.ofMillis(expectedMillis), config.inference().maxQueueDelay());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0, 0", "0us, 0", "25us, 25000", "1ms, 1000000", "10ms, 10000000"})
+  void readsInlineBelowInMicrosecondsUpToItsLimit(String written, long expectedNanos) {
+    VigilConfig config = ConfigLoader.parse("inference:\n  inline-below: " + written, FILE);
+
+    assertEquals(Duration.ofNanos(expectedNanos), config.inference().inlineBelow());
   }
 
   @ParameterizedTest
@@ -311,7 +328,7 @@ class ConfigLoaderTest {
     assertEquals(
         "vigil.yaml: unknown key 'inference.port'; expected one of: max-batch-size,"
             + " max-queue-delay, queue-capacity, runners, intra-op-threads, out-of-range,"
-            + " max-rows-per-request",
+            + " max-rows-per-request, inline-below",
         errorOf("inference:\n  port: 9000\n"));
   }
 
@@ -320,7 +337,7 @@ class ConfigLoaderTest {
     assertEquals(
         "vigil.yaml: unknown key 'inference.maxBatchSize'; expected one of: max-batch-size,"
             + " max-queue-delay, queue-capacity, runners, intra-op-threads, out-of-range,"
-            + " max-rows-per-request",
+            + " max-rows-per-request, inline-below",
         errorOf("inference:\n  maxBatchSize: 8\n"));
   }
 

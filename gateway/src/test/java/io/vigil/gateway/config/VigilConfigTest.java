@@ -25,7 +25,8 @@ class VigilConfigTest {
             Math.min(Runtime.getRuntime().availableProcessors(), 4),
             1,
             OutOfRangePolicy.REJECT,
-            256),
+            256,
+            Duration.ofNanos(100_000)),
         config.inference());
   }
 
@@ -35,7 +36,9 @@ class VigilConfigTest {
     ConfigException e =
         assertThrows(
             ConfigException.class,
-            () -> new InferenceConfig(0, Duration.ZERO, 1, 1, 1, OutOfRangePolicy.FLAG, 1));
+            () ->
+                new InferenceConfig(
+                    0, Duration.ZERO, 1, 1, 1, OutOfRangePolicy.FLAG, 1, Duration.ZERO));
 
     // then the message names the key just as a file error would, without a file
     assertEquals(

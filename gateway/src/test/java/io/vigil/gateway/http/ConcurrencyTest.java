@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Many devices at once, through the batcher, over real sockets. */
+/** Many devices at once, through the batcher or inline, over real sockets. */
 class ConcurrencyTest {
 
   @TempDir Path dataDir;
@@ -39,58 +41,10 @@ class ConcurrencyTest {
                 2,
                 OutOfRangePolicy.REJECT,
                 8))) {
-      Http http = new Http(gateway.port());
       int clients = 24;
       int requestsEach = 60;
-      ExecutorService pool = Executors.newFixedThreadPool(clients);
-      List<Future<Integer>> done = new ArrayList<>();
-      for (int c = 0; c < clients; c++) {
-        int client = c;
-        done.add(
-            pool.submit(
-                () -> {
-                  SplittableRandom random = new SplittableRandom(client);
-                  for (int i = 0; i < requestsEach; i++) {
-                    int rows = 1 + random.nextInt(3);
-                    float[] values = new float[rows * 3];
-                    StringBuilder data = new StringBuilder("[");
-                    for (int k = 0; k < values.length; k++) {
-                      values[k] = (float) random.nextDouble(-20, 20);
-                      data.append(k == 0 ? "" : ",").append(values[k]);
-                    }
-                    String id = "client-" + client + "-" + i;
-                    Http.Response r =
-                        http.post(
-                            "/v2/models/test-model/infer",
-                            "{\"id\": \""
-                                + id
-                                + "\", \"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": ["
-                                + rows
-                                + ", 3], \"data\": "
-                                + data
-                                + "]}]}");
-                    assertEquals(200, r.status(), r.body());
-                    JsonNode body = r.json();
-                    assertEquals(id, body.path("id").asText());
-                    JsonNode out = body.path("outputs").get(0).path("data");
-                    assertEquals(rows, out.size());
-                    for (int row = 0; row < rows; row++) {
-                      float[] x = {values[row * 3], values[row * 3 + 1], values[row * 3 + 2]};
-                      assertEquals(
-                          TestBundles.expected(x),
-                          out.get(row).floatValue(),
-                          1e-5,
-                          id + " row " + row);
-                    }
-                  }
-                  return requestsEach;
-                }));
-      }
-      int answered = 0;
-      for (Future<Integer> f : done) {
-        answered += f.get(120, TimeUnit.SECONDS);
-      }
-      pool.shutdown();
+      Set<Long> seqs = ConcurrentHashMap.newKeySet();
+      int answered = sendFromManyClients(gateway, clients, requestsEach, seqs);
 
       assertEquals(clients * requestsEach, answered);
       MicroBatcher batcher = gateway.models().active("test-model").batcher();
@@ -153,5 +107,84 @@ class ConcurrencyTest {
           refused.get(0).error().contains("requests waiting; retry shortly"),
           refused.get(0).error());
     }
+  }
+
+  @Test
+  void aTinyModelRunsOnTheEventLoopsWithEveryAnswerRecorded() throws Exception {
+    TestGateways.preinstall(dataDir, TestBundles.bundle());
+    try (Gateway gateway = Gateway.start(TestGateways.config(dataDir))) {
+      MicroBatcher batcher = gateway.models().active("test-model").batcher();
+      assertTrue(
+          batcher.runsInline(),
+          "test-model takes " + batcher.rowNanos() + " ns per row, under the default 100 us");
+
+      Set<Long> seqs = ConcurrentHashMap.newKeySet();
+      int answered = sendFromManyClients(gateway, 16, 50, seqs);
+
+      assertEquals(16 * 50, answered);
+      assertEquals(answered, seqs.size(), "every answer has its own ledger entry");
+      assertTrue(batcher.inlineRuns() > 0, "inline runs: " + batcher.inlineRuns());
+      assertEquals(answered, batcher.runs(), "one run per request: nothing was batched");
+    }
+  }
+
+  /**
+   * {@code clients} threads each send {@code requestsEach} requests of 1 to 3 random rows to
+   * test-model, check every answer against the model's formula and collect its ledger sequence.
+   */
+  private static int sendFromManyClients(
+      Gateway gateway, int clients, int requestsEach, Set<Long> seqs) throws Exception {
+    Http http = new Http(gateway.port());
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    List<Future<Integer>> done = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      int client = c;
+      done.add(
+          pool.submit(
+              () -> {
+                SplittableRandom random = new SplittableRandom(client);
+                for (int i = 0; i < requestsEach; i++) {
+                  int rows = 1 + random.nextInt(3);
+                  float[] values = new float[rows * 3];
+                  StringBuilder data = new StringBuilder("[");
+                  for (int k = 0; k < values.length; k++) {
+                    values[k] = (float) random.nextDouble(-20, 20);
+                    data.append(k == 0 ? "" : ",").append(values[k]);
+                  }
+                  String id = "client-" + client + "-" + i;
+                  Http.Response r =
+                      http.post(
+                          "/v2/models/test-model/infer",
+                          "{\"id\": \""
+                              + id
+                              + "\", \"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": ["
+                              + rows
+                              + ", 3], \"data\": "
+                              + data
+                              + "]}]}");
+                  assertEquals(200, r.status(), r.body());
+                  JsonNode body = r.json();
+                  assertEquals(id, body.path("id").asText());
+                  seqs.add(body.path("parameters").path("audit_seq").asLong());
+                  JsonNode out = body.path("outputs").get(0).path("data");
+                  assertEquals(rows, out.size());
+                  for (int row = 0; row < rows; row++) {
+                    float[] x = {values[row * 3], values[row * 3 + 1], values[row * 3 + 2]};
+                    assertEquals(
+                        TestBundles.expected(x),
+                        out.get(row).floatValue(),
+                        1e-5,
+                        id + " row " + row);
+                  }
+                }
+                return requestsEach;
+              }));
+    }
+    int answered = 0;
+    for (Future<Integer> f : done) {
+      answered += f.get(120, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    return answered;
   }
 }
