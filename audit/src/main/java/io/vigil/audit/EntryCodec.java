@@ -151,7 +151,7 @@ final class EntryCodec {
         } else if (Float.isInfinite(v)) {
           sb.append(v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
         } else {
-          sb.append(JsonNumbers.formatFloat(v));
+          JsonNumbers.appendFloat(sb, v);
         }
       }
       sb.append("]}");
