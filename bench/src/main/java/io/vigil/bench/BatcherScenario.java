@@ -9,8 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The dynamic batcher with the 1 ms conv model: closed loop at concurrency 16 against two live
- * gateways, one batching (max batch 16) and one not (max batch 1), in alternating rounds.
+ * The dynamic batcher with a model of about 1 ms per row: closed loop at concurrency 16 against two
+ * live gateways, one batching (max batch 16) and one not (max batch 1), each warmed until its JIT
+ * has settled, then measured in alternating rounds. Run for {@code bench-mlp} (whose cost per row
+ * falls with the batch: the target) and for {@code bench-conv1d} (whose cost per row does not: the
+ * context).
  */
 final class BatcherScenario {
 
@@ -21,38 +24,45 @@ final class BatcherScenario {
   static final int MAX_BATCH = 16;
 
   private final Wrk wrk;
-  private final Duration warmUp;
+  private final JitWarmUp warmUp;
   private final Duration measure;
   private final int rounds;
 
-  BatcherScenario(Wrk wrk, Duration warmUp, Duration measure, int rounds) {
+  BatcherScenario(Wrk wrk, JitWarmUp warmUp, Duration measure, int rounds) {
     this.wrk = wrk;
     this.warmUp = warmUp;
     this.measure = measure;
     this.rounds = rounds;
   }
 
-  /** Medians of the rounds. */
-  record Outcome(double onRate, double offRate, double onP95Us, double offP95Us) {
+  /** Medians of the rounds for one model. */
+  record Outcome(
+      BenchModel model,
+      double onRate,
+      double offRate,
+      double onP95Us,
+      double offP95Us,
+      double onMeanBatch) {
     double ratio() {
       return onRate / offRate;
     }
   }
 
-  Outcome run(HostedGateway on, HostedGateway off, Results results)
+  Outcome run(BenchModel model, HostedGateway on, HostedGateway off, Results results)
       throws IOException, InterruptedException {
-    BenchModel conv = BenchModel.CONV;
-    Optional<String> body = Optional.of(conv.requestBody());
-    wrk.run(on.port(), conv.inferPath(), body, CONCURRENCY, warmUp);
-    wrk.run(off.port(), conv.inferPath(), body, CONCURRENCY, warmUp);
+    Optional<String> body = Optional.of(model.requestBody());
+    String what = "infer, " + model.modelId();
+    results.add(warmUp.warm(on, "infer", what, model.inferPath(), body, CONCURRENCY, true).row());
+    results.add(warmUp.warm(off, "infer", what, model.inferPath(), body, CONCURRENCY, true).row());
     List<Double> onRate = new ArrayList<>();
     List<Double> offRate = new ArrayList<>();
     List<Double> onP95 = new ArrayList<>();
     List<Double> offP95 = new ArrayList<>();
+    List<Double> onBatch = new ArrayList<>();
     for (int round = 1; round <= rounds; round++) {
       boolean onFirst = round % 2 == 1;
-      Row a = measured(onFirst ? on : off, onFirst, round, body);
-      Row b = measured(onFirst ? off : on, !onFirst, round, body);
+      Row a = measured(model, onFirst ? on : off, onFirst, round, body);
+      Row b = measured(model, onFirst ? off : on, !onFirst, round, body);
       Row rOn = onFirst ? a : b;
       Row rOff = onFirst ? b : a;
       results.add(rOn);
@@ -61,28 +71,40 @@ final class BatcherScenario {
       offRate.add(rOff.get("rate"));
       onP95.add(rOn.get("p95_us"));
       offP95.add(rOff.get("p95_us"));
+      onBatch.add(rOn.get("mean_batch"));
     }
     Outcome o =
         new Outcome(
-            Stats.median(onRate), Stats.median(offRate), Stats.median(onP95), Stats.median(offP95));
+            model,
+            Stats.median(onRate),
+            Stats.median(offRate),
+            Stats.median(onP95),
+            Stats.median(offP95),
+            Stats.median(onBatch));
+    String k = model.key();
     results.add(
         Row.of(
-            "batch-on",
-            "median of " + rounds + " rounds",
-            Map.of("rate", o.onRate(), "p95_us", o.onP95Us())));
+            "batch-on/" + k,
+            model.modelId() + ", median of " + rounds + " rounds",
+            Map.of("rate", o.onRate(), "p95_us", o.onP95Us(), "mean_batch", o.onMeanBatch())));
     results.add(
         Row.of(
-            "batch-off",
-            "median of " + rounds + " rounds",
+            "batch-off/" + k,
+            model.modelId() + ", median of " + rounds + " rounds",
             Map.of("rate", o.offRate(), "p95_us", o.offP95Us())));
-    results.add(Row.of("batch-on/off", "throughput ratio", Map.of("ratio", o.ratio())));
+    results.add(
+        Row.of(
+            "batch-on/off/" + k,
+            model.modelId() + ", throughput ratio",
+            Map.of("ratio", o.ratio())));
     return o;
   }
 
-  private Row measured(HostedGateway gateway, boolean batching, int round, Optional<String> body)
+  private Row measured(
+      BenchModel model, HostedGateway gateway, boolean batching, int round, Optional<String> body)
       throws IOException, InterruptedException {
     HostStats before = gateway.stats();
-    Wrk.Result r = wrk.run(gateway.port(), BenchModel.CONV.inferPath(), body, CONCURRENCY, measure);
+    Wrk.Result r = wrk.run(gateway.port(), model.inferPath(), body, CONCURRENCY, measure);
     HostStats after = gateway.stats();
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("rate", r.rate());
@@ -91,10 +113,13 @@ final class BatcherScenario {
     m.put("p99_us", r.p99Us());
     m.put("cpu_us_per_request", after.cpuMicrosPerRequest(before, r.ok()));
     m.put("mean_batch", after.meanBatch(before));
+    m.put("jit_ms", after.jitMillis(before));
     m.put("errors", (double) (r.statusErrors() + r.socketErrors()));
     return new Row(
-        (batching ? "batch-on/" : "batch-off/") + round,
-        "infer, bench-conv1d, AS_SHIPPED, max batch "
+        (batching ? "batch-on/" : "batch-off/") + model.key() + "/" + round,
+        "infer, "
+            + model.modelId()
+            + ", AS_SHIPPED, max batch "
             + (batching ? MAX_BATCH : 1)
             + ", wrk -t1 -c"
             + CONCURRENCY,

@@ -1,6 +1,7 @@
 package io.vigil.bench;
 
 import io.vigil.bench.GatewayUnderTest.Variant;
+import io.vigil.inference.Bundle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,8 +28,10 @@ public final class Bench {
   private final boolean quick;
   private final boolean profile;
   private final Duration warmUp;
+  private final JitWarmUp.Policy jitWarmUp;
   private final Duration measure;
   private final int rounds;
+  private final int batcherRounds;
   private final Results results;
 
   private Bench(Flags f) throws IOException {
@@ -38,8 +41,10 @@ public final class Bench {
     this.quick = f.bool("quick");
     this.profile = !f.bool("no-profile");
     this.warmUp = Duration.ofSeconds(quick ? 2 : 5);
+    this.jitWarmUp = quick ? JitWarmUp.Policy.QUICK : JitWarmUp.Policy.FULL;
     this.measure = Duration.ofSeconds(quick ? 3 : 10);
     this.rounds = quick ? 1 : 3;
+    this.batcherRounds = quick ? 1 : 2;
     this.results = new Results(Machine.describe(f.text("command", "bench/run")));
   }
 
@@ -57,14 +62,18 @@ public final class Bench {
         new OrtFloor(Duration.ofMillis(quick ? 200 : 500), Duration.ofMillis(quick ? 500 : 1500));
     results.addAll(floor.measure(BenchModel.DEMO));
     results.addAll(floor.measure(BenchModel.CONV));
-    results
-        .row(OrtFloor.id(BenchModel.CONV, OrtFloor.Api.ONNX_MODEL, 1, 1))
-        .ifPresent(
-            r ->
-                say(
-                    "bench-conv1d costs "
-                        + Fmt.micros(r.get("us_per_row_p50"))
-                        + " per row (median call, 1 intra-op thread)"));
+    // Built once: A and both batcher gateways use the same bytes.
+    Bundle mlp = BenchModel.MLP.bundle();
+    results.addAll(floor.measure(BenchModel.MLP.key(), mlp, BenchModel.MLP.row()));
+    for (BenchModel m : List.of(BenchModel.CONV, BenchModel.MLP)) {
+      say(
+          m.modelId()
+              + " costs "
+              + perRow(m, 1)
+              + " per row at batch 1, "
+              + perRow(m, 32)
+              + " at batch 32 (median call, 1 intra-op thread)");
+    }
 
     say("B: ledger writer alone");
     results.add(
@@ -77,6 +86,7 @@ public final class Bench {
                     "not measured: the audit module's ledger writer is not wired in yet")));
 
     Wrk wrk = new Wrk(work);
+    JitWarmUp jit = new JitWarmUp(wrk, jitWarmUp);
     FixedRateScenarios fixedRate =
         new FixedRateScenarios(new OpenLoopRun(work), Duration.ofSeconds(quick ? 2 : 3), measure);
     ClosedLoopRounds.Outcome http;
@@ -86,8 +96,15 @@ public final class Bench {
             HostedGateway.start(Variant.LEDGER_OFF, BenchModel.DEMO, 32, work, "demo-ledger-off");
         HostedGateway shipped =
             HostedGateway.start(Variant.AS_SHIPPED, BenchModel.DEMO, 32, work, "demo-as-shipped")) {
-      say("C, D, E: closed loop, " + rounds + " alternating round(s)");
-      http = new ClosedLoopRounds(wrk, warmUp, measure, rounds).run(off, shipped, results);
+      say(
+          "C, D, E: JIT warm-up of each gateway and path ("
+              + jitWarmUp.min().toSeconds()
+              + "-"
+              + jitWarmUp.max().toSeconds()
+              + " s), then "
+              + rounds
+              + " alternating round(s)");
+      http = new ClosedLoopRounds(wrk, jit, measure, rounds).run(off, shipped, results);
       maxRssKb = http.maxRssKb();
 
       say("G: open-loop generator capacity");
@@ -95,6 +112,17 @@ public final class Bench {
       results.add(g);
       generatorTarget(g);
 
+      // The AS_SHIPPED gateway settled before E; one more window shows it still is before F.
+      results.add(
+          jit.warm(
+                  shipped,
+                  "infer-before-F",
+                  "infer, demo model (re-check before F)",
+                  BenchModel.DEMO.inferPath(),
+                  Optional.of(BenchModel.DEMO.requestBody()),
+                  ClosedLoopRounds.CONNECTIONS,
+                  false)
+              .row());
       for (double fraction : FRACTIONS_OF_E) {
         say("F: open loop at " + Math.round(fraction * 100) + "% of E");
         Row f = fixedRate.latencyAt(shipped, http.e(), fraction);
@@ -124,19 +152,10 @@ public final class Bench {
       }
     }
 
-    say("batcher: bench-conv1d, concurrency 16, max batch 16 vs 1");
-    BatcherScenario.Outcome batcher;
-    try (HostedGateway on =
-            HostedGateway.start(
-                Variant.AS_SHIPPED,
-                BenchModel.CONV,
-                BatcherScenario.MAX_BATCH,
-                work,
-                "conv-batch-16");
-        HostedGateway offBatch =
-            HostedGateway.start(Variant.AS_SHIPPED, BenchModel.CONV, 1, work, "conv-batch-1")) {
-      batcher = new BatcherScenario(wrk, warmUp, measure, quick ? 1 : 2).run(on, offBatch, results);
-    }
+    BatcherScenario batching = new BatcherScenario(wrk, jit, measure, batcherRounds);
+    BatcherScenario.Outcome batcher = batcher(batching, BenchModel.MLP, mlp);
+    BatcherScenario.Outcome batcherContext =
+        batcher(batching, BenchModel.CONV, BenchModel.CONV.bundle());
 
     say("start to ready: " + vigilJar);
     Optional<Row> startup = startup();
@@ -147,11 +166,48 @@ public final class Bench {
         http,
         fRows.stream().filter(r -> r.id().equals("F/50%")).findFirst(),
         Optional.of(batcher),
+        Optional.of(batcherContext),
         startup,
         maxRssKb);
     TargetCheck.ledger(results, fRows);
+    TargetCheck.warmUps(results, jitWarmUp);
     results.machine().put("load_after", Machine.loadAverage());
     write();
+  }
+
+  /** The batcher scenario for one model: a batching and a non-batching gateway, side by side. */
+  private BatcherScenario.Outcome batcher(BatcherScenario scenario, BenchModel model, Bundle bundle)
+      throws IOException, InterruptedException {
+    say(
+        "batcher: "
+            + model.modelId()
+            + ", concurrency "
+            + BatcherScenario.CONCURRENCY
+            + ", max batch "
+            + BatcherScenario.MAX_BATCH
+            + " vs 1, "
+            + batcherRounds
+            + " alternating round(s)");
+    try (HostedGateway on =
+            HostedGateway.start(
+                Variant.AS_SHIPPED,
+                model,
+                bundle,
+                BatcherScenario.MAX_BATCH,
+                work,
+                model.key() + "-batch-" + BatcherScenario.MAX_BATCH);
+        HostedGateway off =
+            HostedGateway.start(
+                Variant.AS_SHIPPED, model, bundle, 1, work, model.key() + "-batch-1")) {
+      return scenario.run(model, on, off, results);
+    }
+  }
+
+  private String perRow(BenchModel model, int batch) {
+    return results
+        .row(OrtFloor.id(model, OrtFloor.Api.ONNX_MODEL, 1, batch))
+        .map(r -> Fmt.micros(r.get("us_per_row_p50")))
+        .orElse("n/a");
   }
 
   private Optional<Row> startup() throws IOException, InterruptedException {

@@ -12,7 +12,8 @@ import java.util.Optional;
  * Scenarios C, D and E with the demo model, closed loop under wrk, in alternating rounds on two
  * live gateway JVMs, so that every ratio compares numbers measured minutes, not hours, apart: C is
  * {@code GET /v2} (a precomputed JSON buffer on the same router) on the LEDGER_OFF gateway, D is
- * infer on it, E is infer on the AS_SHIPPED gateway.
+ * infer on it, E is infer on the AS_SHIPPED gateway. Before the first round each gateway is warmed
+ * on each path it serves until its JIT has settled ({@link JitWarmUp}).
  */
 final class ClosedLoopRounds {
 
@@ -20,11 +21,11 @@ final class ClosedLoopRounds {
   static final int CONNECTIONS = 32;
 
   private final Wrk wrk;
-  private final Duration warmUp;
+  private final JitWarmUp warmUp;
   private final Duration measure;
   private final int rounds;
 
-  ClosedLoopRounds(Wrk wrk, Duration warmUp, Duration measure, int rounds) {
+  ClosedLoopRounds(Wrk wrk, JitWarmUp warmUp, Duration measure, int rounds) {
     this.wrk = wrk;
     this.warmUp = warmUp;
     this.measure = measure;
@@ -47,9 +48,12 @@ final class ClosedLoopRounds {
       throws IOException, InterruptedException {
     BenchModel demo = BenchModel.DEMO;
     Optional<String> body = Optional.of(demo.requestBody());
-    wrk.run(off.port(), demo.inferPath(), body, CONNECTIONS, warmUp);
-    wrk.run(shipped.port(), demo.inferPath(), body, CONNECTIONS, warmUp);
-    wrk.run(off.port(), "/v2", Optional.empty(), CONNECTIONS, warmUp.dividedBy(2));
+    String infer = "infer, demo model";
+    results.add(warmUp.warm(off, "infer", infer, demo.inferPath(), body, CONNECTIONS, true).row());
+    results.add(
+        warmUp.warm(off, "v2", "GET /v2", "/v2", Optional.empty(), CONNECTIONS, false).row());
+    results.add(
+        warmUp.warm(shipped, "infer", infer, demo.inferPath(), body, CONNECTIONS, true).row());
     List<Double> c = new ArrayList<>();
     List<Double> d = new ArrayList<>();
     List<Double> e = new ArrayList<>();
@@ -131,6 +135,7 @@ final class ClosedLoopRounds {
     m.put("p999_us", r.p999Us());
     m.put("cpu_us_per_request", after.cpuMicrosPerRequest(before, r.ok()));
     m.put("mean_batch", after.meanBatch(before));
+    m.put("jit_ms", after.jitMillis(before));
     m.put("rss_kb", (double) after.rssKb());
     m.put("hwm_kb", (double) after.hwmKb());
     m.put("errors", (double) (r.statusErrors() + r.socketErrors()));

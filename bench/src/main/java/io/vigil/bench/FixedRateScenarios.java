@@ -101,6 +101,8 @@ final class FixedRateScenarios {
     m.put("cpu_us_per_request", windowEnd.cpuMicrosPerRequest(windowStart, ok));
     m.put("generator_cpu_us_per_request", r.getDouble("cpu_seconds") * 1e6 / Math.max(1, ok));
     m.put("mean_batch", windowEnd.meanBatch(windowStart));
+    // The gateway was JIT-settled before (the E warm-up): compilation in the window shows here.
+    m.put("jit_ms", windowEnd.jitMillis(windowStart));
     m.put("rss_kb", (double) after.rssKb());
     m.put("hwm_kb", (double) after.hwmKb());
     m.put("errors", (double) (r.getLong("failed") + r.getLong("unfinished")));

@@ -4,12 +4,16 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What a {@link GatewayHost} reports: its JVM's CPU time, resident memory and peak, batcher runs
- * and rows, and ledger entries ({@code -1} without a ledger).
+ * What a {@link GatewayHost} reports: its JVM's CPU time, JIT compilation time ({@code -1} where
+ * the JVM does not report it), resident memory and peak, batcher runs and rows, and ledger entries
+ * ({@code -1} without a ledger).
  */
-record HostStats(long cpuNanos, long rssKb, long hwmKb, long runs, long rows, long ledger) {
+record HostStats(
+    long cpuNanos, long jitMillis, long rssKb, long hwmKb, long runs, long rows, long ledger) {
 
-  /** Parses a {@code stats cpu_ns=.. rss_kb=.. hwm_kb=.. runs=.. rows=.. ledger=..} line. */
+  /**
+   * Parses a {@code stats cpu_ns=.. jit_ms=.. rss_kb=.. hwm_kb=.. runs=.. rows=.. ledger=..} line.
+   */
   static HostStats parse(String line) {
     if (!line.startsWith("stats ")) {
       throw new IllegalArgumentException("not a stats line: " + line);
@@ -21,6 +25,7 @@ record HostStats(long cpuNanos, long rssKb, long hwmKb, long runs, long rows, lo
     }
     return new HostStats(
         v.get("cpu_ns"),
+        v.get("jit_ms"),
         v.get("rss_kb"),
         v.get("hwm_kb"),
         v.get("runs"),
@@ -31,6 +36,11 @@ record HostStats(long cpuNanos, long rssKb, long hwmKb, long runs, long rows, lo
   /** CPU microseconds per request between {@code before} and this, for {@code requests}. */
   double cpuMicrosPerRequest(HostStats before, long requests) {
     return requests <= 0 ? Double.NaN : (cpuNanos - before.cpuNanos) / 1e3 / requests;
+  }
+
+  /** JIT compilation ms between {@code before} and this; NaN where the JVM does not report it. */
+  double jitMillis(HostStats before) {
+    return jitMillis < 0 || before.jitMillis < 0 ? Double.NaN : jitMillis - before.jitMillis;
   }
 
   /** Mean rows per ONNX Runtime run between {@code before} and this. */

@@ -1,5 +1,7 @@
 package io.vigil.bench;
 
+import io.vigil.inference.Bundle;
+import io.vigil.inference.ModelStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -8,13 +10,16 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** A {@link GatewayHost} JVM started by the harness, driven over its stdin and stdout. */
 final class HostedGateway implements AutoCloseable {
@@ -29,9 +34,11 @@ final class HostedGateway implements AutoCloseable {
   private final Writer commands;
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final int port;
+  private final String name;
 
-  private HostedGateway(Process process) throws InterruptedException {
+  private HostedGateway(Process process, String name) throws InterruptedException {
     this.process = process;
+    this.name = name;
     this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     Thread reader = new Thread(this::readLines, "vigil-bench-host-stdout-" + process.pid());
     reader.setDaemon(true);
@@ -44,7 +51,29 @@ final class HostedGateway implements AutoCloseable {
   static HostedGateway start(
       GatewayUnderTest.Variant variant, BenchModel model, int maxBatch, Path workDir, String name)
       throws IOException, InterruptedException {
-    Path dataDir = Files.createDirectories(workDir.resolve(name + "-data"));
+    return start(
+        variant, model, model == BenchModel.DEMO ? null : model.bundle(), maxBatch, workDir, name);
+  }
+
+  /**
+   * Starts a gateway JVM for a benchmark-only model whose bundle the caller built once: it is
+   * installed into the gateway's store here, in the harness, so the measured JVM never builds it.
+   */
+  static HostedGateway start(
+      GatewayUnderTest.Variant variant,
+      BenchModel model,
+      Bundle bundle,
+      int maxBatch,
+      Path workDir,
+      String name)
+      throws IOException, InterruptedException {
+    Path dataDir = workDir.resolve(name + "-data");
+    // Fresh every run: a store left by an earlier run may hold another build of the same model id.
+    deleteTree(dataDir);
+    Files.createDirectories(dataDir);
+    if (model != BenchModel.DEMO) {
+      ModelStore.open(dataDir).install(bundle);
+    }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add(HEAP);
@@ -59,7 +88,7 @@ final class HostedGateway implements AutoCloseable {
     Process p =
         new ProcessBuilder(command).redirectError(workDir.resolve(name + ".log").toFile()).start();
     try {
-      return new HostedGateway(p);
+      return new HostedGateway(p, name);
     } catch (RuntimeException | InterruptedException e) {
       p.destroyForcibly();
       throw e;
@@ -68,6 +97,11 @@ final class HostedGateway implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /** The name it was started with: its data folder and log are named after it. */
+  String name() {
+    return name;
   }
 
   long pid() {
@@ -102,6 +136,25 @@ final class HostedGateway implements AutoCloseable {
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    List<Path> all;
+    try (Stream<Path> paths = Files.walk(root)) {
+      all = paths.sorted(Comparator.reverseOrder()).toList();
+    }
+    // The store makes its folders read-only; their owner may make them writable again to unlink.
+    for (Path p : all) {
+      if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        p.toFile().setWritable(true, true);
+      }
+    }
+    for (Path p : all) {
+      Files.delete(p);
     }
   }
 

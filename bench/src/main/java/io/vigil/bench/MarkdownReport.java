@@ -90,6 +90,10 @@ final class MarkdownReport {
     put(parts, r, "cpu_us_per_request", v -> "gateway CPU " + Fmt.micros(v) + "/req");
     put(parts, r, "generator_cpu_us_per_request", v -> "generator CPU " + Fmt.micros(v) + "/req");
     put(parts, r, "mean_batch", v -> "mean batch " + Fmt.number(v, 1));
+    put(parts, r, "jit_ms", v -> "JIT " + Fmt.number(v, 0) + " ms in the window");
+    put(parts, r, "warmup_s", v -> "warmed " + Fmt.number(v, 1) + " s");
+    put(parts, r, "windows", v -> Fmt.number(v, 0) + " window(s)");
+    put(parts, r, "jit_ms_total", v -> "JIT " + Fmt.number(v / 1e3, 1) + " s in all");
     put(parts, r, "rss_kb", v -> "RSS " + Fmt.megabytes(v));
     put(parts, r, "hwm_kb", v -> "peak RSS " + Fmt.megabytes(v));
     put(parts, r, "errors", v -> v > 0 ? "**" + Fmt.number(v, 0) + " errors**" : null);

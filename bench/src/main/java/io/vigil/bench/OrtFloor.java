@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 
@@ -41,16 +42,23 @@ final class OrtFloor {
 
   /** Measures every combination of API, intra-op threads (1, 2) and batch (1, 32) for a model. */
   List<Row> measure(BenchModel model) {
-    Bundle bundle = model.bundle();
+    return measure(model.key(), model.bundle(), model.row());
+  }
+
+  /**
+   * Measures every combination for the model of {@code bundle}, fed {@code row} in every row of the
+   * batch; the rows' ids start {@code A/key/}.
+   */
+  List<Row> measure(String key, Bundle bundle, float[] row) {
     List<Row> rows = new ArrayList<>();
     for (int threads : new int[] {1, 2}) {
       for (int batch : new int[] {1, 32}) {
         for (Api api : Api.values()) {
           Histogram nanos =
               api == Api.ONNX_MODEL
-                  ? viaOnnxModel(bundle, model.row(), threads, batch)
-                  : viaPlainOrt(bundle, model.row(), threads, batch);
-          rows.add(row(model, api, threads, batch, nanos));
+                  ? viaOnnxModel(bundle, row, threads, batch)
+                  : viaPlainOrt(bundle, row, threads, batch);
+          rows.add(row(key, bundle.manifest().modelId(), api, threads, batch, nanos));
         }
       }
     }
@@ -59,17 +67,15 @@ final class OrtFloor {
 
   /** The row id that {@link #measure} gives a combination. */
   static String id(BenchModel model, Api api, int threads, int batch) {
-    return "A/"
-        + model.name().toLowerCase()
-        + "/"
-        + api.name().toLowerCase()
-        + "/t"
-        + threads
-        + "/b"
-        + batch;
+    return id(model.key(), api, threads, batch);
   }
 
-  private Row row(BenchModel model, Api api, int threads, int batch, Histogram nanos) {
+  /** The row id that {@link #measure(String, Bundle, float[])} gives a combination. */
+  static String id(String key, Api api, int threads, int batch) {
+    return "A/" + key + "/" + api.name().toLowerCase(Locale.ROOT) + "/t" + threads + "/b" + batch;
+  }
+
+  private Row row(String key, String modelId, Api api, int threads, int batch, Histogram nanos) {
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("calls", (double) nanos.getTotalCount());
     m.put("us_per_call_p50", nanos.getValueAtPercentile(50) / 1e3);
@@ -79,8 +85,8 @@ final class OrtFloor {
     // The median call is the one no other process preempted: the model's CPU cost per row.
     m.put("us_per_row_p50", nanos.getValueAtPercentile(50) / 1e3 / batch);
     return Row.of(
-        id(model, api, threads, batch),
-        model.modelId()
+        id(key, api, threads, batch),
+        modelId
             + ", "
             + (api == Api.ONNX_MODEL ? "OnnxModel+Scratch" : "plain ORT, pinned output")
             + ", "

@@ -27,6 +27,7 @@ final class TargetCheck {
       ClosedLoopRounds.Outcome http,
       Optional<Row> f50,
       Optional<BatcherScenario.Outcome> batcher,
+      Optional<BatcherScenario.Outcome> batcherContext,
       Optional<Row> startup,
       long maxRssKb) {
     results.target(
@@ -84,9 +85,25 @@ final class TargetCheck {
             .orElse(Target.notMeasured("p99 at 50% of E's maximum", "<= 5 ms", "not run")));
     batcher.ifPresentOrElse(
         b -> {
+          String context =
+              batcherContext
+                  .map(
+                      c ->
+                          "; "
+                              + c.model().modelId()
+                              + " beside it (cost per row flat with the batch): "
+                              + Fmt.ratio(c.ratio())
+                              + "x ("
+                              + Fmt.rate(c.onRate())
+                              + " vs "
+                              + Fmt.rate(c.offRate())
+                              + ")")
+                  .orElse("");
           results.target(
               Target.bound(
-                  "batching on vs off, 1 ms model, concurrency 16: throughput",
+                  "batching on vs off, 1 ms model ("
+                      + b.model().modelId()
+                      + "), concurrency 16: throughput",
                   ">= 3x",
                   b.ratio(),
                   Fmt.ratio(b.ratio())
@@ -94,14 +111,29 @@ final class TargetCheck {
                       + Fmt.rate(b.onRate())
                       + " vs "
                       + Fmt.rate(b.offRate())
-                      + ")",
+                      + ", mean batch "
+                      + Fmt.number(b.onMeanBatch(), 1)
+                      + ")"
+                      + context,
                   false,
                   3));
           results.target(
               new Target(
-                  "batching on vs off: p95",
+                  "batching on vs off (" + b.model().modelId() + "): p95",
                   "lower with batching",
-                  Fmt.latency(b.onP95Us()) + " vs " + Fmt.latency(b.offP95Us()),
+                  Fmt.latency(b.onP95Us())
+                      + " vs "
+                      + Fmt.latency(b.offP95Us())
+                      + batcherContext
+                          .map(
+                              c ->
+                                  "; "
+                                      + c.model().modelId()
+                                      + ": "
+                                      + Fmt.latency(c.onP95Us())
+                                      + " vs "
+                                      + Fmt.latency(c.offP95Us()))
+                          .orElse(""),
                   Optional.of(b.onP95Us() < b.offP95Us())));
         },
         () -> results.target(Target.notMeasured("batching on vs off", ">= 3x", "not run")));
@@ -160,5 +192,48 @@ final class TargetCheck {
                 "equal",
                 detail.toString().trim(),
                 Optional.of(mismatched == 0)));
+  }
+
+  /**
+   * (harness) Every gateway's JIT settled before its measured windows: each warm-up row ({@code
+   * warm-up/...}) ended quiet rather than at the cap.
+   */
+  static void warmUps(Results results, JitWarmUp.Policy policy) {
+    java.util.List<Row> rows =
+        results.rows().stream().filter(r -> r.id().startsWith("warm-up/")).toList();
+    java.util.List<String> capped =
+        rows.stream()
+            .filter(r -> r.get("capped") > 0)
+            .map(
+                r ->
+                    r.id().substring("warm-up/".length())
+                        + " ("
+                        + Fmt.number(r.get("last_window_jit_ms"), 0)
+                        + " ms in the last window)")
+            .toList();
+    java.util.DoubleSummaryStatistics seconds =
+        rows.stream().mapToDouble(r -> r.get("warmup_s")).summaryStatistics();
+    results.target(
+        rows.isEmpty()
+            ? Target.notMeasured("(harness) JIT settled before measuring", "", "no warm-up ran")
+            : new Target(
+                "(harness) every gateway's JIT settled before its measured windows",
+                "JIT < "
+                    + Fmt.number(policy.settledFraction() * 100, 0)
+                    + "% of the last "
+                    + policy.window().toSeconds()
+                    + " s warm-up window, within "
+                    + policy.max().toSeconds()
+                    + " s",
+                (rows.size() - capped.size())
+                    + " of "
+                    + rows.size()
+                    + " warm-ups settled, "
+                    + Fmt.number(seconds.getMin(), 0)
+                    + "–"
+                    + Fmt.number(seconds.getMax(), 0)
+                    + " s each"
+                    + (capped.isEmpty() ? "" : "; cap hit: " + String.join(", ", capped)),
+                Optional.of(capped.isEmpty())));
   }
 }

@@ -14,7 +14,7 @@ class ConvModelTest {
   @Test
   void takesRowsOf250SamplesAndGivesOneProbabilityEach() {
     ConvModel small = new ConvModel(8, 2, 7);
-    Bundle bundle = BenchModel.ConvBundle.bundle(small);
+    Bundle bundle = SignalBundle.bundle(small);
     try (OnnxModel model = OnnxModel.load(bundle, RuntimeOptions.DEFAULT)) {
       OnnxModel.Scratch scratch = model.scratch(3);
       float[] row = BenchModel.CONV.row();
@@ -40,7 +40,7 @@ class ConvModelTest {
 
   @Test
   void declaresABenchmarkModelThatIsNeverMedical() {
-    var manifest = BenchModel.ConvBundle.bundle(new ConvModel(4, 1, 3)).manifest();
+    var manifest = SignalBundle.bundle(new ConvModel(4, 1, 3)).manifest();
 
     assertEquals("bench-conv1d", manifest.modelId());
     assertTrue(manifest.demo());

@@ -43,13 +43,27 @@ class ParsingTest {
   @Test
   void dividesTheGatewaysCpuDeltaByRequests() {
     HostStats before =
-        HostStats.parse("stats cpu_ns=1000000 rss_kb=1 hwm_kb=1 runs=10 rows=10 ledger=-1");
+        HostStats.parse(
+            "stats cpu_ns=1000000 jit_ms=700 rss_kb=1 hwm_kb=1 runs=10 rows=10 ledger=-1");
     HostStats after =
-        HostStats.parse("stats cpu_ns=5000000 rss_kb=2 hwm_kb=2 runs=20 rows=50 ledger=-1");
+        HostStats.parse(
+            "stats cpu_ns=5000000 jit_ms=745 rss_kb=2 hwm_kb=2 runs=20 rows=50 ledger=-1");
 
     assertEquals(40, after.cpuMicrosPerRequest(before, 100), 1e-9);
     assertEquals(4, after.meanBatch(before), 1e-9);
     assertEquals(-1, after.ledgerAdded(before));
+    assertEquals(45, after.jitMillis(before), 1e-9);
+  }
+
+  @Test
+  void hasNoJitDeltaWhereTheJvmReportsNoJitTime() {
+    HostStats before =
+        HostStats.parse("stats cpu_ns=1 jit_ms=-1 rss_kb=1 hwm_kb=1 runs=0 rows=0 ledger=3");
+    HostStats after =
+        HostStats.parse("stats cpu_ns=2 jit_ms=-1 rss_kb=1 hwm_kb=1 runs=0 rows=0 ledger=5");
+
+    assertTrue(Double.isNaN(after.jitMillis(before)));
+    assertEquals(2, after.ledgerAdded(before));
   }
 
   @Test
