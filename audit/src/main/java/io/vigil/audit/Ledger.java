@@ -1,6 +1,8 @@
 package io.vigil.audit;
 
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,6 +32,7 @@ public final class Ledger implements AutoCloseable {
   private final WriterLock lock;
   private final LedgerWriter writer;
   private final Thread thread;
+  private final WalCheckpointer walCheckpointer;
   private final ReadWriteLock closing = new ReentrantReadWriteLock();
   private boolean closed;
 
@@ -44,9 +47,20 @@ public final class Ledger implements AutoCloseable {
       lock.close();
       throw e;
     }
+    try {
+      this.walCheckpointer = new WalCheckpointer(options, WAL_CHECKPOINT_INTERVAL);
+    } catch (SQLException e) {
+      writer.closeConnection();
+      lock.close();
+      throw new AuditException(
+          AuditException.Code.WRITE_FAILED,
+          "could not open the ledger " + options.database() + ": " + e.getMessage(),
+          e);
+    }
     this.thread = new Thread(writer, "vigil-ledger-writer");
     thread.setDaemon(true);
     thread.start();
+    walCheckpointer.start();
   }
 
   /**
@@ -57,6 +71,9 @@ public final class Ledger implements AutoCloseable {
    *     INCOMPATIBLE} if it was created with another origin or segment level or another writer has
    *     it open, {@code CORRUPT} if its tree does not match its latest checkpoint
    */
+  /** How often the WAL is copied into the database file, off the writer's thread. */
+  static final Duration WAL_CHECKPOINT_INTERVAL = Duration.ofMillis(200);
+
   public static Ledger open(LedgerOptions options, NoteSigner signer, Clock clock) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(signer, "signer");
@@ -155,6 +172,11 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
+  /** How many WAL checkpoints the background checkpointer has run. */
+  long walCheckpoints() {
+    return walCheckpointer.checkpoints();
+  }
+
   /** A reader on its own connection; the caller closes it. */
   public LedgerReader openReader() {
     return LedgerReader.open(options.database(), options.segmentDirectory());
@@ -183,6 +205,7 @@ public final class Ledger implements AutoCloseable {
       Thread.currentThread().interrupt();
       thread.interrupt();
     } finally {
+      walCheckpointer.close();
       lock.close();
     }
   }

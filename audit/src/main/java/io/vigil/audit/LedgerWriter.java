@@ -374,7 +374,7 @@ final class LedgerWriter implements Runnable {
     healthy = false;
   }
 
-  private void closeConnection() {
+  void closeConnection() {
     if (sql != null) {
       sql.close();
       sql = null;

@@ -104,7 +104,15 @@ final class Sqlite {
         options.durability() == Durability.FULL
             ? SQLiteConfig.SynchronousMode.FULL
             : SQLiteConfig.SynchronousMode.NORMAL);
-    return config.createConnection(url(options.database()));
+    Connection c = config.createConnection(url(options.database()));
+    try {
+      // The WAL is copied back by WalCheckpointer; this is only its backstop.
+      exec(c, "PRAGMA wal_autocheckpoint = " + WalCheckpointer.WRITER_BACKSTOP_PAGES);
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    return c;
   }
 
   /** A read-only connection; in WAL mode it never blocks the writer nor waits for it. */

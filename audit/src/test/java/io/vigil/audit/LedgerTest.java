@@ -292,4 +292,27 @@ class LedgerTest {
       }
     }
   }
+
+  @Test
+  void theWalIsCopiedIntoTheDatabaseOffTheWritersThread() throws Exception {
+    // given a ledger whose writer would copy its WAL back only past 64 MiB
+    try (Ledger ledger = TestLedgers.open(dir)) {
+      long before = java.nio.file.Files.size(dir.resolve("audit.db"));
+
+      // when a few megabytes of entries are committed
+      for (int i = 0; i < 6; i++) {
+        TestLedgers.append(ledger, 500);
+      }
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (ledger.walCheckpoints() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+
+      // then the background checkpointer has run and the database file holds them
+      assertTrue(ledger.walCheckpoints() >= 2, "checkpoints: " + ledger.walCheckpoints());
+      long after = java.nio.file.Files.size(dir.resolve("audit.db"));
+      assertTrue(after > before + 1_000_000, "database file grew from " + before + " to " + after);
+      assertEquals(3000, ledger.size());
+    }
+  }
 }
