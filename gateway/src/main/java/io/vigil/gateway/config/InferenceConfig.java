@@ -1,5 +1,6 @@
 package io.vigil.gateway.config;
 
+import io.vigil.inference.BatchingOptions;
 import java.time.Duration;
 
 /**
@@ -30,8 +31,9 @@ public record InferenceConfig(
   public static final Duration DEFAULT_MAX_QUEUE_DELAY = Duration.ZERO;
   public static final int DEFAULT_QUEUE_CAPACITY = 1024;
 
-  /** One run per processor up to four, leaving the rest of a small box to the other models. */
-  public static final int DEFAULT_RUNNERS = Math.min(Runtime.getRuntime().availableProcessors(), 4);
+  /** One run per processor but one, 1 to 4: the processor left over serves HTTP and the ledger. */
+  public static final int DEFAULT_RUNNERS =
+      BatchingOptions.defaultRunners(Runtime.getRuntime().availableProcessors());
 
   public static final int DEFAULT_INTRA_OP_THREADS = 1;
   public static final OutOfRangePolicy DEFAULT_OUT_OF_RANGE = OutOfRangePolicy.REJECT;

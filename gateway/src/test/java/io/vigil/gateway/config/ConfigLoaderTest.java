@@ -148,7 +148,8 @@ class ConfigLoaderTest {
     VigilConfig config = ConfigLoader.parse("inference:\n  runners: auto", FILE);
 
     assertEquals(
-        Math.min(Runtime.getRuntime().availableProcessors(), 4), config.inference().runners());
+        Math.max(1, Math.min(Runtime.getRuntime().availableProcessors() - 1, 4)),
+        config.inference().runners());
   }
 
   @Test

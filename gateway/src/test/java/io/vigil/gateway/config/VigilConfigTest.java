@@ -22,7 +22,7 @@ class VigilConfigTest {
             32,
             Duration.ZERO,
             1024,
-            Math.min(Runtime.getRuntime().availableProcessors(), 4),
+            Math.max(1, Math.min(Runtime.getRuntime().availableProcessors() - 1, 4)),
             1,
             OutOfRangePolicy.REJECT,
             256,
