@@ -2,7 +2,6 @@ package io.vigil.audit;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * One prediction: who asked, which exact model answered, a digest of the input (and the input
@@ -33,8 +32,6 @@ public record PredictionEntry(
     String safetyState,
     List<String> flags)
     implements Entry {
-
-  private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
   public PredictionEntry {
     requireText(requestId, "requestId");
@@ -90,8 +87,22 @@ public record PredictionEntry(
 
   private static void requireSha256(String value, String name) {
     Objects.requireNonNull(value, name);
-    if (!SHA256_HEX.matcher(value).matches()) {
+    if (!isSha256Hex(value)) {
       throw new IllegalArgumentException(name + " is not 64 lower-case hex digits: " + value);
     }
+  }
+
+  /** 64 lower-case hex digits; checked for every entry, so without a regex. */
+  private static boolean isSha256Hex(String value) {
+    if (value.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < 64; i++) {
+      char c = value.charAt(i);
+      if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 }

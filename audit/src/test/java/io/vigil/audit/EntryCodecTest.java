@@ -167,4 +167,43 @@ class EntryCodecTest {
         new String(EntryCodec.canonical(new StoredEntry(1, TIME, reused)), StandardCharsets.UTF_8),
         new String(EntryCodec.canonical(new StoredEntry(1, TIME, fresh)), StandardCharsets.UTF_8));
   }
+
+  @Test
+  void aDigestMustBe64LowerCaseHexDigits() {
+    for (String bad :
+        new String[] {
+          "9F".repeat(32), "9f".repeat(31), "9f".repeat(32) + "0", "g" + "0".repeat(63)
+        }) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  new PredictionEntry(
+                      "r",
+                      "d",
+                      "m",
+                      "1.0.0",
+                      bad,
+                      "0".repeat(64),
+                      List.of(),
+                      List.of(),
+                      1,
+                      "normal",
+                      List.of()),
+              bad);
+      assertEquals("bundleSha256 is not 64 lower-case hex digits: " + bad, e.getMessage());
+    }
+    new PredictionEntry(
+        "r",
+        "d",
+        "m",
+        "1.0.0",
+        "0123456789abcdef".repeat(4),
+        "0".repeat(64),
+        List.of(),
+        List.of(),
+        1,
+        "normal",
+        List.of());
+  }
 }
