@@ -342,7 +342,7 @@ final class JsonNumbers {
   }
 
   /** ECMAScript's {@code Number::toString} layout of {@code 0.digits × 10^point}. */
-  private static String layout(boolean negative, Decimal d) {
+  static String layout(boolean negative, Decimal d) {
     String digits = d.digits();
     int k = digits.length();
     int n = d.point();

@@ -24,19 +24,18 @@ final class LevelCheck {
       Map<Long, byte[]> segmentRoots,
       Findings findings)
       throws SQLException {
-    for (int level = 1; level < 63 && (size >>> level) > 0; level++) {
-      long top = size >>> level;
-      long from = level < segmentLevel ? archivedEnd >>> level : 0;
-      try (NodeCursor parents = new NodeCursor(c, level);
-          NodeCursor children = new NodeCursor(c, level - 1)) {
+    try (DbNodes nodes = new DbNodes(c)) {
+      for (int level = 1; level < 63 && (size >>> level) > 0; level++) {
+        long top = size >>> level;
+        long from = level < segmentLevel ? archivedEnd >>> level : 0;
         for (long i = from; i < top; i++) {
-          byte[] stored = parents.take(i);
+          byte[] stored = nodes.find(level, i);
           byte[] expected;
           if (level == segmentLevel && (i << level) < archivedEnd) {
             expected = segmentRoots.get(i);
           } else {
-            byte[] left = children.take(2 * i);
-            byte[] right = children.take(2 * i + 1);
+            byte[] left = nodes.find(level - 1, 2 * i);
+            byte[] right = nodes.find(level - 1, 2 * i + 1);
             expected = left == null || right == null ? null : Digests.node(left, right);
           }
           if (stored == null) {

@@ -139,7 +139,7 @@ final class Verifier {
       }
     }
     long[] next = {archivedEnd};
-    try (NodeCursor leaves = new NodeCursor(store.connection(), 0)) {
+    try (DbNodes leaves = new DbNodes(store.connection())) {
       store.rows(
           archivedEnd,
           Long.MAX_VALUE,
@@ -154,18 +154,13 @@ final class Verifier {
             }
             next[0] = row.seq() + 1;
             EntryCheck.check(row.seq(), row.canonical(), row, findings);
-            try {
-              byte[] leaf = leaves.take(row.seq());
-              if (leaf == null) {
-                findings.fail(Findings.entry(row.seq()), "has no leaf in the stored tree");
-              } else if (!MessageDigest.isEqual(leaf, Digests.leaf(row.canonical()))) {
-                findings.fail(
-                    Findings.entry(row.seq()),
-                    "its bytes do not hash to its leaf in the stored tree: the entry was altered");
-              }
-            } catch (SQLException e) {
-              throw new AuditException(
-                  AuditException.Code.READ_FAILED, "could not read leaves: " + e.getMessage(), e);
+            byte[] leaf = leaves.find(0, row.seq());
+            if (leaf == null) {
+              findings.fail(Findings.entry(row.seq()), "has no leaf in the stored tree");
+            } else if (!MessageDigest.isEqual(leaf, Digests.leaf(row.canonical()))) {
+              findings.fail(
+                  Findings.entry(row.seq()),
+                  "its bytes do not hash to its leaf in the stored tree: the entry was altered");
             }
           });
     }

@@ -3,7 +3,6 @@ package io.vigil.audit;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -32,7 +31,6 @@ final class WalCheckpointer implements AutoCloseable {
   private final Duration interval;
   private final Thread thread;
   private final AtomicLong checkpoints = new AtomicLong();
-  private volatile boolean stopped;
   private String lastFailure;
 
   WalCheckpointer(LedgerOptions options, Duration interval) throws SQLException {
@@ -51,23 +49,14 @@ final class WalCheckpointer implements AutoCloseable {
     return checkpoints.get();
   }
 
-  /** Copies what the WAL holds now; returns the frames in the log and those copied. */
-  long[] checkpoint() throws SQLException {
-    synchronized (connection) {
-      try (Statement s = connection.createStatement();
-          ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-        rs.next();
-        checkpoints.incrementAndGet();
-        return new long[] {rs.getLong(2), rs.getLong(3)};
-      }
-    }
-  }
-
   private void run() {
-    while (!stopped) {
+    while (!Thread.currentThread().isInterrupted()) {
       try {
         Thread.sleep(interval.toMillis());
-        checkpoint();
+        try (Statement s = connection.createStatement()) {
+          s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+        }
+        checkpoints.incrementAndGet();
         lastFailure = null;
       } catch (InterruptedException e) {
         return;
@@ -84,19 +73,17 @@ final class WalCheckpointer implements AutoCloseable {
 
   @Override
   public void close() {
-    stopped = true;
     thread.interrupt();
     try {
       thread.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    synchronized (connection) {
-      try {
-        connection.close();
-      } catch (SQLException ignored) {
-        // closing anyway; the writer's connection checkpoints when it closes
-      }
+    // The thread has ended: nothing else uses the connection.
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // closing anyway; the writer's connection checkpoints when it closes
     }
   }
 }

@@ -27,7 +27,7 @@ final class OldFloatFormat {
     }
     float abs = Math.abs(value);
     JsonNumbers.Decimal d = fastShortestFloat(abs);
-    return layout(value < 0, d != null ? d : JsonNumbers.referenceShortestFloat(abs));
+    return JsonNumbers.layout(value < 0, d != null ? d : JsonNumbers.referenceShortestFloat(abs));
   }
 
   static JsonNumbers.Decimal fastShortestFloat(float abs) {
@@ -116,29 +116,5 @@ final class OldFloatFormat {
       return digits / POW10[-exp10];
     }
     return Double.parseDouble(digits + "E" + exp10);
-  }
-
-  private static String layout(boolean negative, JsonNumbers.Decimal d) {
-    String digits = d.digits();
-    int k = digits.length();
-    int n = d.point();
-    StringBuilder sb = new StringBuilder(k + 8);
-    if (negative) {
-      sb.append('-');
-    }
-    if (k <= n && n <= 21) {
-      sb.append(digits).append("0".repeat(n - k));
-    } else if (0 < n && n <= 21) {
-      sb.append(digits, 0, n).append('.').append(digits, n, k);
-    } else if (-6 < n && n <= 0) {
-      sb.append("0.").append("0".repeat(-n)).append(digits);
-    } else {
-      sb.append(digits.charAt(0));
-      if (k > 1) {
-        sb.append('.').append(digits, 1, k);
-      }
-      sb.append('e').append(n - 1 < 0 ? '-' : '+').append(Math.abs(n - 1));
-    }
-    return sb.toString();
   }
 }

@@ -45,7 +45,8 @@ public final class MicroBatcher implements AutoCloseable {
     this.model = model;
     this.options = options;
     this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
-    this.rowNanos = options.inlineBelow().isZero() ? -1 : timeOneRow(model);
+    this.rowNanos =
+        options.inlineBelow().isZero() ? -1 : timeOneRow(model, options.inlineBelow().toNanos());
     this.inline = rowNanos >= 0 && rowNanos < options.inlineBelow().toNanos();
     this.inlineScratch = ThreadLocal.withInitial(() -> model.scratch(options.maxBatchRows()));
     String name =
@@ -132,39 +133,49 @@ public final class MicroBatcher implements AutoCloseable {
   }
 
   private CompletableFuture<float[][]> runInline(ValidatedInput input) {
-    OnnxModel.Scratch scratch = inlineScratch.get();
-    List<TensorSpec> inputs = model.manifest().inputs();
-    for (int i = 0; i < inputs.size(); i++) {
-      scratch.put(i, 0, input.values()[i], inputs.get(i).rowWidth());
-    }
     try {
-      float[][] out = model.run(scratch, input.rows());
-      runs.increment();
+      float[][] out = runAlone(inlineScratch.get(), input);
       inlineRuns.increment();
-      rowsRun.add(input.rows());
       return CompletableFuture.completedFuture(out);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
+  /** Runs one request's rows on their own through {@code scratch}. */
+  private float[][] runAlone(OnnxModel.Scratch scratch, ValidatedInput input) {
+    List<TensorSpec> inputs = model.manifest().inputs();
+    for (int i = 0; i < inputs.size(); i++) {
+      scratch.put(i, 0, input.values()[i], inputs.get(i).rowWidth());
+    }
+    float[][] out = model.run(scratch, input.rows());
+    runs.increment();
+    rowsRun.add(input.rows());
+    return out;
+  }
+
   /**
-   * The median of seven one-row runs of zeros after two unmeasured ones (the golden vectors have
-   * already warmed the session up).
+   * The median of seven one-row runs of zeros, after one that binds the scratch's tensors (the
+   * golden vectors have already warmed the session up). It stops as soon as four runs took {@code
+   * limitNanos} or more: the median is then above the limit, and a slow model costs the start-up
+   * five runs, not eight.
    */
-  private static long timeOneRow(OnnxModel model) {
+  private static long timeOneRow(OnnxModel model, long limitNanos) {
     long[] nanos = new long[7];
+    int timed = 0;
+    int slow = 0;
     try (OnnxModel.Scratch scratch = model.scratch(1)) {
       model.run(scratch, 1);
-      model.run(scratch, 1);
-      for (int i = 0; i < nanos.length; i++) {
+      while (timed < nanos.length && slow < 4) {
         long start = System.nanoTime();
         model.run(scratch, 1);
-        nanos[i] = System.nanoTime() - start;
+        nanos[timed] = System.nanoTime() - start;
+        slow += nanos[timed] >= limitNanos ? 1 : 0;
+        timed++;
       }
     }
-    Arrays.sort(nanos);
-    return nanos[nanos.length / 2];
+    Arrays.sort(nanos, 0, timed);
+    return nanos[timed / 2];
   }
 
   private record Pending(ValidatedInput input, CompletableFuture<float[][]> result) {}
@@ -253,13 +264,7 @@ public final class MicroBatcher implements AutoCloseable {
 
     private void runAlone(Pending p) {
       try (OnnxModel.Scratch big = model.scratch(p.input.rows())) {
-        List<TensorSpec> inputs = model.manifest().inputs();
-        for (int i = 0; i < inputs.size(); i++) {
-          big.put(i, 0, p.input.values()[i], inputs.get(i).rowWidth());
-        }
-        p.result.complete(model.run(big, p.input.rows()));
-        runs.increment();
-        rowsRun.add(p.input.rows());
+        p.result.complete(MicroBatcher.this.runAlone(big, p.input));
       } catch (RuntimeException e) {
         p.result.completeExceptionally(e);
       }

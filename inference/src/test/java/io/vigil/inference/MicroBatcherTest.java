@@ -33,41 +33,7 @@ class MicroBatcherTest {
     MicroBatcher batcher =
         new MicroBatcher(
             model, new BatchingOptions(16, Duration.ofMillis(2), 10_000, 2, Duration.ZERO));
-    ExecutorService clients = Executors.newFixedThreadPool(16);
-    List<Future<Void>> results = new ArrayList<>();
-    for (int c = 0; c < 16; c++) {
-      int client = c;
-      results.add(
-          clients.submit(
-              () -> {
-                SplittableRandom random = new SplittableRandom(client);
-                for (int i = 0; i < 200; i++) {
-                  int rows = 1 + random.nextInt(3);
-                  float[] values = new float[rows * 3];
-                  for (int k = 0; k < values.length; k++) {
-                    values[k] = (float) random.nextDouble(-50, 50);
-                  }
-                  float[][] out =
-                      batcher
-                          .submit(new ValidatedInput(rows, new float[][] {values}, List.of()))
-                          .join();
-                  assertEquals(rows, out[0].length);
-                  for (int r = 0; r < rows; r++) {
-                    float[] row = {values[r * 3], values[r * 3 + 1], values[r * 3 + 2]};
-                    assertEquals(
-                        TestBundles.expected(row),
-                        out[0][r],
-                        1e-5,
-                        "client " + client + " request " + i + " row " + r);
-                  }
-                }
-                return null;
-              }));
-    }
-    for (Future<Void> f : results) {
-      f.get(60, TimeUnit.SECONDS);
-    }
-    clients.shutdown();
+    submitFromClients(batcher, 16, 200);
     batcher.close();
 
     assertTrue(
@@ -149,44 +115,11 @@ class MicroBatcherTest {
     assertTrue(first.isDone(), "an inline run has finished when submit returns");
     assertEquals(TestBundles.expected(new float[] {1, 2, 3}), first.join()[0][0], 1e-6);
 
-    LongAdder submittedRows = new LongAdder();
-    submittedRows.add(1);
-    ExecutorService clients = Executors.newFixedThreadPool(8);
-    List<Future<Void>> results = new ArrayList<>();
-    for (int c = 0; c < 8; c++) {
-      int client = c;
-      results.add(
-          clients.submit(
-              () -> {
-                SplittableRandom random = new SplittableRandom(client);
-                for (int i = 0; i < 300; i++) {
-                  int rows = 1 + random.nextInt(3);
-                  submittedRows.add(rows);
-                  float[] values = new float[rows * 3];
-                  for (int k = 0; k < values.length; k++) {
-                    values[k] = (float) random.nextDouble(-50, 50);
-                  }
-                  float[][] out =
-                      batcher
-                          .submit(new ValidatedInput(rows, new float[][] {values}, List.of()))
-                          .get(10, TimeUnit.SECONDS);
-                  for (int r = 0; r < rows; r++) {
-                    float[] row = {values[r * 3], values[r * 3 + 1], values[r * 3 + 2]};
-                    assertEquals(
-                        TestBundles.expected(row), out[0][r], 1e-5, "client " + client + " " + i);
-                  }
-                }
-                return null;
-              }));
-    }
-    for (Future<Void> f : results) {
-      f.get(60, TimeUnit.SECONDS);
-    }
-    clients.shutdown();
+    long submittedRows = 1 + submitFromClients(batcher, 8, 300);
     batcher.close();
 
     assertTrue(batcher.inlineRuns() > 0, "runs inline: " + batcher.inlineRuns());
-    assertEquals(submittedRows.sum(), batcher.rowsRun(), "every row was run exactly once");
+    assertEquals(submittedRows, batcher.rowsRun(), "every row was run exactly once");
     CompletableFuture<float[][]> late =
         batcher.submit(new ValidatedInput(1, new float[][] {{1, 2, 3}}, List.of()));
     assertEquals(Code.MODEL_UNAVAILABLE, ((InferenceException) cause(late)).code());
@@ -215,6 +148,52 @@ class MicroBatcherTest {
     assertFalse(batcher.runsInline());
     assertEquals(-1, batcher.rowNanos());
     batcher.close();
+  }
+
+  /**
+   * {@code clients} threads each submit {@code requestsEach} requests of 1 to 3 random rows and
+   * check every answer against the model's formula; returns the rows submitted.
+   */
+  private static long submitFromClients(MicroBatcher batcher, int clients, int requestsEach)
+      throws Exception {
+    LongAdder submittedRows = new LongAdder();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    List<Future<Void>> results = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      int client = c;
+      results.add(
+          pool.submit(
+              () -> {
+                SplittableRandom random = new SplittableRandom(client);
+                for (int i = 0; i < requestsEach; i++) {
+                  int rows = 1 + random.nextInt(3);
+                  submittedRows.add(rows);
+                  float[] values = new float[rows * 3];
+                  for (int k = 0; k < values.length; k++) {
+                    values[k] = (float) random.nextDouble(-50, 50);
+                  }
+                  float[][] out =
+                      batcher
+                          .submit(new ValidatedInput(rows, new float[][] {values}, List.of()))
+                          .get(10, TimeUnit.SECONDS);
+                  assertEquals(rows, out[0].length);
+                  for (int r = 0; r < rows; r++) {
+                    float[] row = {values[r * 3], values[r * 3 + 1], values[r * 3 + 2]};
+                    assertEquals(
+                        TestBundles.expected(row),
+                        out[0][r],
+                        1e-5,
+                        "client " + client + " request " + i + " row " + r);
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<Void> f : results) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    return submittedRows.sum();
   }
 
   private static Throwable cause(CompletableFuture<?> f) {
