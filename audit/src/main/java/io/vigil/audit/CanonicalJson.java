@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.vigil.canonical.Decimals;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -13,7 +14,7 @@ import java.util.Map;
 
 /**
  * Canonical JSON: object keys sorted by UTF-16 code units, no insignificant whitespace, strings
- * escaped as RFC 8785 escapes them, integers as integers and other numbers as {@link JsonNumbers}
+ * escaped as RFC 8785 escapes them, integers as integers and other numbers as {@link Decimals}
  * writes them; encoded as UTF-8 by the caller.
  */
 final class CanonicalJson {
@@ -115,7 +116,7 @@ final class CanonicalJson {
     if (!Double.isFinite(d)) {
       throw new IllegalArgumentException("number out of range: " + node);
     }
-    return JsonNumbers.formatDouble(d);
+    return Decimals.json(d);
   }
 
   /** Appends a JSON string; a lone surrogate is refused, as it has no UTF-8 form. */

@@ -1,6 +1,7 @@
 package io.vigil.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.canonical.Decimals;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -151,7 +152,7 @@ final class EntryCodec {
         } else if (Float.isInfinite(v)) {
           sb.append(v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
         } else {
-          JsonNumbers.appendFloat(sb, v);
+          Decimals.appendJson(sb, v);
         }
       }
       sb.append("]}");

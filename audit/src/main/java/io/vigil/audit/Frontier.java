@@ -1,5 +1,7 @@
 package io.vigil.audit;
 
+import io.vigil.canonical.Sha256;
+
 /**
  * The right edge of the Merkle tree in memory: one complete subtree root per set bit of the tree
  * size, so that an append costs O(log n) and the root is at hand.
@@ -41,7 +43,7 @@ final class Frontier {
         acc = acc == null ? roots[level] : Digests.node(roots[level], acc);
       }
     }
-    return acc == null ? Digests.sha256(new byte[0]) : acc;
+    return acc == null ? Sha256.of(new byte[0]) : acc;
   }
 
   Frontier copy() {

@@ -1,5 +1,6 @@
 package io.vigil.audit;
 
+import io.vigil.canonical.Sha256;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,7 +13,7 @@ import java.util.Map;
  */
 final class Merkle {
 
-  static final byte[] EMPTY_ROOT = Digests.sha256(new byte[0]);
+  static final byte[] EMPTY_ROOT = Sha256.of(new byte[0]);
 
   private final NodeSource nodes;
   // The subtrees that are not complete all end at the tree's right edge; memoizing them keeps a

@@ -1,5 +1,7 @@
 package io.vigil.audit;
 
+import io.vigil.canonical.Sha256;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 
@@ -54,7 +56,7 @@ public record PredictionEntry(
    * records, and the one replay and verify check stored inputs against.
    */
   public static String digestOf(List<Tensor> inputs) {
-    return Digests.sha256Hex(EntryCodec.inputsJson(inputs));
+    return Sha256.hex(EntryCodec.inputsJson(inputs).getBytes(StandardCharsets.UTF_8));
   }
 
   /** Whether the input itself is stored, not only its digest. */

@@ -1,6 +1,7 @@
 package io.vigil.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.canonical.Sha256;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
@@ -109,7 +110,7 @@ final class SegmentFile {
   static String write(Path file, Header header, Body body) throws IOException {
     Files.createDirectories(file.getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    MessageDigest sha = Digests.sha256();
+    MessageDigest sha = Sha256.digest();
     try {
       try (FileOutputStream fos = new FileOutputStream(tmp.toFile())) {
         GZIPOutputStream gz =
@@ -143,7 +144,7 @@ final class SegmentFile {
    * file's bytes. Fails if the entries do not run from first_seq for count entries.
    */
   static Read read(Path file, Visitor visitor) throws IOException {
-    MessageDigest sha = Digests.sha256();
+    MessageDigest sha = Sha256.digest();
     try (InputStream raw = Files.newInputStream(file);
         DigestInputStream hashing = new DigestInputStream(raw, sha);
         InputStream gz = new GZIPInputStream(hashing, 1 << 16)) {

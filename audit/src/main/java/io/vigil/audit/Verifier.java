@@ -1,5 +1,6 @@
 package io.vigil.audit;
 
+import io.vigil.canonical.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -168,7 +169,7 @@ final class Verifier {
   }
 
   private static String sha256(Path file) throws IOException {
-    MessageDigest md = Digests.sha256();
+    MessageDigest md = Sha256.digest();
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
     }

@@ -1,5 +1,6 @@
 package io.vigil.audit;
 
+import io.vigil.canonical.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -99,7 +100,7 @@ public final class VerifierKey {
   }
 
   static byte[] keyId(String name, byte[] publicKey) {
-    var md = Digests.sha256();
+    var md = Sha256.digest();
     md.update(name.getBytes(StandardCharsets.UTF_8));
     md.update((byte) '\n');
     md.update(ED25519);

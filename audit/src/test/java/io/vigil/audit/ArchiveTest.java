@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.canonical.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -147,7 +148,7 @@ class ArchiveTest {
     rewrite(file, text -> text.replace("\"req-17\"", "\"req-71\""));
     String sha;
     try (InputStream in = Files.newInputStream(file)) {
-      sha = java.util.HexFormat.of().formatHex(Digests.sha256(in.readAllBytes()));
+      sha = java.util.HexFormat.of().formatHex(Sha256.of(in.readAllBytes()));
     }
     try (Connection c = TestLedgers.attacker(dir);
         Statement s = c.createStatement()) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.vigil.canonical.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -36,7 +37,7 @@ class EntryCodecTest {
     String expectedInputs = "[{\"name\":\"x\",\"shape\":[1,3],\"values\":[0.1,null,-2.5]}]";
     String digest =
         java.util.HexFormat.of()
-            .formatHex(Digests.sha256(expectedInputs.getBytes(StandardCharsets.UTF_8)));
+            .formatHex(Sha256.of(expectedInputs.getBytes(StandardCharsets.UTF_8)));
 
     byte[] bytes = EntryCodec.canonical(new StoredEntry(5, TIME, smallPrediction()));
 

@@ -3,6 +3,7 @@ package io.vigil.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.vigil.canonical.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -81,7 +82,7 @@ class SignedNoteTest {
   void writesACheckpointInTheTlogCheckpointFormat() {
     // given
     NoteSigner signer = TestLedgers.signer();
-    Hash root = Hash.of(Digests.sha256("x".getBytes(StandardCharsets.UTF_8)));
+    Hash root = Hash.of(Sha256.of("x".getBytes(StandardCharsets.UTF_8)));
 
     // when
     Checkpoint c = Checkpoint.sign("vigil.test/site-1/gateway-1", 42, root, signer);

@@ -1,6 +1,6 @@
 package io.vigil.gateway;
 
-import io.vigil.inference.Sha256;
+import io.vigil.canonical.Sha256;
 import java.nio.file.Path;
 import java.util.Optional;
 

@@ -1,5 +1,6 @@
 package io.vigil.inference;
 
+import io.vigil.canonical.Sha256;
 import io.vigil.inference.InferenceException.Code;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,6 @@
 package io.vigil.inference;
 
+import io.vigil.canonical.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.canonical.Decimals;
 import io.vigil.inference.InferenceException.Code;
 import io.vigil.inference.Manifest.Decision;
 import io.vigil.inference.Manifest.Feature;
@@ -131,7 +132,7 @@ public final class ManifestCodec {
   }
 
   private static DecimalNode number(double value) {
-    return new DecimalNode(Decimals.of(value));
+    return new DecimalNode(Decimals.shortest(value));
   }
 
   private static void writeTensors(ArrayNode array, List<TensorSpec> tensors) {

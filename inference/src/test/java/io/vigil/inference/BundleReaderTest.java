@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.canonical.Sha256;
 import io.vigil.inference.InferenceException.Code;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -2,8 +2,8 @@ package io.vigil.monitoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.canonical.Decimals;
 import io.vigil.inference.Bundle;
-import io.vigil.inference.Decimals;
 import io.vigil.inference.Manifest;
 import io.vigil.inference.Manifest.Feature;
 import io.vigil.inference.Manifest.Metric;
@@ -74,7 +74,7 @@ public final class BundleSummary {
         .append("' when column 0 of ")
         .append(m.decision().output())
         .append(" >= ")
-        .append(Decimals.text(m.decision().threshold()))
+        .append(Decimals.plain(m.decision().threshold()))
         .append('\n');
 
     out.append("Claimed performance (").append(m.performance().dataset()).append(")\n");
@@ -84,11 +84,11 @@ public final class BundleSummary {
           .append(" [")
           .append(metric.subgroup())
           .append("] ")
-          .append(Decimals.text(metric.value()))
+          .append(Decimals.plain(metric.value()))
           .append(" (95% CI ")
           .append(range(metric.ciLow(), metric.ciHigh()))
           .append("), PCCP floor ")
-          .append(Decimals.text(metric.floor()))
+          .append(Decimals.plain(metric.floor()))
           .append('\n');
     }
     Safety s = m.safety();
@@ -97,11 +97,11 @@ public final class BundleSummary {
         .append(" rows (verdicts from ")
         .append(s.minWindowRows())
         .append("), PSI warn ")
-        .append(Decimals.text(s.psiWarn()))
+        .append(Decimals.plain(s.psiWarn()))
         .append(" alert ")
-        .append(Decimals.text(s.psiAlert()))
+        .append(Decimals.plain(s.psiAlert()))
         .append(", suspend at ")
-        .append(Decimals.text(s.positiveRateSuspendRatio()))
+        .append(Decimals.plain(s.positiveRateSuspendRatio()))
         .append("x positive rate, probation ")
         .append(s.probationPredictions())
         .append(" predictions, shadow ")
@@ -146,20 +146,20 @@ public final class BundleSummary {
       out.append("    ")
           .append(f.name())
           .append(": ")
-          .append(Decimals.text(f.nullRate()))
+          .append(Decimals.plain(f.nullRate()))
           .append(", ")
-          .append(Decimals.text(d.p0_5()))
+          .append(Decimals.plain(d.p0_5()))
           .append(" .. ")
-          .append(Decimals.text(d.p99_5()))
+          .append(Decimals.plain(d.p99_5()))
           .append('\n');
     }
     ScoreProfile score = p.score();
     out.append("  score ")
         .append(score.output())
         .append(": positive rate ")
-        .append(Decimals.text(score.positiveRate()))
+        .append(Decimals.plain(score.positiveRate()))
         .append(" at threshold ")
-        .append(Decimals.text(score.threshold()))
+        .append(Decimals.plain(score.threshold()))
         .append(" over ")
         .append(score.values().count())
         .append(" complete rows\n");
@@ -223,7 +223,7 @@ public final class BundleSummary {
   }
 
   private static String range(double low, double high) {
-    return "[" + Decimals.text(low) + ", " + Decimals.text(high) + "]";
+    return "[" + Decimals.plain(low) + ", " + Decimals.plain(high) + "]";
   }
 
   private static void line(StringBuilder out, String label, String value) {

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vigil.inference.Decimals;
+import io.vigil.canonical.Decimals;
 import io.vigil.inference.JsonFields;
 import io.vigil.monitoring.MonitoringException.Code;
 import io.vigil.monitoring.ReferenceProfile.Distribution;
@@ -156,11 +156,11 @@ public final class ReferenceProfileCodec {
   }
 
   private static DecimalNode number(float value) {
-    return new DecimalNode(Decimals.of(value));
+    return new DecimalNode(Decimals.shortest(value));
   }
 
   private static DecimalNode number(double value) {
-    return new DecimalNode(Decimals.of(value));
+    return new DecimalNode(Decimals.shortest(value));
   }
 
   private static String abbreviate(String s) {

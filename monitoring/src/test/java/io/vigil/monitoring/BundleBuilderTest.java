@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.canonical.Sha256;
 import io.vigil.inference.Bundle;
 import io.vigil.inference.BundleReader;
-import io.vigil.inference.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

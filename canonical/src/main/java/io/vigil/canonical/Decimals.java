@@ -1,4 +1,4 @@
-package io.vigil.audit;
+package io.vigil.canonical;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -21,7 +21,7 @@ import java.math.RoundingMode;
  * an even integer exact (see {@link #scaled}). {@link #referenceShortestFloat} is the exact
  * arithmetic specification that the tests hold this to.
  */
-final class JsonNumbers {
+public final class Decimals {
 
   private static final BigDecimal HALF = new BigDecimal("0.5");
 
@@ -60,20 +60,62 @@ final class JsonNumbers {
     }
   }
 
-  private JsonNumbers() {}
+  private Decimals() {}
+
+  /**
+   * The shortest decimal that reads back as {@code value}, as {@link #json(float)} chooses it, with
+   * no trailing zeros; for text laid out without an exponent ({@link BigDecimal#toPlainString}).
+   */
+  public static BigDecimal shortest(float value) {
+    int bits = Float.floatToRawIntBits(value);
+    int biasedExponent = (bits >>> 23) & 0xff;
+    int fraction = bits & 0x7fffff;
+    if (biasedExponent == 0xff) {
+      throw new IllegalArgumentException("not a finite number: " + value);
+    }
+    if (biasedExponent == 0 && fraction == 0) {
+      return BigDecimal.ZERO;
+    }
+    long decimal = shortestFloat(biasedExponent, fraction);
+    BigDecimal abs = BigDecimal.valueOf((int) (decimal >>> 32), -(int) decimal);
+    return bits < 0 ? abs.negate() : abs;
+  }
+
+  /** {@link #shortest(float)} as plain text: no exponent, no trailing zeros. */
+  public static String plain(float value) {
+    return shortest(value).toPlainString();
+  }
+
+  /** {@link #shortest(double)} as plain text: no exponent, no trailing zeros. */
+  public static String plain(double value) {
+    return shortest(value).toPlainString();
+  }
+
+  /** {@link #shortest(float)} for a double, at double precision. */
+  public static BigDecimal shortest(double value) {
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException("not a finite number: " + value);
+    }
+    if (value == 0) {
+      return BigDecimal.ZERO;
+    }
+    Decimal d = shortestDouble(Math.abs(value));
+    BigDecimal abs = new BigDecimal(new BigInteger(d.digits()), d.digits().length() - d.point());
+    return value < 0 ? abs.negate() : abs;
+  }
 
   /** A finite float; {@code -0} is written as {@code 0}, as ECMAScript does. */
-  static String formatFloat(float value) {
+  public static String json(float value) {
     StringBuilder sb = new StringBuilder(24);
-    appendFloat(sb, value);
+    appendJson(sb, value);
     return sb.toString();
   }
 
   /**
-   * Appends what {@link #formatFloat} returns, without building the string first; nothing is
+   * Appends what {@link #json(float)} returns, without building the string first; nothing is
    * appended when it throws.
    */
-  static void appendFloat(StringBuilder sb, float value) {
+  public static void appendJson(StringBuilder sb, float value) {
     int bits = Float.floatToRawIntBits(value);
     int biasedExponent = (bits >>> 23) & 0xff;
     int fraction = bits & 0x7fffff;
@@ -163,7 +205,7 @@ final class JsonNumbers {
    * integer. {@code g = ceil(2^q·10^-k·2^59)}, so {@code cp·g/2^59} exceeds x by less than {@code
    * cp/2^59 < 2^-33} (cp < 2^26), and the product's 32 bits below the point tell an integer from
    * the rest as long as no product {@code cp·2^q·10^-k} that the algorithm forms and that is not an
-   * integer comes within {@code 2^-32} of one. JsonNumbersFloatAgreementTest proves that for every
+   * integer comes within {@code 2^-32} of one. DecimalsFloatAgreementTest proves that for every
    * exponent with the continued fraction of {@code 2^q·10^-k} (the closest is about {@code
    * 2^-31.7}).
    */
@@ -255,26 +297,28 @@ final class JsonNumbers {
   }
 
   /** A finite double; {@code -0} is written as {@code 0}, as ECMAScript does. */
-  static String formatDouble(double value) {
+  public static String json(double value) {
     if (!Double.isFinite(value)) {
       throw new IllegalArgumentException("not a finite number: " + value);
     }
     if (value == 0) {
       return "0";
     }
-    double abs = Math.abs(value);
+    return layout(value < 0, shortestDouble(Math.abs(value)));
+  }
+
+  private static Decimal shortestDouble(double abs) {
     BigDecimal exact = new BigDecimal(abs);
     double up = Math.nextUp(abs);
     BigDecimal upper =
         Double.isInfinite(up) ? exact.add(new BigDecimal(Math.ulp(abs))) : new BigDecimal(up);
     boolean even = (Double.doubleToRawLongBits(abs) & 1) == 0;
-    Decimal d = shortest(exact, new BigDecimal(Math.nextDown(abs)), upper, even, 17);
-    return layout(value < 0, d);
+    return shortest(exact, new BigDecimal(Math.nextDown(abs)), upper, even, 17);
   }
 
   /**
-   * What {@link #formatFloat} must write, worked out with exact arithmetic ({@link
-   * #referenceShortestFloat}) and laid out as doubles are; the tests hold {@link #formatFloat} to
+   * What {@link #json(float)} must write, worked out with exact arithmetic ({@link
+   * #referenceShortestFloat}) and laid out as doubles are; the tests hold {@link #json(float)} to
    * it.
    */
   static String referenceFormatFloat(float value) {

@@ -1,4 +1,4 @@
-package io.vigil.audit;
+package io.vigil.canonical;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,13 +14,13 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Holds {@link JsonNumbers#formatFloat}, the integer algorithm, to {@link
- * JsonNumbers#referenceFormatFloat}, exact {@link BigDecimal} arithmetic, string for string; and
+ * Holds {@link Decimals#formatFloat}, the integer algorithm, to {@link
+ * Decimals#referenceFormatFloat}, exact {@link BigDecimal} arithmetic, string for string; and
  * checks the one premise of the algorithm that the reference cannot, that its 64-bit scale factors
  * never blur an integer. {@code FloatFormatSweep} runs the same comparison over far more values,
  * outside the build.
  */
-class JsonNumbersFloatAgreementTest {
+class DecimalsFloatAgreementTest {
 
   private static final int LARGEST_SUBNORMAL = 0x007fffff;
   private static final int MIN_NORMAL = 0x00800000;
@@ -63,8 +63,8 @@ class JsonNumbersFloatAgreementTest {
       assertAgreesBothSigns(Float.intBitsToFloat(MIN_NORMAL + i));
       assertAgreesBothSigns(Float.intBitsToFloat(MAX_VALUE - i));
     }
-    assertEquals("1e-45", JsonNumbers.formatFloat(Float.MIN_VALUE));
-    assertEquals("1.1754942e-38", JsonNumbers.formatFloat(Float.intBitsToFloat(LARGEST_SUBNORMAL)));
+    assertEquals("1e-45", Decimals.json(Float.MIN_VALUE));
+    assertEquals("1.1754942e-38", Decimals.json(Float.intBitsToFloat(LARGEST_SUBNORMAL)));
     // Powers of two over the whole exponent range (the narrower interval below 2^q), neighbours.
     for (int e = -149; e <= 127; e++) {
       assertAgreesWithNeighbours(Math.scalb(1f, e), 4);
@@ -85,18 +85,18 @@ class JsonNumbersFloatAgreementTest {
       assertAgrees(random.nextLong(1L << 24, 1L << 40));
     }
     assertAgreesWithNeighbours(0x1p24f, 200);
-    assertEquals("16777216", JsonNumbers.formatFloat(16777217f));
+    assertEquals("16777216", Decimals.json(16777217f));
     // The layout's boundaries: below 1e-6 the exponent form takes over, at 0.1, 1 and 10 the point
     // moves, and from 1e21 up the exponent form takes over again.
     for (String boundary :
         new String[] {"1e-7", "1e-6", "1e-5", "0.1", "1", "10", "1e20", "1e21"}) {
       assertAgreesWithNeighbours(Float.parseFloat(boundary), 50);
     }
-    assertEquals("0.000001", JsonNumbers.formatFloat(1e-6f));
-    assertEquals("9.999999e-7", JsonNumbers.formatFloat(Math.nextDown(1e-6f)));
-    assertEquals("100000000000000000000", JsonNumbers.formatFloat(1e20f));
-    assertEquals("1e+21", JsonNumbers.formatFloat(1e21f));
-    assertEquals("999999950000000000000", JsonNumbers.formatFloat(Math.nextDown(1e21f)));
+    assertEquals("0.000001", Decimals.json(1e-6f));
+    assertEquals("9.999999e-7", Decimals.json(Math.nextDown(1e-6f)));
+    assertEquals("100000000000000000000", Decimals.json(1e20f));
+    assertEquals("1e+21", Decimals.json(1e21f));
+    assertEquals("999999950000000000000", Decimals.json(Math.nextDown(1e21f)));
     // Decimals of 1 to 9 digits at every scale, read as floats: their shortest forms have at most
     // as many digits.
     BitSet lengths = new BitSet();
@@ -107,7 +107,7 @@ class JsonNumbersFloatAgreementTest {
         float f = Float.parseFloat(d + "e" + random.nextInt(-45 - digits, 39 - digits));
         if (f != 0 && Float.isFinite(f)) {
           assertAgrees(f);
-          lengths.set(JsonNumbers.referenceShortestFloat(f).digits().length());
+          lengths.set(Decimals.referenceShortestFloat(f).digits().length());
         }
       }
     }
@@ -116,7 +116,7 @@ class JsonNumbersFloatAgreementTest {
     int nines = 0;
     while (nines < 200) {
       float f = Float.intBitsToFloat(random.nextInt(1, 0x7f800000));
-      int length = JsonNumbers.referenceShortestFloat(f).digits().length();
+      int length = Decimals.referenceShortestFloat(f).digits().length();
       if (length == 9) {
         assertAgreesBothSigns(f);
         nines++;
@@ -144,7 +144,7 @@ class JsonNumbersFloatAgreementTest {
     SplittableRandom random = new SplittableRandom(11);
     int ties = 0;
     for (int q = -40; q < 0; q++) {
-      int zeros = JsonNumbers.largestPow10AtMost(q, false) - q - 1;
+      int zeros = Decimals.largestPow10AtMost(q, false) - q - 1;
       if (zeros < 0 || zeros > 22) {
         continue;
       }
@@ -153,7 +153,7 @@ class JsonNumbersFloatAgreementTest {
         int bits = (q + 150) << 23 | ((odd << zeros) & 0x7fffff);
         float f = Float.intBitsToFloat(bits);
         assertAgrees(f);
-        JsonNumbers.Decimal d = JsonNumbers.referenceShortestFloat(f);
+        Decimals.Decimal d = Decimals.referenceShortestFloat(f);
         BigDecimal last = BigDecimal.ONE.scaleByPowerOfTen(d.point() - d.digits().length());
         BigDecimal offset = new BigDecimal(f).subtract(new BigDecimal(d.digits()).multiply(last));
         if (offset.abs().compareTo(last.divide(BigDecimal.valueOf(2))) == 0) {
@@ -165,7 +165,7 @@ class JsonNumbersFloatAgreementTest {
   }
 
   /**
-   * The premise of the algorithm's arithmetic (see {@code JsonNumbers.scaled}): for every float
+   * The premise of the algorithm's arithmetic (see {@code Decimals.scaled}): for every float
    * exponent q, with its k, the scale factor is {@code g = ceil(2^q·10^-k·2^59)} in 63 bits, and no
    * product {@code cp·2^q·10^-k} that the algorithm forms and that is not an integer lies within
    * {@code 2^-32} of one. The algorithm forms such products with every {@code 0 < cp < 2^26} where
@@ -185,7 +185,7 @@ class JsonNumbersFloatAgreementTest {
         if (narrowBelow && be < 2) {
           continue; // 2^-126 has the same spacing below it as above: the subnormals'
         }
-        int k = JsonNumbers.largestPow10AtMost(q, narrowBelow);
+        int k = Decimals.largestPow10AtMost(q, narrowBelow);
         BigDecimal width = new BigDecimal(Math.scalb(narrowBelow ? 0.75 : 1.0, q));
         assertEquals(width.precision() - width.scale() - 1, k, "floor(log10(" + width + "))");
         BigInteger p = BigInteger.ONE.shiftLeft(Math.max(q, 0));
@@ -198,7 +198,7 @@ class JsonNumbersFloatAgreementTest {
         BigInteger gcd = p.gcd(d);
         p = p.divide(gcd);
         d = d.divide(gcd);
-        long g = JsonNumbers.scaleFactor(q, k);
+        long g = Decimals.scaleFactor(q, k);
         BigInteger g59 = BigInteger.valueOf(g).multiply(d);
         BigInteger exact59 = p.shiftLeft(59);
         assertTrue(g59.compareTo(exact59) >= 0, "g below 2^q·10^-k·2^59 at q=" + q);
@@ -276,8 +276,8 @@ class JsonNumbersFloatAgreementTest {
 
   /** What is wrong with how f is written, or null. */
   private static String mismatch(float f) {
-    String written = JsonNumbers.formatFloat(f);
-    String expected = JsonNumbers.referenceFormatFloat(f);
+    String written = Decimals.json(f);
+    String expected = Decimals.referenceFormatFloat(f);
     if (!written.equals(expected)) {
       return "bits 0x"
           + Integer.toHexString(Float.floatToRawIntBits(f))
