@@ -1,7 +1,7 @@
 package io.vigil.bench;
 
 import io.vigil.bench.GatewayUnderTest.Variant;
-import io.vigil.inference.Bundle;
+import io.vigil.inference.bundle.Bundle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

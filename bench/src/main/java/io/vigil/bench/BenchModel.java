@@ -1,7 +1,7 @@
 package io.vigil.bench;
 
 import io.vigil.gateway.Gateway;
-import io.vigil.inference.Bundle;
+import io.vigil.inference.bundle.Bundle;
 import java.util.Locale;
 import java.util.StringJoiner;
 

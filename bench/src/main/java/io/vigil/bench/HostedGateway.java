@@ -1,7 +1,7 @@
 package io.vigil.bench;
 
-import io.vigil.inference.Bundle;
-import io.vigil.inference.ModelStore;
+import io.vigil.inference.bundle.Bundle;
+import io.vigil.inference.store.ModelStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

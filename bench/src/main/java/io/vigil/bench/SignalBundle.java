@@ -1,16 +1,15 @@
 package io.vigil.bench;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vigil.inference.Bundle;
-import io.vigil.inference.BundleWriter;
-import io.vigil.inference.Manifest;
-import io.vigil.inference.Manifest.Decision;
-import io.vigil.inference.Manifest.Feature;
-import io.vigil.inference.Manifest.Pccp;
-import io.vigil.inference.Manifest.Performance;
-import io.vigil.inference.Manifest.Safety;
-import io.vigil.inference.Manifest.TensorSpec;
+import io.vigil.inference.bundle.Bundle;
+import io.vigil.inference.bundle.BundleWriter;
+import io.vigil.inference.bundle.GoldenVectors;
+import io.vigil.inference.bundle.Manifest;
+import io.vigil.inference.bundle.Manifest.Decision;
+import io.vigil.inference.bundle.Manifest.Feature;
+import io.vigil.inference.bundle.Manifest.Pccp;
+import io.vigil.inference.bundle.Manifest.Performance;
+import io.vigil.inference.bundle.Manifest.Safety;
+import io.vigil.inference.bundle.Manifest.TensorSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +31,6 @@ final class SignalBundle {
   static final String INTENDED_USE =
       "Benchmark model with random weights, used only to measure Vigil's batcher; its"
           + " output means nothing. Not a medical model: never offer it as one.";
-
-  /** Where a bundle keeps its golden vectors (the inference module's {@code GoldenVectors}). */
-  static final String GOLDEN_VECTORS = "evidence/golden-vectors.json";
 
   /**
    * How far ONNX Runtime's float32 probability may be from the reference's: sums of a few thousand
@@ -82,7 +78,7 @@ final class SignalBundle {
     files.put(Bundle.MODEL, model.onnx());
     List<float[]> rows = goldenRows();
     Optional<float[]> expected = model.reference(rows);
-    expected.ifPresent(p -> files.put(GOLDEN_VECTORS, goldenVectors(rows, p)));
+    expected.ifPresent(p -> files.put(GoldenVectors.FILE, goldenVectors(rows, p)));
     files.put(
         "evidence/report.md",
         ("# "
@@ -110,26 +106,16 @@ final class SignalBundle {
     return rows;
   }
 
-  /** {@code evidence/golden-vectors.json} as the inference module reads it. */
+  /** {@code evidence/golden-vectors.json}, in the inference module's format. */
   static byte[] goldenVectors(List<float[]> rows, float[] probabilities) {
-    JsonArray vectors = new JsonArray();
+    List<GoldenVectors.Vector> vectors = new ArrayList<>();
     for (int r = 0; r < rows.size(); r++) {
-      JsonArray signal = new JsonArray();
-      for (float v : rows.get(r)) {
-        signal.add(v);
-      }
       vectors.add(
-          new JsonObject()
-              .put("id", r)
-              .put("inputs", new JsonObject().put(SignalModel.INPUT, signal))
-              .put(
-                  "outputs",
-                  new JsonObject().put(SignalModel.OUTPUT, new JsonArray().add(probabilities[r]))));
+          new GoldenVectors.Vector(
+              r,
+              Map.of(SignalModel.INPUT, rows.get(r)),
+              Map.of(SignalModel.OUTPUT, new float[] {probabilities[r]})));
     }
-    return new JsonObject()
-        .put("tolerance", GOLDEN_TOLERANCE)
-        .put("vectors", vectors)
-        .encode()
-        .getBytes(StandardCharsets.UTF_8);
+    return new GoldenVectors(GOLDEN_TOLERANCE, vectors).toJson();
   }
 }

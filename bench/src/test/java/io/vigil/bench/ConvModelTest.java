@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.inference.Bundle;
-import io.vigil.inference.OnnxModel;
-import io.vigil.inference.RuntimeOptions;
+import io.vigil.inference.bundle.Bundle;
+import io.vigil.inference.runtime.OnnxModel;
+import io.vigil.inference.runtime.RuntimeOptions;
 import org.junit.jupiter.api.Test;
 
 class ConvModelTest {

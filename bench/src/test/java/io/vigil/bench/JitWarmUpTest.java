@@ -14,15 +14,6 @@ class JitWarmUpTest {
   private static final Policy FULL = Policy.FULL;
 
   @Test
-  void warmsAGatewayAtLeast15AndAtMost60SecondsIn5SecondWindows() {
-    assertEquals(3, FULL.minWindows());
-    assertEquals(12, FULL.maxWindows());
-    assertEquals(2, Policy.QUICK.minWindows());
-    assertEquals(5, Policy.QUICK.maxWindows());
-    assertEquals(Duration.ofSeconds(10), Policy.QUICK.max());
-  }
-
-  @Test
   void settlesOnlyBelow2PercentOfTheWindowAndNotBeforeTheMinimum() {
     // A quiet window before 15 s does not end a gateway's first warm-up.
     assertEquals(Verdict.CONTINUE, FULL.after(1, 3, 0, 5_000));

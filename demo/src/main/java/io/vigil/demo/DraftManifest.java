@@ -1,13 +1,15 @@
 package io.vigil.demo;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vigil.inference.Manifest;
-import io.vigil.inference.Manifest.Decision;
-import io.vigil.inference.Manifest.Metric;
-import io.vigil.inference.Manifest.Pccp;
-import io.vigil.inference.Manifest.Performance;
-import io.vigil.inference.Manifest.TensorSpec;
-import io.vigil.inference.ManifestCodec;
+import io.vigil.inference.bundle.BundleJson;
+import io.vigil.inference.bundle.Manifest;
+import io.vigil.inference.bundle.Manifest.Decision;
+import io.vigil.inference.bundle.Manifest.Metric;
+import io.vigil.inference.bundle.Manifest.Pccp;
+import io.vigil.inference.bundle.Manifest.Performance;
+import io.vigil.inference.bundle.Manifest.TensorSpec;
+import io.vigil.inference.bundle.ManifestCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -17,6 +19,8 @@ import java.util.TreeMap;
 
 /** The manifest of the demonstration bundle, without the files table that the builder adds. */
 final class DraftManifest {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   static final String MODEL_ID = "wdbc-malignancy";
   static final String VERSION = "1.0.0";
@@ -81,9 +85,9 @@ final class DraftManifest {
    */
   static byte[] json(Manifest draft) {
     try {
-      ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(ManifestCodec.write(draft));
+      ObjectNode tree = (ObjectNode) MAPPER.readTree(ManifestCodec.write(draft));
       tree.remove("files");
-      return Json.bytes(tree);
+      return BundleJson.writeArraysIndented(tree);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot re-read the manifest just written", e);
     }

@@ -1,7 +1,9 @@
 package io.vigil.demo;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.inference.bundle.BundleJson;
 import java.util.List;
 
 /** Writes {@code evidence/evidence.json}, the machine-readable qualification evidence. */
@@ -11,7 +13,7 @@ final class EvidenceJson {
 
   static byte[] write(Evidence e) {
     Qualification q = e.qualification();
-    ObjectNode root = Json.object();
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("demo", true);
     root.put("statement", Evidence.STATEMENT);
     root.put("model_id", DraftManifest.MODEL_ID);
@@ -84,7 +86,7 @@ final class EvidenceJson {
       n.put("fpr", p.fpr());
     }
     root.put("golden_vectors", "golden-vectors.json");
-    return Json.bytes(root);
+    return BundleJson.writeArraysIndented(root);
   }
 
   private static void ids(ObjectNode split, String name, Evidence e, List<Integer> ids) {

@@ -1,7 +1,7 @@
 package io.vigil.demo;
 
 import io.vigil.demo.WdbcData.Sample;
-import io.vigil.inference.Manifest.Feature;
+import io.vigil.inference.bundle.Manifest.Feature;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;

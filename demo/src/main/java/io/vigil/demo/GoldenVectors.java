@@ -1,11 +1,10 @@
 package io.vigil.demo;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.demo.WdbcData.Sample;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Fixed test rows with the outputs ONNX Runtime gave for them; every gateway re-runs them before it
@@ -40,19 +39,18 @@ final class GoldenVectors {
     return vectors;
   }
 
+  /** The bundle's {@code evidence/golden-vectors.json}, in the inference module's format. */
   static byte[] json(List<Vector> vectors) {
-    ObjectNode root = Json.object();
-    root.put("tolerance", TOLERANCE);
-    ArrayNode array = root.putArray("vectors");
-    for (Vector v : vectors) {
-      ObjectNode n = array.addObject();
-      n.put("id", v.id());
-      ArrayNode features = n.putObject("inputs").putArray(OnnxGraph.INPUT);
-      for (float f : v.inputs()) {
-        features.add(f);
-      }
-      n.putObject("outputs").putArray(OnnxGraph.OUTPUT).add(v.probability());
-    }
-    return Json.bytes(root);
+    return new io.vigil.inference.bundle.GoldenVectors(
+            TOLERANCE,
+            vectors.stream()
+                .map(
+                    v ->
+                        new io.vigil.inference.bundle.GoldenVectors.Vector(
+                            v.id(),
+                            Map.of(OnnxGraph.INPUT, v.inputs()),
+                            Map.of(OnnxGraph.OUTPUT, new float[] {v.probability()})))
+                .toList())
+        .toJson();
   }
 }

@@ -1,7 +1,7 @@
 package io.vigil.demo;
 
-import io.vigil.inference.Bundle;
-import io.vigil.inference.BundleReader;
+import io.vigil.inference.bundle.Bundle;
+import io.vigil.inference.bundle.BundleReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -3,31 +3,31 @@ package io.vigil.gateway;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vigil.audit.AuditException;
 import io.vigil.audit.EventEntry;
 import io.vigil.audit.Ledger;
 import io.vigil.audit.Segment;
-import io.vigil.gateway.audit.Events;
-import io.vigil.gateway.audit.LedgerRecorder;
-import io.vigil.gateway.audit.Ledgers;
+import io.vigil.gateway.GatewayException.Code;
+import io.vigil.gateway.config.ConfigSource;
 import io.vigil.gateway.config.InferenceConfig;
-import io.vigil.gateway.config.OutOfRangePolicy;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.gateway.http.Lifecycle;
 import io.vigil.gateway.http.OipVerticle;
 import io.vigil.gateway.http.Recorder;
+import io.vigil.gateway.ledger.Events;
+import io.vigil.gateway.ledger.LedgerRecorder;
+import io.vigil.gateway.ledger.Ledgers;
 import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
-import io.vigil.inference.BatchingOptions;
-import io.vigil.inference.Bundle;
-import io.vigil.inference.BundleReader;
 import io.vigil.inference.InferenceException;
-import io.vigil.inference.ModelStore;
-import io.vigil.inference.RangePolicy;
-import io.vigil.inference.RuntimeOptions;
+import io.vigil.inference.batch.BatchingOptions;
+import io.vigil.inference.bundle.Bundle;
+import io.vigil.inference.bundle.BundleReader;
+import io.vigil.inference.runtime.RuntimeOptions;
+import io.vigil.inference.store.ModelStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -47,6 +47,9 @@ public final class Gateway implements AutoCloseable {
 
   /** Where the demonstration bundle lies on the class path. */
   public static final String DEMO_BUNDLE_RESOURCE = "/io/vigil/demo/wdbc-malignancy.vbundle";
+
+  /** The worker pool, of one thread, that seals old ledger segments. */
+  static final String ARCHIVER_POOL = "vigil-ledger-archiver";
 
   private static final Logger LOG = System.getLogger(Gateway.class.getName());
 
@@ -74,7 +77,7 @@ public final class Gateway implements AutoCloseable {
                 inference.queueCapacity(),
                 inference.runners(),
                 inference.inlineBelow()),
-            inference.outOfRange() == OutOfRangePolicy.FLAG ? RangePolicy.FLAG : RangePolicy.REJECT,
+            inference.outOfRange(),
             inference.maxRowsPerRequest());
     this.vertx = Vertx.vertx();
   }
@@ -116,7 +119,7 @@ public final class Gateway implements AutoCloseable {
               LoadedModel model,
               String requestId,
               String deviceId,
-              io.vigil.inference.ValidatedInput input,
+              io.vigil.inference.validation.ValidatedInput input,
               float[][] outputs,
               long latencyMicros) {
             return CompletableFuture.completedFuture(-1L);
@@ -176,11 +179,25 @@ public final class Gateway implements AutoCloseable {
             new DeploymentOptions().setInstances(instances)),
         "start the HTTP server on " + config.server().host() + ":" + config.server().port());
     port = verticles.get(0).actualPort();
-    ledger.ifPresent(
-        l ->
-            vertx.setPeriodic(
-                config.audit().archiveInterval().toMillis(),
-                id -> vertx.executeBlocking(this::archiveOldEntries, false)));
+    if (ledger.isPresent()) {
+      // Sealing segments reads and writes files for seconds: never on an event loop, and on its own
+      // thread so that it cannot hold up other blocking work.
+      WorkerExecutor archiver = vertx.createSharedWorkerExecutor(ARCHIVER_POOL, 1);
+      vertx.setPeriodic(
+          config.audit().archiveInterval().toMillis(),
+          id ->
+              archiver
+                  .executeBlocking(this::archiveOldEntries, false)
+                  .onFailure(
+                      e ->
+                          LOG.log(
+                              Level.ERROR,
+                              "ledger archiving failed, entries stay in the database and it is"
+                                  + " tried again in "
+                                  + config.audit().archiveInterval()
+                                  + ": "
+                                  + e.getMessage())));
+    }
     lifecycle.markReady();
   }
 
@@ -189,6 +206,7 @@ public final class Gateway implements AutoCloseable {
    * files; the tree does not change, and the event says which segments were sealed.
    *
    * @return how many segments were sealed
+   * @throws io.vigil.audit.AuditException when a segment cannot be written; the entries stay
    */
   int archiveOldEntries() {
     Ledger l = ledger.orElseThrow();
@@ -196,22 +214,16 @@ public final class Gateway implements AutoCloseable {
     if (before <= 0 || closing) {
       return 0;
     }
-    try {
-      List<Segment> sealed = l.archive(before);
-      if (!sealed.isEmpty()) {
-        record(Events.archived(sealed));
-        LOG.log(
-            Level.INFO,
-            "sealed {0} ledger segment(s) up to entry {1}",
-            sealed.size(),
-            sealed.get(sealed.size() - 1).endSeq());
-      }
-      return sealed.size();
-    } catch (AuditException e) {
+    List<Segment> sealed = l.archive(before);
+    if (!sealed.isEmpty()) {
+      record(Events.archived(sealed));
       LOG.log(
-          Level.ERROR, "ledger archiving failed, entries stay in the database: " + e.getMessage());
-      return 0;
+          Level.INFO,
+          "sealed {0} ledger segment(s) up to entry {1}",
+          sealed.size(),
+          sealed.get(sealed.size() - 1).endSeq());
     }
+    return sealed.size();
   }
 
   /** The bundle shipped in the jar, verified like any other; absent in a build without it. */
@@ -226,8 +238,16 @@ public final class Gateway implements AutoCloseable {
       }
       return Optional.of(BundleReader.read(in.readAllBytes(), "demonstration bundle"));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the demonstration bundle from the jar", e);
+      throw new GatewayException(
+          Code.IO_FAILED,
+          "cannot read the demonstration bundle from the jar: " + e.getMessage(),
+          e);
     }
+  }
+
+  /** The version of this build, as Maven stamped it. */
+  public static String version() {
+    return Version.current();
   }
 
   /** The port the OIP API listens on (the configured one, or the one picked for port 0). */
@@ -310,14 +330,15 @@ public final class Gateway implements AutoCloseable {
       if (e.getCause() instanceof AuditException ae) {
         throw ae;
       }
-      throw new IllegalStateException(
-          "cannot record " + event.type() + ": " + e.getCause(), e.getCause());
+      throw new GatewayException(
+          Code.RECORD_FAILED, "cannot record " + event.type() + ": " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
-      throw new IllegalStateException(
-          "cannot record " + event.type() + ": the ledger did not commit within 30 s", e);
+      throw new GatewayException(
+          Code.RECORD_FAILED,
+          "cannot record " + event.type() + ": the ledger did not commit within 30 s");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while recording " + event.type(), e);
+      throw new GatewayException(Code.UNAVAILABLE, "interrupted while recording " + event.type());
     }
   }
 
@@ -329,12 +350,13 @@ public final class Gateway implements AutoCloseable {
       if (cause instanceof InferenceException ie) {
         throw ie;
       }
-      throw new IllegalStateException("cannot " + what + ": " + cause.getMessage(), cause);
+      throw new GatewayException(
+          Code.UNAVAILABLE, "cannot " + what + ": " + cause.getMessage(), cause);
     } catch (TimeoutException e) {
-      throw new IllegalStateException("cannot " + what + ": no answer within 30 s", e);
+      throw new GatewayException(Code.UNAVAILABLE, "cannot " + what + ": no answer within 30 s");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while trying to " + what, e);
+      throw new GatewayException(Code.UNAVAILABLE, "interrupted while trying to " + what);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.vigil.gateway;
 
+import io.vigil.gateway.cli.Vigil;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,11 +1,11 @@
 package io.vigil.gateway;
 
 import io.vigil.gateway.config.InferenceConfig;
-import io.vigil.gateway.config.OutOfRangePolicy;
 import io.vigil.gateway.config.ServerConfig;
 import io.vigil.gateway.config.VigilConfig;
-import io.vigil.inference.Bundle;
-import io.vigil.inference.ModelStore;
+import io.vigil.inference.bundle.Bundle;
+import io.vigil.inference.store.ModelStore;
+import io.vigil.inference.validation.RangePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -26,7 +26,7 @@ public final class TestGateways {
       Duration delay,
       int queueCapacity,
       int runners,
-      OutOfRangePolicy policy,
+      RangePolicy policy,
       int maxRows) {
     return new VigilConfig(
         config.dataDir(),

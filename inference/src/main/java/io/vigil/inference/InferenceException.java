@@ -11,8 +11,6 @@ public final class InferenceException extends RuntimeException {
     BUNDLE_INVALID,
     /** A request's tensors do not match the model's manifest. */
     INPUT_INVALID,
-    /** A request's body is larger than the configured limit. */
-    BODY_TOO_LARGE,
     /** No model or version of that name is installed. */
     MODEL_NOT_FOUND,
     /** The model's queue is full; the caller may retry later. */

@@ -1,12 +1,15 @@
 package io.vigil.inference;
 
-import io.vigil.inference.Manifest.Decision;
-import io.vigil.inference.Manifest.Feature;
-import io.vigil.inference.Manifest.Metric;
-import io.vigil.inference.Manifest.Pccp;
-import io.vigil.inference.Manifest.Performance;
-import io.vigil.inference.Manifest.Safety;
-import io.vigil.inference.Manifest.TensorSpec;
+import io.vigil.inference.bundle.Bundle;
+import io.vigil.inference.bundle.BundleWriter;
+import io.vigil.inference.bundle.Manifest;
+import io.vigil.inference.bundle.Manifest.Decision;
+import io.vigil.inference.bundle.Manifest.Feature;
+import io.vigil.inference.bundle.Manifest.Metric;
+import io.vigil.inference.bundle.Manifest.Pccp;
+import io.vigil.inference.bundle.Manifest.Performance;
+import io.vigil.inference.bundle.Manifest.Safety;
+import io.vigil.inference.bundle.Manifest.TensorSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,13 +1,13 @@
 package io.vigil.monitoring;
 
-import io.vigil.inference.Bundle;
-import io.vigil.inference.BundleWriter;
 import io.vigil.inference.InferenceException;
-import io.vigil.inference.Manifest;
-import io.vigil.inference.Manifest.TensorSpec;
-import io.vigil.inference.ManifestCodec;
-import io.vigil.inference.OnnxModel;
-import io.vigil.inference.RuntimeOptions;
+import io.vigil.inference.bundle.Bundle;
+import io.vigil.inference.bundle.BundleWriter;
+import io.vigil.inference.bundle.Manifest;
+import io.vigil.inference.bundle.Manifest.TensorSpec;
+import io.vigil.inference.bundle.ManifestCodec;
+import io.vigil.inference.runtime.OnnxModel;
+import io.vigil.inference.runtime.RuntimeOptions;
 import io.vigil.monitoring.MonitoringException.Code;
 import java.io.IOException;
 import java.nio.ByteBuffer;

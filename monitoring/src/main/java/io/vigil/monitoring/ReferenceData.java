@@ -1,6 +1,6 @@
 package io.vigil.monitoring;
 
-import io.vigil.inference.Manifest;
+import io.vigil.inference.bundle.Manifest;
 import io.vigil.monitoring.MonitoringException.Code;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -2,23 +2,20 @@ package io.vigil.monitoring;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.canonical.Decimals;
-import io.vigil.inference.JsonFields;
+import io.vigil.inference.bundle.BundleJson;
+import io.vigil.inference.bundle.JsonFields;
 import io.vigil.monitoring.MonitoringException.Code;
 import io.vigil.monitoring.ReferenceProfile.Distribution;
 import io.vigil.monitoring.ReferenceProfile.FeatureProfile;
 import io.vigil.monitoring.ReferenceProfile.ScoreProfile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -41,8 +38,6 @@ public final class ReferenceProfileCodec {
       new ObjectMapper()
           .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
-  private static final ObjectWriter WRITER =
-      JSON.writer(new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n")));
 
   private ReferenceProfileCodec() {}
 
@@ -64,11 +59,7 @@ public final class ReferenceProfileCodec {
     score.set("threshold", number(s.threshold()));
     score.set("positive_rate", number(s.positiveRate()));
     writeDistribution(score, s.values());
-    try {
-      return (WRITER.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot happen: a tree of plain values", e);
-    }
+    return BundleJson.write(root);
   }
 
   /** Parses and checks a profile; a bad one throws {@link Code#PROFILE_INVALID}. */

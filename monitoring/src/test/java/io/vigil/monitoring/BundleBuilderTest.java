@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.canonical.Sha256;
-import io.vigil.inference.Bundle;
-import io.vigil.inference.BundleReader;
+import io.vigil.inference.bundle.Bundle;
+import io.vigil.inference.bundle.BundleReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

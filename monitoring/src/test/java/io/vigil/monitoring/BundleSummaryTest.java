@@ -2,8 +2,8 @@ package io.vigil.monitoring;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.inference.Bundle;
-import io.vigil.inference.BundleReader;
+import io.vigil.inference.bundle.Bundle;
+import io.vigil.inference.bundle.BundleReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

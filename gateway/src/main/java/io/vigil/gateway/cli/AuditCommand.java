@@ -6,16 +6,14 @@ import io.vigil.audit.EntryProof;
 import io.vigil.audit.LedgerReader;
 import io.vigil.audit.VerifierKey;
 import io.vigil.audit.VerifyReport;
-import io.vigil.gateway.Vigil;
-import io.vigil.gateway.audit.Ledgers;
-import io.vigil.gateway.audit.Replay;
+import io.vigil.gateway.GatewayException;
 import io.vigil.gateway.config.VigilConfig;
-import io.vigil.inference.ModelStore;
+import io.vigil.gateway.ledger.Ledgers;
+import io.vigil.inference.store.ModelStore;
 import io.vigil.trust.IdentityKey;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,7 +39,7 @@ import picocli.CommandLine.Parameters;
       AuditCommand.Export.class,
       AuditCommand.ReplayCommand.class
     })
-public final class AuditCommand {
+final class AuditCommand {
 
   /** Options every subcommand that reads the gateway's ledger shares. */
   static class LedgerOptions {
@@ -57,7 +55,7 @@ public final class AuditCommand {
     LedgerReader open() {
       Path db = Ledgers.database(data.config().dataDir());
       if (!Files.isRegularFile(db)) {
-        throw new IllegalStateException("no ledger at " + db);
+        throw new GatewayException(GatewayException.Code.NOT_FOUND, "no ledger at " + db);
       }
       return LedgerReader.open(db);
     }
@@ -291,7 +289,8 @@ public final class AuditCommand {
     try {
       return Files.readString(Path.of(file), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new GatewayException(
+          GatewayException.Code.IO_FAILED, "cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 }

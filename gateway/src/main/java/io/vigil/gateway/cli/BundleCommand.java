@@ -1,8 +1,9 @@
 package io.vigil.gateway.cli;
 
 import io.vigil.gateway.Gateway;
-import io.vigil.inference.Bundle;
-import io.vigil.inference.BundleReader;
+import io.vigil.gateway.GatewayException;
+import io.vigil.inference.bundle.Bundle;
+import io.vigil.inference.bundle.BundleReader;
 import io.vigil.monitoring.BundleBuilder;
 import io.vigil.monitoring.BundleSummary;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Build or inspect a certified model bundle.",
     subcommands = {BundleCommand.Build.class, BundleCommand.Inspect.class})
-public final class BundleCommand {
+final class BundleCommand {
 
   /** {@code vigil bundle build}. */
   @Command(
@@ -89,7 +90,10 @@ public final class BundleCommand {
           demo
               ? Gateway.demoBundle()
                   .orElseThrow(
-                      () -> new IllegalStateException("this build carries no demonstration bundle"))
+                      () ->
+                          new GatewayException(
+                              GatewayException.Code.NOT_FOUND,
+                              "this build carries no demonstration bundle"))
               : BundleReader.read(file);
       System.out.print(BundleSummary.render(bundle));
       return 0;

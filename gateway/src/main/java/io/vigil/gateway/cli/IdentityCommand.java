@@ -1,8 +1,8 @@
 package io.vigil.gateway.cli;
 
-import io.vigil.gateway.audit.Ledgers;
-import io.vigil.gateway.audit.Signers;
 import io.vigil.gateway.config.VigilConfig;
+import io.vigil.gateway.ledger.Ledgers;
+import io.vigil.gateway.ledger.Signers;
 import io.vigil.trust.IdentityKey;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,7 +14,7 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true,
     description =
         "Print the gateway's public identity key (created on first use), which checks its signed checkpoints.")
-public final class IdentityCommand implements Callable<Integer> {
+final class IdentityCommand implements Callable<Integer> {
 
   @Mixin DataDirOptions data;
 

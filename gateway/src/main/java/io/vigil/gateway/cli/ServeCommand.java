@@ -1,9 +1,10 @@
 package io.vigil.gateway.cli;
 
-import io.vigil.gateway.ConfigSource;
 import io.vigil.gateway.Gateway;
-import io.vigil.gateway.audit.Ledgers;
+import io.vigil.gateway.GatewayException;
+import io.vigil.gateway.config.ConfigSource;
 import io.vigil.gateway.config.VigilConfig;
+import io.vigil.gateway.ledger.Ledgers;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = "Run the gateway: OIP v2 on the configured port.")
-public final class ServeCommand implements Callable<Integer> {
+final class ServeCommand implements Callable<Integer> {
 
   @Mixin DataDirOptions data;
 
@@ -88,7 +89,8 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       return java.nio.file.Files.readAllBytes(file);
     } catch (java.io.IOException e) {
-      throw new io.vigil.gateway.config.ConfigException(
+      throw new GatewayException(
+          GatewayException.Code.CONFIG_INVALID,
           file + ": cannot read the configuration file: " + e.getMessage());
     }
   }

@@ -1,5 +1,7 @@
 package io.vigil.gateway.config;
 
+import io.vigil.audit.Durability;
+import io.vigil.gateway.GatewayException;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
@@ -17,7 +19,7 @@ import java.util.regex.Pattern;
  * @param archiveInterval how often the gateway looks for segments to seal
  */
 public record AuditConfig(
-    LedgerDurability durability,
+    Durability durability,
     boolean storeInputs,
     int checkpointEvery,
     Duration checkpointInterval,
@@ -26,7 +28,7 @@ public record AuditConfig(
     int segmentEntries,
     Duration archiveInterval) {
 
-  public static final LedgerDurability DEFAULT_DURABILITY = LedgerDurability.FULL;
+  public static final Durability DEFAULT_DURABILITY = Durability.FULL;
   public static final boolean DEFAULT_STORE_INPUTS = true;
   public static final int DEFAULT_CHECKPOINT_EVERY = 1000;
   public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
@@ -37,8 +39,8 @@ public record AuditConfig(
 
   private static final Pattern ORIGIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,127}");
 
-  static final Setting<LedgerDurability> DURABILITY =
-      Setting.choice("audit.durability", LedgerDurability.class);
+  static final Setting<Durability> DURABILITY =
+      Setting.choice("audit.durability", Durability.class);
   static final Setting<Boolean> STORE_INPUTS = Setting.bool("audit.store-inputs");
   static final Setting<Integer> CHECKPOINT_EVERY =
       Setting.integer("audit.checkpoint-every", 1, 10_000_000);
@@ -57,7 +59,10 @@ public record AuditConfig(
   static final Setting<Duration> ARCHIVE_INTERVAL =
       Setting.duration("audit.archive-interval", Duration.ofSeconds(1), Duration.ofDays(7));
 
-  /** Checks every value; a bad one throws {@link ConfigException} naming its key. */
+  /**
+   * Checks every value; a bad one throws {@link GatewayException} ({@code CONFIG_INVALID}) naming
+   * its key.
+   */
   public AuditConfig {
     DURABILITY.check(durability);
     CHECKPOINT_EVERY.check(checkpointEvery);

@@ -1,5 +1,8 @@
 package io.vigil.gateway.config;
 
+import io.vigil.audit.Durability;
+import io.vigil.gateway.GatewayException;
+import io.vigil.inference.validation.RangePolicy;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +31,8 @@ public final class ConfigLoader {
   private ConfigLoader() {}
 
   /**
-   * Reads and checks the file, throwing {@link ConfigException} that names the file and what is
-   * wrong.
+   * Reads and checks the file, throwing {@link GatewayException} ({@code CONFIG_INVALID}) that
+   * names the file and what is wrong.
    */
   public static VigilConfig load(Path file) {
     Objects.requireNonNull(file, "file");
@@ -59,8 +62,8 @@ public final class ConfigLoader {
     Object document = loadYaml(yaml, sourceName);
     try {
       return read(document);
-    } catch (ConfigException e) {
-      throw e.in(sourceName);
+    } catch (GatewayException e) {
+      throw ConfigErrors.in(sourceName, e);
     }
   }
 
@@ -78,10 +81,10 @@ public final class ConfigLoader {
     } catch (MarkedYamlEngineException e) {
       String context =
           e.getContext() == null || e.getContext().isBlank() ? "" : e.getContext() + ", ";
-      throw new ConfigException(
+      throw ConfigErrors.invalid(
           sourceName + ": " + position(e) + "invalid YAML: " + context + e.getProblem());
     } catch (YamlEngineException e) {
-      throw new ConfigException(sourceName + ": invalid YAML: " + e.getMessage());
+      throw ConfigErrors.invalid(sourceName + ": invalid YAML: " + e.getMessage());
     }
   }
 
@@ -128,7 +131,7 @@ public final class ConfigLoader {
     int runners = in.read(InferenceConfig.RUNNERS, InferenceConfig.DEFAULT_RUNNERS);
     int intraOpThreads =
         in.read(InferenceConfig.INTRA_OP_THREADS, InferenceConfig.DEFAULT_INTRA_OP_THREADS);
-    OutOfRangePolicy outOfRange =
+    RangePolicy outOfRange =
         in.read(InferenceConfig.OUT_OF_RANGE, InferenceConfig.DEFAULT_OUT_OF_RANGE);
     int maxRowsPerRequest =
         in.read(InferenceConfig.MAX_ROWS_PER_REQUEST, InferenceConfig.DEFAULT_MAX_ROWS_PER_REQUEST);
@@ -147,7 +150,7 @@ public final class ConfigLoader {
   }
 
   private static AuditConfig readAudit(YamlSection in) {
-    LedgerDurability durability = in.read(AuditConfig.DURABILITY, AuditConfig.DEFAULT_DURABILITY);
+    Durability durability = in.read(AuditConfig.DURABILITY, AuditConfig.DEFAULT_DURABILITY);
     boolean storeInputs = in.read(AuditConfig.STORE_INPUTS, AuditConfig.DEFAULT_STORE_INPUTS);
     int checkpointEvery =
         in.read(AuditConfig.CHECKPOINT_EVERY, AuditConfig.DEFAULT_CHECKPOINT_EVERY);
@@ -170,7 +173,7 @@ public final class ConfigLoader {
         archiveInterval);
   }
 
-  private static ConfigException cannotRead(Path file, String reason) {
-    return new ConfigException(file + ": cannot read the configuration file: " + reason);
+  private static GatewayException cannotRead(Path file, String reason) {
+    return ConfigErrors.invalid(file + ": cannot read the configuration file: " + reason);
   }
 }

@@ -1,6 +1,8 @@
 package io.vigil.gateway.config;
 
-import io.vigil.inference.BatchingOptions;
+import io.vigil.gateway.GatewayException;
+import io.vigil.inference.batch.BatchingOptions;
+import io.vigil.inference.validation.RangePolicy;
 import java.time.Duration;
 
 /**
@@ -23,7 +25,7 @@ public record InferenceConfig(
     int queueCapacity,
     int runners,
     int intraOpThreads,
-    OutOfRangePolicy outOfRange,
+    RangePolicy outOfRange,
     int maxRowsPerRequest,
     Duration inlineBelow) {
 
@@ -36,7 +38,7 @@ public record InferenceConfig(
       BatchingOptions.defaultRunners(Runtime.getRuntime().availableProcessors());
 
   public static final int DEFAULT_INTRA_OP_THREADS = 1;
-  public static final OutOfRangePolicy DEFAULT_OUT_OF_RANGE = OutOfRangePolicy.REJECT;
+  public static final RangePolicy DEFAULT_OUT_OF_RANGE = RangePolicy.REJECT;
   public static final int DEFAULT_MAX_ROWS_PER_REQUEST = 256;
   public static final Duration DEFAULT_INLINE_BELOW = Duration.ofNanos(100_000);
 
@@ -50,14 +52,17 @@ public record InferenceConfig(
       Setting.integerOrAuto("inference.runners", 1, 64, DEFAULT_RUNNERS);
   static final Setting<Integer> INTRA_OP_THREADS =
       Setting.integer("inference.intra-op-threads", 1, 64);
-  static final Setting<OutOfRangePolicy> OUT_OF_RANGE =
-      Setting.choice("inference.out-of-range", OutOfRangePolicy.class);
+  static final Setting<RangePolicy> OUT_OF_RANGE =
+      Setting.choice("inference.out-of-range", RangePolicy.class);
   static final Setting<Integer> MAX_ROWS_PER_REQUEST =
       Setting.integer("inference.max-rows-per-request", 1, 100_000);
   static final Setting<Duration> INLINE_BELOW =
       Setting.duration("inference.inline-below", Duration.ZERO, Duration.ofMillis(10));
 
-  /** Checks every value; a bad one throws {@link ConfigException} naming its key. */
+  /**
+   * Checks every value; a bad one throws {@link GatewayException} ({@code CONFIG_INVALID}) naming
+   * its key.
+   */
   public InferenceConfig {
     MAX_BATCH_SIZE.check(maxBatchSize);
     MAX_QUEUE_DELAY.check(maxQueueDelay);

@@ -1,5 +1,6 @@
 package io.vigil.gateway.config;
 
+import io.vigil.gateway.GatewayException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.regex.Pattern;
@@ -41,7 +42,10 @@ public record ServerConfig(String host, int port, long maxBodyBytes, String devi
           "an HTTP header name such as X-Device-Id, or \"\" for none",
           header -> header.isEmpty() || HEADER_NAME.matcher(header).matches());
 
-  /** Checks every value; a bad one throws {@link ConfigException} naming its key. */
+  /**
+   * Checks every value; a bad one throws {@link GatewayException} ({@code CONFIG_INVALID}) naming
+   * its key.
+   */
   public ServerConfig {
     HOST.check(host);
     PORT.check(port);

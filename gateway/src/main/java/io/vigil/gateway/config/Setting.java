@@ -153,14 +153,14 @@ final class Setting<T> {
     return scalarText(raw)
         .flatMap(parser)
         .filter(allowed)
-        .orElseThrow(() -> ConfigException.invalid(key, expected, raw));
+        .orElseThrow(() -> ConfigErrors.invalid(key, expected, raw));
   }
 
   /** Checks a value built in code, for the records' compact constructors. */
   T check(T value) {
     Objects.requireNonNull(value, key);
     if (!allowed.test(value)) {
-      throw ConfigException.invalid(key, expected, display.apply(value));
+      throw ConfigErrors.invalid(key, expected, display.apply(value));
     }
     return value;
   }

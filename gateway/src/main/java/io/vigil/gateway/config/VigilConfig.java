@@ -1,5 +1,6 @@
 package io.vigil.gateway.config;
 
+import io.vigil.gateway.GatewayException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -35,7 +36,10 @@ public record VigilConfig(
   static final String INFERENCE = "inference";
   static final String AUDIT = "audit";
 
-  /** Checks every value; a bad one throws {@link ConfigException} naming its key. */
+  /**
+   * Checks every value; a bad one throws {@link GatewayException} ({@code CONFIG_INVALID}) naming
+   * its key.
+   */
   public VigilConfig {
     DATA_DIR.check(dataDir);
     Objects.requireNonNull(server, SERVER);

@@ -27,8 +27,8 @@ final class YamlSection {
     if (document instanceof Map<?, ?> map) {
       return new YamlSection("", map);
     }
-    throw new ConfigException(
-        "expected a mapping of keys at the top level, got " + ConfigException.describe(document));
+    throw ConfigErrors.invalid(
+        "expected a mapping of keys at the top level, got " + ConfigErrors.describe(document));
   }
 
   /** A nested mapping; one that is absent or left empty stands for a mapping without keys. */
@@ -42,7 +42,7 @@ final class YamlSection {
     if (raw instanceof Map<?, ?> map) {
       return new YamlSection(key, map);
     }
-    throw ConfigException.invalid(key, "a mapping of keys", raw);
+    throw ConfigErrors.invalid(key, "a mapping of keys", raw);
   }
 
   <T> T read(Setting<T> setting, T defaultValue) {
@@ -56,7 +56,7 @@ final class YamlSection {
     for (Object key : values.keySet()) {
       String name = String.valueOf(key);
       if (!known.contains(name)) {
-        throw new ConfigException(
+        throw ConfigErrors.invalid(
             "unknown key '"
                 + (path.isEmpty() ? name : path + "." + name)
                 + "'; expected one of: "

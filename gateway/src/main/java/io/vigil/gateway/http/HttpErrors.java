@@ -21,7 +21,6 @@ final class HttpErrors {
     return switch (code) {
       case INPUT_INVALID, MANIFEST_INVALID -> 400;
       case MODEL_NOT_FOUND -> 404;
-      case BODY_TOO_LARGE -> 413;
       case QUEUE_FULL -> 429;
       case MODEL_UNAVAILABLE -> 503;
       case BUNDLE_INVALID, STORE_FAILED, RUNTIME_FAILED -> 500;

@@ -1,6 +1,6 @@
 package io.vigil.gateway.http;
 
-import io.vigil.inference.InputTensor;
+import io.vigil.inference.validation.InputTensor;
 import java.util.List;
 import java.util.Optional;
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.vigil.inference.InferenceException;
 import io.vigil.inference.InferenceException.Code;
-import io.vigil.inference.InputTensor;
+import io.vigil.inference.validation.InputTensor;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -11,7 +11,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
 import io.vigil.inference.InferenceException;
-import io.vigil.inference.ValidatedInput;
+import io.vigil.inference.validation.ValidatedInput;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 

@@ -1,7 +1,7 @@
 package io.vigil.gateway.http;
 
 import io.vigil.gateway.models.LoadedModel;
-import io.vigil.inference.ValidatedInput;
+import io.vigil.inference.validation.ValidatedInput;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 

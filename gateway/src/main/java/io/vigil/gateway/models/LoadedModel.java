@@ -1,10 +1,10 @@
 package io.vigil.gateway.models;
 
-import io.vigil.inference.Bundle;
-import io.vigil.inference.InputValidator;
-import io.vigil.inference.Manifest;
-import io.vigil.inference.MicroBatcher;
-import io.vigil.inference.OnnxModel;
+import io.vigil.inference.batch.MicroBatcher;
+import io.vigil.inference.bundle.Bundle;
+import io.vigil.inference.bundle.Manifest;
+import io.vigil.inference.runtime.OnnxModel;
+import io.vigil.inference.validation.InputValidator;
 
 /** One model version ready to answer: its session, its batcher and its input validator. */
 public record LoadedModel(OnnxModel model, MicroBatcher batcher, InputValidator validator) {

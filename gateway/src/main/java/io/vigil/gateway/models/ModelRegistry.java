@@ -1,15 +1,15 @@
 package io.vigil.gateway.models;
 
-import io.vigil.inference.BatchingOptions;
-import io.vigil.inference.Bundle;
 import io.vigil.inference.InferenceException;
 import io.vigil.inference.InferenceException.Code;
-import io.vigil.inference.InputValidator;
-import io.vigil.inference.MicroBatcher;
-import io.vigil.inference.ModelStore;
-import io.vigil.inference.OnnxModel;
-import io.vigil.inference.RangePolicy;
-import io.vigil.inference.RuntimeOptions;
+import io.vigil.inference.batch.BatchingOptions;
+import io.vigil.inference.batch.MicroBatcher;
+import io.vigil.inference.bundle.Bundle;
+import io.vigil.inference.runtime.OnnxModel;
+import io.vigil.inference.runtime.RuntimeOptions;
+import io.vigil.inference.store.ModelStore;
+import io.vigil.inference.validation.InputValidator;
+import io.vigil.inference.validation.RangePolicy;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;

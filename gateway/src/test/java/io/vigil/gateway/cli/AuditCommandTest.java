@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.TestGateways;
-import io.vigil.gateway.Vigil;
-import io.vigil.gateway.audit.Ledgers;
+import io.vigil.gateway.ledger.Ledgers;
 import io.vigil.inference.TestBundles;
 import java.net.http.HttpClient;
 import java.nio.file.Files;

@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.gateway.Gateway;
-import io.vigil.gateway.Vigil;
-import io.vigil.inference.Bundle;
-import io.vigil.inference.BundleReader;
-import io.vigil.inference.ManifestCodec;
 import io.vigil.inference.TestBundles;
+import io.vigil.inference.bundle.Bundle;
+import io.vigil.inference.bundle.BundleReader;
+import io.vigil.inference.bundle.ManifestCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package io.vigil.gateway.cli;
 
-import io.vigil.gateway.Vigil;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -8,17 +7,20 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs the {@code vigil} command line in this JVM and captures what it prints. */
-final class Cli {
+public final class Cli {
 
-  record Result(int status, String out, String err) {}
+  /** What a command returned and printed. */
+  public record Result(int status, String out, String err) {}
 
   private Cli() {}
 
-  static Result run(String... args) {
+  /** Runs {@code vigil ARGS} with nothing on standard input. */
+  public static Result run(String... args) {
     return runWithInput("", args);
   }
 
-  static Result runWithInput(String stdin, String... args) {
+  /** Runs {@code vigil ARGS} with {@code stdin} on standard input. */
+  public static Result runWithInput(String stdin, String... args) {
     PrintStream out = System.out;
     PrintStream err = System.err;
     InputStream in = System.in;

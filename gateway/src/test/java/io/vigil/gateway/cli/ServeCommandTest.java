@@ -92,7 +92,7 @@ class ServeCommandTest {
     int status;
     try {
       System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-      status = io.vigil.gateway.Vigil.run("serve", "--config", config.toString());
+      status = io.vigil.gateway.cli.Vigil.run("serve", "--config", config.toString());
     } finally {
       System.setErr(previous);
     }

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.audit.Durability;
+import io.vigil.gateway.GatewayException;
+import io.vigil.inference.validation.RangePolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,11 +89,11 @@ class ConfigLoaderTest {
                 4096,
                 3,
                 2,
-                OutOfRangePolicy.FLAG,
+                RangePolicy.FLAG,
                 1000,
                 Duration.ofNanos(250_000)),
             new AuditConfig(
-                LedgerDurability.NORMAL,
+                Durability.NORMAL,
                 false,
                 50,
                 Duration.ofMinutes(2),
@@ -408,7 +411,7 @@ class ConfigLoaderTest {
     Path file = Files.writeString(dir.resolve("vigil.yaml"), "server:\n  port: -1\n");
 
     // when it is loaded
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+    GatewayException e = assertThrows(GatewayException.class, () -> ConfigLoader.load(file));
 
     // then the message starts with the path that was given
     assertEquals(
@@ -428,14 +431,14 @@ class ConfigLoaderTest {
   void rejectsMissingFileWithClearMessage(@TempDir Path dir) {
     Path file = dir.resolve("missing.yaml");
 
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+    GatewayException e = assertThrows(GatewayException.class, () -> ConfigLoader.load(file));
 
     assertEquals(file + ": cannot read the configuration file: it does not exist", e.getMessage());
   }
 
   @Test
   void rejectsDirectoryWithClearMessage(@TempDir Path dir) {
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir));
+    GatewayException e = assertThrows(GatewayException.class, () -> ConfigLoader.load(dir));
 
     // the reason after the colon is the operating system's own words
     assertTrue(
@@ -446,30 +449,30 @@ class ConfigLoaderTest {
   void rejectsFileThatIsNotUtf8(@TempDir Path dir) throws IOException {
     Path file = Files.write(dir.resolve("vigil.yaml"), new byte[] {'p', ':', ' ', (byte) 0xff});
 
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+    GatewayException e = assertThrows(GatewayException.class, () -> ConfigLoader.load(file));
 
     assertEquals(
         file + ": cannot read the configuration file: it is not UTF-8 text", e.getMessage());
   }
 
   private static String errorOf(String yaml) {
-    return assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, FILE)).getMessage();
+    return assertThrows(GatewayException.class, () -> ConfigLoader.parse(yaml, FILE)).getMessage();
   }
 
   @Test
   void rejectsAnUnknownDurabilityAndNamesTheChoices() {
-    ConfigException e =
+    GatewayException e =
         assertThrows(
-            ConfigException.class, () -> ConfigLoader.parse("audit:\n  durability: off\n", FILE));
+            GatewayException.class, () -> ConfigLoader.parse("audit:\n  durability: off\n", FILE));
 
     assertEquals(FILE + ": audit.durability: expected full or normal, got 'off'", e.getMessage());
   }
 
   @Test
   void rejectsASegmentSizeThatIsNotAPowerOfTwo() {
-    ConfigException e =
+    GatewayException e =
         assertThrows(
-            ConfigException.class,
+            GatewayException.class,
             () -> ConfigLoader.parse("audit:\n  segment-entries: 1000\n", FILE));
 
     assertEquals(

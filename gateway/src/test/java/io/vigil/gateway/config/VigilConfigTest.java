@@ -3,6 +3,8 @@ package io.vigil.gateway.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.vigil.gateway.GatewayException;
+import io.vigil.inference.validation.RangePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -10,35 +12,13 @@ import org.junit.jupiter.api.Test;
 class VigilConfigTest {
 
   @Test
-  void defaultsAreTheNamedConstants() {
-    VigilConfig config = VigilConfig.defaults();
-
-    assertEquals(Path.of("./vigil-data"), config.dataDir());
-    assertEquals(true, config.installDemoBundle());
-    assertEquals(Duration.ofSeconds(10), config.shutdownGrace());
-    assertEquals(new ServerConfig("127.0.0.1", 8080, 1024 * 1024, ""), config.server());
-    assertEquals(
-        new InferenceConfig(
-            32,
-            Duration.ZERO,
-            1024,
-            Math.max(1, Math.min(Runtime.getRuntime().availableProcessors() - 1, 4)),
-            1,
-            OutOfRangePolicy.REJECT,
-            256,
-            Duration.ofNanos(100_000)),
-        config.inference());
-  }
-
-  @Test
   void recordBuiltInCodeIsCheckedLikeTheFile() {
     // given a batch size below the minimum, when the record is built in code
-    ConfigException e =
+    GatewayException e =
         assertThrows(
-            ConfigException.class,
+            GatewayException.class,
             () ->
-                new InferenceConfig(
-                    0, Duration.ZERO, 1, 1, 1, OutOfRangePolicy.FLAG, 1, Duration.ZERO));
+                new InferenceConfig(0, Duration.ZERO, 1, 1, 1, RangePolicy.FLAG, 1, Duration.ZERO));
 
     // then the message names the key just as a file error would, without a file
     assertEquals(
@@ -47,9 +27,9 @@ class VigilConfigTest {
 
   @Test
   void recordShowsDurationInTheUnitsOfTheFile() {
-    ConfigException e =
+    GatewayException e =
         assertThrows(
-            ConfigException.class,
+            GatewayException.class,
             () ->
                 new VigilConfig(
                     Path.of("data"),
@@ -67,9 +47,9 @@ class VigilConfigTest {
 
   @Test
   void recordShowsSizeInTheUnitsOfTheFile() {
-    ConfigException e =
+    GatewayException e =
         assertThrows(
-            ConfigException.class, () -> new ServerConfig("localhost", 80, 300L << 20, ""));
+            GatewayException.class, () -> new ServerConfig("localhost", 80, 300L << 20, ""));
 
     assertEquals(
         "server.max-body-bytes: expected a size from 1KiB to 256MiB,"
@@ -83,9 +63,13 @@ class VigilConfigTest {
   }
 
   @Test
-  void configExceptionCarriesNoStackTrace() {
-    ConfigException e = new ConfigException("vigil.yaml: server.port: bad");
+  void configurationErrorsCarryTheirCodeAndNoStackTrace() {
+    GatewayException e =
+        assertThrows(
+            GatewayException.class, () -> ConfigLoader.parse("server:\n  port: -1\n", "f"));
 
+    assertEquals(GatewayException.Code.CONFIG_INVALID, e.code());
+    assertEquals(78, e.code().exitStatus());
     assertEquals(0, e.getStackTrace().length);
   }
 }

@@ -1,0 +1,41 @@
+package io.vigil.gateway.cli;
+
+import io.vigil.audit.AuditException;
+import io.vigil.gateway.GatewayException;
+import io.vigil.inference.InferenceException;
+import io.vigil.trust.TrustException;
+import java.util.Optional;
+
+/**
+ * The one place that turns a failure into the {@code vigil} command's message and exit status: the
+ * modules' coded exceptions are expected failures, shown as their message alone; anything else is a
+ * defect, left to show its stack trace.
+ */
+final class ExitStatus {
+
+  /** Exit status for an expected failure that has no status of its own. */
+  static final int FAILED = 1;
+
+  private ExitStatus() {}
+
+  /** The message and status for an expected failure; empty for a defect. */
+  static Optional<Failure> of(Throwable e) {
+    if (e instanceof GatewayException g) {
+      return Optional.of(
+          new Failure(
+              g.code() == GatewayException.Code.CONFIG_INVALID
+                  ? "configuration error: " + g.getMessage()
+                  : g.getMessage(),
+              g.code().exitStatus()));
+    }
+    if (e instanceof InferenceException
+        || e instanceof AuditException
+        || e instanceof TrustException) {
+      return Optional.of(new Failure(e.getMessage(), FAILED));
+    }
+    return Optional.empty();
+  }
+
+  /** What to print after {@code vigil: } and the status to exit with. */
+  record Failure(String message, int status) {}
+}

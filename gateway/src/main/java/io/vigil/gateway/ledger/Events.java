@@ -1,0 +1,89 @@
+package io.vigil.gateway.ledger;
+
+import io.vigil.audit.EventEntry;
+import io.vigil.audit.Segment;
+import io.vigil.audit.VerifierKey;
+import io.vigil.canonical.Sha256;
+import io.vigil.gateway.config.ConfigSource;
+import io.vigil.gateway.config.VigilConfig;
+import io.vigil.inference.bundle.Bundle;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The gateway's own ledger events: what happened to it, and who did it. */
+public final class Events {
+
+  /** The actor of what the gateway does by itself. */
+  public static final String SYSTEM = "system";
+
+  private Events() {}
+
+  /** The gateway started. */
+  public static EventEntry started(String version, VerifierKey key) {
+    return EventEntry.of(
+        "gateway.started",
+        SYSTEM,
+        Map.of(
+            "version",
+            version,
+            "pid",
+            ProcessHandle.current().pid(),
+            "checkpoint_key",
+            key.toString()));
+  }
+
+  /** The configuration was loaded; the effective values' digest identifies it exactly. */
+  public static EventEntry configLoaded(ConfigSource source, VigilConfig config) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("source", source.file().map(Object::toString).orElse("embedded defaults"));
+    source.fileSha256().ifPresent(d -> details.put("file_sha256", d));
+    details.put("effective_sha256", Sha256.hex(config.toString().getBytes(StandardCharsets.UTF_8)));
+    details.put("effective", config.toString());
+    return EventEntry.of("config.loaded", SYSTEM, details);
+  }
+
+  /** A bundle was newly stored. */
+  public static EventEntry bundleInstalled(Bundle bundle, String from) {
+    return EventEntry.of("bundle.installed", SYSTEM, bundleDetails(bundle, Map.of("from", from)));
+  }
+
+  /** A bundle was loaded and answers requests; {@code active} when it is its model's default. */
+  public static EventEntry bundleActivated(Bundle bundle, boolean active) {
+    return EventEntry.of(
+        "bundle.activated", SYSTEM, bundleDetails(bundle, Map.of("active", active)));
+  }
+
+  /** A stored bundle failed verification or its golden vectors and was not loaded. */
+  public static EventEntry bundleRefused(String reason) {
+    return EventEntry.of("bundle.refused", SYSTEM, Map.of("reason", reason));
+  }
+
+  /** Old entries were sealed into segment files. */
+  public static EventEntry archived(List<Segment> segments) {
+    return EventEntry.of(
+        "ledger.archived",
+        SYSTEM,
+        Map.of(
+            "segments", segments.stream().map(Segment::toString).toList(),
+            "first_seq", segments.get(0).firstSeq(),
+            "end_seq", segments.get(segments.size() - 1).endSeq()));
+  }
+
+  /** The gateway stopped; {@code abandoned} requests were still in flight after the grace. */
+  public static EventEntry stopped(int abandoned) {
+    return EventEntry.of("gateway.stopped", SYSTEM, Map.of("abandoned_requests", abandoned));
+  }
+
+  private static Map<String, Object> bundleDetails(Bundle bundle, Map<String, Object> extra) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("model_id", bundle.manifest().modelId());
+    details.put("version", bundle.manifest().version());
+    details.put("release", bundle.manifest().release());
+    details.put("bundle_sha256", bundle.sha256());
+    details.put("demo", bundle.manifest().demo());
+    details.putAll(extra);
+    return details;
+  }
+}

@@ -1,0 +1,46 @@
+package io.vigil.gateway.ledger;
+
+import io.vigil.audit.Ledger;
+import io.vigil.audit.LedgerOptions;
+import io.vigil.gateway.config.AuditConfig;
+import io.vigil.gateway.config.VigilConfig;
+import io.vigil.trust.IdentityKey;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** Opens the gateway's ledger and identity key where the configuration puts them. */
+public final class Ledgers {
+
+  /** The ledger's file name in the data directory. */
+  public static final String DATABASE = "audit.db";
+
+  /** The folder of the identity key in the data directory. */
+  public static final String KEYS = "keys";
+
+  private Ledgers() {}
+
+  /** The ledger's options as configured. */
+  public static LedgerOptions options(VigilConfig config) {
+    AuditConfig audit = config.audit();
+    return LedgerOptions.of(database(config.dataDir()), audit.originOrHost())
+        .withDurability(audit.durability())
+        .withCheckpointEveryEntries(audit.checkpointEvery())
+        .withCheckpointInterval(audit.checkpointInterval())
+        .withSegmentLevel(audit.segmentLevel());
+  }
+
+  /** The gateway's identity key, created on first use; its name is the checkpoints' origin. */
+  public static IdentityKey identity(VigilConfig config) {
+    return IdentityKey.loadOrCreate(config.dataDir().resolve(KEYS), config.audit().originOrHost());
+  }
+
+  /** Opens the ledger, signing its checkpoints with the identity key. */
+  public static Ledger open(VigilConfig config) {
+    return Ledger.open(options(config), Signers.of(identity(config)), Clock.systemUTC());
+  }
+
+  /** Where the ledger's database is. */
+  public static Path database(Path dataDir) {
+    return dataDir.resolve(DATABASE);
+  }
+}

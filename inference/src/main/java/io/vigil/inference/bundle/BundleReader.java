@@ -1,0 +1,181 @@
+package io.vigil.inference.bundle;
+
+import io.vigil.canonical.Sha256;
+import io.vigil.inference.InferenceException;
+import io.vigil.inference.InferenceException.Code;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Reads a {@code .vbundle} and checks the sha256 of every file against the manifest before any byte
+ * can reach ONNX Runtime; a missing, extra or altered file is refused.
+ */
+public final class BundleReader {
+
+  /** The largest bundle accepted: 1 GiB. */
+  public static final long DEFAULT_MAX_BUNDLE_BYTES = 1L << 30;
+
+  private static final int MAX_ENTRIES = 1_000;
+
+  private BundleReader() {}
+
+  /** Reads and verifies a bundle file. */
+  public static Bundle read(Path file) {
+    try {
+      long size = Files.size(file);
+      if (size > DEFAULT_MAX_BUNDLE_BYTES) {
+        throw invalid(
+            file.getFileName().toString(),
+            "is " + size + " bytes, over the limit of " + DEFAULT_MAX_BUNDLE_BYTES);
+      }
+      return read(Files.readAllBytes(file), file.getFileName().toString());
+    } catch (IOException e) {
+      throw new InferenceException(
+          Code.BUNDLE_INVALID, "bundle " + file + " cannot be read: " + e, e);
+    }
+  }
+
+  /**
+   * Verifies a bundle whose sha256 is known from elsewhere (signed metadata, the store's folder
+   * name): any changed byte, the manifest's included, is refused.
+   */
+  public static Bundle read(byte[] bytes, String name, String expectedSha256) {
+    String actual = Sha256.hex(bytes);
+    if (!actual.equals(expectedSha256)) {
+      throw invalid(name, "has sha256 " + actual + " but " + expectedSha256 + " was expected");
+    }
+    return read(bytes, name);
+  }
+
+  /**
+   * Verifies a bundle held in memory against its own manifest; {@code name} only labels error
+   * messages. The manifest itself is only as authentic as the bundle's digest: check that too where
+   * it is known, with {@link #read(byte[], String, String)}.
+   */
+  public static Bundle read(byte[] bytes, String name) {
+    if (bytes.length > DEFAULT_MAX_BUNDLE_BYTES) {
+      throw invalid(
+          name, "is " + bytes.length + " bytes, over the limit of " + DEFAULT_MAX_BUNDLE_BYTES);
+    }
+    Map<String, byte[]> entries = unzip(bytes, name);
+    byte[] manifestBytes = entries.get(Bundle.MANIFEST);
+    if (manifestBytes == null) {
+      throw invalid(name, "has no " + Bundle.MANIFEST);
+    }
+    Manifest manifest;
+    try {
+      manifest = ManifestCodec.parse(manifestBytes);
+    } catch (InferenceException e) {
+      throw new InferenceException(e.code(), "bundle " + name + ": " + e.getMessage());
+    }
+    // The builder writes the manifest in canonical form; any other form was edited afterwards.
+    if (!Arrays.equals(ManifestCodec.write(manifest), manifestBytes)) {
+      throw invalid(
+          name,
+          "has a manifest.json that is not in the canonical form the builder writes: it was edited after the bundle was built");
+    }
+    for (Map.Entry<String, String> expected : manifest.files().entrySet()) {
+      byte[] content = entries.get(expected.getKey());
+      if (content == null) {
+        throw invalid(name, "file " + expected.getKey() + " is listed in the manifest but missing");
+      }
+      String actual = Sha256.hex(content);
+      if (!actual.equals(expected.getValue())) {
+        throw invalid(
+            name,
+            "file "
+                + expected.getKey()
+                + " has sha256 "
+                + actual
+                + " but the manifest says "
+                + expected.getValue());
+      }
+    }
+    TreeSet<String> extra = new TreeSet<>(entries.keySet());
+    extra.remove(Bundle.MANIFEST);
+    extra.removeAll(manifest.files().keySet());
+    if (!extra.isEmpty()) {
+      throw invalid(name, "holds files the manifest does not list: " + extra);
+    }
+    entries.remove(Bundle.MANIFEST);
+    return new Bundle(manifest, Sha256.hex(bytes), bytes, entries);
+  }
+
+  private static Map<String, byte[]> unzip(byte[] bytes, String name) {
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    long total = 0;
+    String current = null;
+    try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+      ZipEntry entry;
+      while ((entry = zip.getNextEntry()) != null) {
+        String entryName = entry.getName();
+        current = entryName;
+        if (entry.isDirectory()) {
+          continue;
+        }
+        if (entryName.startsWith("/")
+            || entryName.contains("\\")
+            || entryName.contains("..")
+            || entryName.isEmpty()) {
+          throw invalid(name, "holds a file with an unsafe name: " + entryName);
+        }
+        if (entries.size() >= MAX_ENTRIES) {
+          throw invalid(name, "holds more than " + MAX_ENTRIES + " files");
+        }
+        byte[] content = readCapped(zip, DEFAULT_MAX_BUNDLE_BYTES - total, name, entryName);
+        total += content.length;
+        if (entries.put(entryName, content) != null) {
+          throw invalid(name, "holds the file " + entryName + " twice");
+        }
+      }
+    } catch (ZipException e) {
+      throw invalid(
+          name,
+          (current == null ? "is not a valid zip file: " : "is damaged in file " + current + ": ")
+              + e.getMessage());
+    } catch (IOException e) {
+      throw invalid(name, "cannot be unpacked: " + e.getMessage());
+    }
+    if (entries.isEmpty()) {
+      throw invalid(name, "is not a zip file or is empty");
+    }
+    return entries;
+  }
+
+  private static byte[] readCapped(InputStream in, long cap, String name, String entryName)
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[64 * 1024];
+    long read = 0;
+    int n;
+    while ((n = in.read(buffer)) > 0) {
+      read += n;
+      if (read > cap) {
+        throw invalid(
+            name,
+            "file "
+                + entryName
+                + " unpacks past the size limit of "
+                + DEFAULT_MAX_BUNDLE_BYTES
+                + " bytes");
+      }
+      out.write(buffer, 0, n);
+    }
+    return out.toByteArray();
+  }
+
+  private static InferenceException invalid(String name, String problem) {
+    return new InferenceException(Code.BUNDLE_INVALID, "bundle " + name + " " + problem);
+  }
+}

@@ -1,0 +1,212 @@
+package io.vigil.inference.batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.inference.InferenceException;
+import io.vigil.inference.InferenceException.Code;
+import io.vigil.inference.TestBundles;
+import io.vigil.inference.runtime.OnnxModel;
+import io.vigil.inference.runtime.RuntimeOptions;
+import io.vigil.inference.validation.ValidatedInput;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class MicroBatcherTest {
+
+  private final OnnxModel model = OnnxModel.load(TestBundles.bundle(), RuntimeOptions.DEFAULT);
+
+  @AfterEach
+  void closeModel() {
+    model.close();
+  }
+
+  @Test
+  void everyConcurrentRequestGetsItsOwnAnswer() throws Exception {
+    MicroBatcher batcher =
+        new MicroBatcher(
+            model, new BatchingOptions(16, Duration.ofMillis(2), 10_000, 2, Duration.ZERO));
+    submitFromClients(batcher, 16, 200);
+    batcher.close();
+
+    assertTrue(
+        batcher.runs() < 16 * 200,
+        "requests were merged: " + batcher.runs() + " runs for 3200 requests");
+    assertTrue(batcher.rowsRun() >= 16 * 200);
+  }
+
+  @Test
+  void refusesAtOnceWhenTheQueueIsFull() {
+    MicroBatcher batcher =
+        new MicroBatcher(
+            model, new BatchingOptions(1, Duration.ofMillis(100), 2, 1, Duration.ZERO));
+    List<CompletableFuture<float[][]>> futures = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      futures.add(batcher.submit(ValidatedInput.of(1, new float[][] {{1, 2, 3}}, List.of())));
+    }
+
+    long refused =
+        futures.stream()
+            .filter(
+                f ->
+                    f.isCompletedExceptionally()
+                        && cause(f) instanceof InferenceException e
+                        && e.code() == Code.QUEUE_FULL)
+            .count();
+
+    assertTrue(refused > 0, "some of 50 requests into a queue of 2 were refused");
+    batcher.close();
+  }
+
+  @Test
+  void closeFinishesEveryQueuedRequest() {
+    MicroBatcher batcher =
+        new MicroBatcher(
+            model, new BatchingOptions(4, Duration.ofMillis(20), 1000, 1, Duration.ZERO));
+    List<CompletableFuture<float[][]>> futures = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      futures.add(batcher.submit(ValidatedInput.of(1, new float[][] {{i, 2, 3}}, List.of())));
+    }
+
+    batcher.close();
+
+    for (int i = 0; i < futures.size(); i++) {
+      assertEquals(
+          TestBundles.expected(new float[] {i, 2, 3}), futures.get(i).getNow(null)[0][0], 1e-6);
+    }
+    CompletableFuture<float[][]> late =
+        batcher.submit(ValidatedInput.of(1, new float[][] {{1, 2, 3}}, List.of()));
+    assertEquals(Code.MODEL_UNAVAILABLE, ((InferenceException) cause(late)).code());
+  }
+
+  @Test
+  void runsARequestLargerThanTheBatchOnItsOwn() {
+    MicroBatcher batcher =
+        new MicroBatcher(model, new BatchingOptions(2, Duration.ZERO, 10, 1, Duration.ZERO));
+    float[] values = new float[5 * 3];
+    for (int k = 0; k < values.length; k++) {
+      values[k] = k;
+    }
+
+    float[][] out = batcher.submit(ValidatedInput.of(5, new float[][] {values}, List.of())).join();
+
+    assertEquals(5, out[0].length);
+    assertEquals(TestBundles.expected(new float[] {12, 13, 14}), out[0][4], 1e-6);
+    batcher.close();
+  }
+
+  @Test
+  void aTinyModelRunsOnTheSubmittingThreadAndEachThreadGetsItsOwnAnswer() throws Exception {
+    MicroBatcher batcher =
+        new MicroBatcher(
+            model, new BatchingOptions(16, Duration.ZERO, 1000, 1, Duration.ofSeconds(1)));
+    assertTrue(batcher.runsInline(), "a model of " + batcher.rowNanos() + " ns runs inline");
+    assertTrue(batcher.rowNanos() > 0);
+
+    CompletableFuture<float[][]> first =
+        batcher.submit(ValidatedInput.of(1, new float[][] {{1, 2, 3}}, List.of()));
+    assertTrue(first.isDone(), "an inline run has finished when submit returns");
+    assertEquals(TestBundles.expected(new float[] {1, 2, 3}), first.join()[0][0], 1e-6);
+
+    long submittedRows = 1 + submitFromClients(batcher, 8, 300);
+    batcher.close();
+
+    assertTrue(batcher.inlineRuns() > 0, "runs inline: " + batcher.inlineRuns());
+    assertEquals(submittedRows, batcher.rowsRun(), "every row was run exactly once");
+    CompletableFuture<float[][]> late =
+        batcher.submit(ValidatedInput.of(1, new float[][] {{1, 2, 3}}, List.of()));
+    assertEquals(Code.MODEL_UNAVAILABLE, ((InferenceException) cause(late)).code());
+  }
+
+  @Test
+  void aModelAboveTheLimitIsHandedToTheRunners() {
+    MicroBatcher batcher =
+        new MicroBatcher(
+            model, new BatchingOptions(16, Duration.ZERO, 1000, 1, Duration.ofNanos(1)));
+    assertFalse(batcher.runsInline(), "no model runs in under 1 ns");
+
+    float[][] out =
+        batcher.submit(ValidatedInput.of(1, new float[][] {{1, 2, 3}}, List.of())).join();
+
+    assertEquals(TestBundles.expected(new float[] {1, 2, 3}), out[0][0], 1e-6);
+    assertEquals(0, batcher.inlineRuns());
+    assertEquals(1, batcher.runs());
+    batcher.close();
+  }
+
+  @Test
+  void zeroNeverRunsInlineAndDoesNotTimeTheModel() {
+    MicroBatcher batcher =
+        new MicroBatcher(model, new BatchingOptions(16, Duration.ZERO, 1000, 1, Duration.ZERO));
+    assertFalse(batcher.runsInline());
+    assertEquals(-1, batcher.rowNanos());
+    batcher.close();
+  }
+
+  /**
+   * {@code clients} threads each submit {@code requestsEach} requests of 1 to 3 random rows and
+   * check every answer against the model's formula; returns the rows submitted.
+   */
+  private static long submitFromClients(MicroBatcher batcher, int clients, int requestsEach)
+      throws Exception {
+    LongAdder submittedRows = new LongAdder();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    List<Future<Void>> results = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      int client = c;
+      results.add(
+          pool.submit(
+              () -> {
+                SplittableRandom random = new SplittableRandom(client);
+                for (int i = 0; i < requestsEach; i++) {
+                  int rows = 1 + random.nextInt(3);
+                  submittedRows.add(rows);
+                  float[] values = new float[rows * 3];
+                  for (int k = 0; k < values.length; k++) {
+                    values[k] = (float) random.nextDouble(-50, 50);
+                  }
+                  float[][] out =
+                      batcher
+                          .submit(ValidatedInput.of(rows, new float[][] {values}, List.of()))
+                          .get(10, TimeUnit.SECONDS);
+                  assertEquals(rows, out[0].length);
+                  for (int r = 0; r < rows; r++) {
+                    float[] row = {values[r * 3], values[r * 3 + 1], values[r * 3 + 2]};
+                    assertEquals(
+                        TestBundles.expected(row),
+                        out[0][r],
+                        1e-5,
+                        "client " + client + " request " + i + " row " + r);
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<Void> f : results) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    return submittedRows.sum();
+  }
+
+  private static Throwable cause(CompletableFuture<?> f) {
+    try {
+      f.join();
+      return null;
+    } catch (CompletionException e) {
+      return e.getCause();
+    }
+  }
+}
