@@ -1,11 +1,8 @@
 package io.vigil.bench;
 
-import static io.vigil.bench.OnnxProto.floats;
-import static io.vigil.bench.OnnxProto.ints;
-import static io.vigil.bench.OnnxProto.node;
-import static io.vigil.bench.OnnxProto.uniform;
+import static io.vigil.onnxwriter.Weights.uniform;
 
-import ai.onnx.proto.OnnxMl.GraphProto;
+import io.vigil.onnxwriter.GraphWriter;
 import java.util.SplittableRandom;
 
 /**
@@ -60,37 +57,37 @@ public record ConvModel(int channels, int layers, int kernel) implements SignalM
   @Override
   public byte[] onnx() {
     SplittableRandom random = new SplittableRandom(SEED);
-    GraphProto.Builder graph = GraphProto.newBuilder().setName(MODEL_ID);
-    graph.addInitializer(OnnxProto.longs("shape3", -1, 1, SIGNAL_LENGTH));
-    graph.addNode(node("Reshape", "x0", INPUT, "shape3"));
+    GraphWriter graph =
+        GraphWriter.create(MODEL_ID)
+            .input(INPUT, SIGNAL_LENGTH)
+            .output(OUTPUT, 1)
+            .int64Data("shape3", -1, 1, SIGNAL_LENGTH);
+    graph.node("Reshape", "Reshape_x0").inputs(INPUT, "shape3").outputs("x0");
     String previous = "x0";
     int in = 1;
     for (int l = 1; l <= layers; l++) {
       String w = "conv" + l + "_w";
       String b = "conv" + l + "_b";
       double scale = Math.sqrt(2.0 / (in * kernel));
-      graph.addInitializer(
-          floats(w, uniform(random, scale, channels * in * kernel), channels, in, kernel));
-      graph.addInitializer(floats(b, uniform(random, 0.01, channels), channels));
-      graph.addNode(
-          node("Conv", "c" + l, previous, w, b).toBuilder()
-              .addAttribute(ints("kernel_shape", kernel))
-              .addAttribute(ints("pads", kernel / 2, kernel / 2))
-              .addAttribute(ints("strides", 1))
-              .build());
-      graph.addNode(node("Relu", "r" + l, "c" + l));
+      graph.rawData(w, uniform(random, scale, channels * in * kernel), channels, in, kernel);
+      graph.rawData(b, uniform(random, 0.01, channels), channels);
+      graph
+          .node("Conv", "Conv_c" + l)
+          .inputs(previous, w, b)
+          .outputs("c" + l)
+          .attributeInts("kernel_shape", kernel)
+          .attributeInts("pads", kernel / 2, kernel / 2)
+          .attributeInts("strides", 1);
+      graph.node("Relu", "Relu_r" + l).inputs("c" + l).outputs("r" + l);
       previous = "r" + l;
       in = channels;
     }
-    graph.addNode(node("GlobalAveragePool", "pooled", previous));
-    graph.addNode(node("Flatten", "flat", "pooled"));
-    graph.addInitializer(
-        floats("head_w", uniform(random, 1.0 / Math.sqrt(channels), channels), channels, 1));
-    graph.addInitializer(floats("head_b", uniform(random, 0.01, 1), 1));
-    graph.addNode(node("Gemm", "logit", "flat", "head_w", "head_b"));
-    graph.addNode(node("Sigmoid", OUTPUT, "logit"));
-    graph.addInput(OnnxProto.rows(INPUT, SIGNAL_LENGTH));
-    graph.addOutput(OnnxProto.rows(OUTPUT, 1));
-    return OnnxProto.model(graph);
+    graph.node("GlobalAveragePool", "GlobalAveragePool_pooled").inputs(previous).outputs("pooled");
+    graph.node("Flatten", "Flatten_flat").inputs("pooled").outputs("flat");
+    graph.rawData("head_w", uniform(random, 1.0 / Math.sqrt(channels), channels), channels, 1);
+    graph.rawData("head_b", uniform(random, 0.01, 1), 1);
+    graph.node("Gemm", "Gemm_logit").inputs("flat", "head_w", "head_b").outputs("logit");
+    graph.node("Sigmoid", "Sigmoid_" + OUTPUT).inputs("logit").outputs(OUTPUT);
+    return graph.write(IR_VERSION, OPSET, PRODUCER);
   }
 }

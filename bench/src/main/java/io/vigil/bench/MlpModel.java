@@ -1,10 +1,8 @@
 package io.vigil.bench;
 
-import static io.vigil.bench.OnnxProto.floats;
-import static io.vigil.bench.OnnxProto.node;
-import static io.vigil.bench.OnnxProto.uniform;
+import static io.vigil.onnxwriter.Weights.uniform;
 
-import ai.onnx.proto.OnnxMl.GraphProto;
+import io.vigil.onnxwriter.GraphWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -71,26 +69,28 @@ public record MlpModel(int hidden, int layers) implements SignalModel {
 
   @Override
   public byte[] onnx() {
-    GraphProto.Builder graph = GraphProto.newBuilder().setName(MODEL_ID);
+    GraphWriter graph = GraphWriter.create(MODEL_ID).input(INPUT, SIGNAL_LENGTH).output(OUTPUT, 1);
     String previous = INPUT;
     List<Dense> dense = dense();
     for (int l = 0; l < dense.size(); l++) {
       Dense d = dense.get(l);
       boolean head = l == dense.size() - 1;
       String name = head ? "head" : "dense" + (l + 1);
-      graph.addInitializer(floats(name + "_w", d.w(), d.in(), d.out()));
-      graph.addInitializer(floats(name + "_b", d.b(), d.out()));
-      graph.addNode(node("MatMul", name + "_mm", previous, name + "_w"));
-      graph.addNode(node("Add", head ? "logit" : name + "_z", name + "_mm", name + "_b"));
+      String sum = head ? "logit" : name + "_z";
+      graph.rawData(name + "_w", d.w(), d.in(), d.out());
+      graph.rawData(name + "_b", d.b(), d.out());
+      graph
+          .node("MatMul", "MatMul_" + name + "_mm")
+          .inputs(previous, name + "_w")
+          .outputs(name + "_mm");
+      graph.node("Add", "Add_" + sum).inputs(name + "_mm", name + "_b").outputs(sum);
       if (!head) {
-        graph.addNode(node("Relu", name + "_h", name + "_z"));
+        graph.node("Relu", "Relu_" + name + "_h").inputs(sum).outputs(name + "_h");
         previous = name + "_h";
       }
     }
-    graph.addNode(node("Sigmoid", OUTPUT, "logit"));
-    graph.addInput(OnnxProto.rows(INPUT, SIGNAL_LENGTH));
-    graph.addOutput(OnnxProto.rows(OUTPUT, 1));
-    return OnnxProto.model(graph);
+    graph.node("Sigmoid", "Sigmoid_" + OUTPUT).inputs("logit").outputs(OUTPUT);
+    return graph.write(IR_VERSION, OPSET, PRODUCER);
   }
 
   /** The same network in float64 on the CPU, without ONNX Runtime. */

@@ -10,6 +10,7 @@ import io.vigil.inference.bundle.Manifest.Pccp;
 import io.vigil.inference.bundle.Manifest.Performance;
 import io.vigil.inference.bundle.Manifest.Safety;
 import io.vigil.inference.bundle.Manifest.TensorSpec;
+import io.vigil.onnxwriter.Weights;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,7 +102,7 @@ final class SignalBundle {
     rows.add(SignalModel.signal());
     SplittableRandom random = new SplittableRandom(GOLDEN_SEED);
     for (int r = 0; r < GOLDEN_RANDOM_ROWS; r++) {
-      rows.add(OnnxProto.uniform(random, 2, SignalModel.SIGNAL_LENGTH));
+      rows.add(Weights.uniform(random, 2, SignalModel.SIGNAL_LENGTH));
     }
     return rows;
   }

@@ -19,6 +19,15 @@ interface SignalModel {
   /** The output tensor's name. */
   String OUTPUT = "probability";
 
+  /** The ONNX IR version of the benchmark models. */
+  long IR_VERSION = 8;
+
+  /** The ONNX opset the benchmark models import. */
+  long OPSET = 13;
+
+  /** The producer named in the benchmark models. */
+  String PRODUCER = "vigil-bench";
+
   /** The model id in the manifest and the OIP path. */
   String modelId();
 
