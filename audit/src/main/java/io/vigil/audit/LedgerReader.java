@@ -65,7 +65,7 @@ public final class LedgerReader implements AutoCloseable {
           for (byte[] canonical : store.canonical(from, to)) {
             out.add(EntryCodec.decode(canonical));
           }
-          return out;
+          return List.copyOf(out);
         });
   }
 

@@ -319,6 +319,27 @@ class LedgerTest {
   }
 
   @Test
+  void handsOutListsThatCallersCannotChange() {
+    try (Ledger ledger = TestLedgers.open(dir)) {
+      // given a ledger of one whole segment, covered by a checkpoint
+      TestLedgers.append(ledger, 8);
+      TestLedgers.checkpoint(ledger);
+
+      // when its entries are read and its segment sealed
+      List<StoredEntry> entries;
+      try (LedgerReader reader = ledger.openReader()) {
+        entries = reader.entries(0, 8);
+      }
+      List<Segment> sealed = ledger.archive(Long.MAX_VALUE);
+
+      // then neither list can be changed
+      assertThrows(UnsupportedOperationException.class, () -> entries.remove(0));
+      assertEquals(1, sealed.size());
+      assertThrows(UnsupportedOperationException.class, sealed::clear);
+    }
+  }
+
+  @Test
   void theWalIsCopiedIntoTheDatabaseOffTheWritersThread() throws Exception {
     // given a ledger whose writer would copy its WAL back only past 64 MiB
     try (Ledger ledger = TestLedgers.open(dir)) {
