@@ -38,7 +38,7 @@ final class Archiver {
     while (true) {
       Segment s = store.snapshot(() -> sealNext(beforeSeq));
       if (s == null) {
-        return done;
+        return List.copyOf(done);
       }
       CompletableFuture<Void> committed = new CompletableFuture<>();
       try {

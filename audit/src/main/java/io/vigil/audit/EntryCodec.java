@@ -172,6 +172,22 @@ final class EntryCodec {
     return decode(CanonicalJson.parse(canonical));
   }
 
+  /** Reads back the bytes stored for entry {@code seq}; bytes that are not an entry are damage. */
+  static StoredEntry decodeStored(long seq, byte[] canonical) {
+    try {
+      return decode(canonical);
+    } catch (RuntimeException e) {
+      throw new AuditException(
+          AuditException.Code.CORRUPT,
+          "the stored bytes of entry "
+              + seq
+              + " are not a valid entry: "
+              + e.getMessage()
+              + "; run verify",
+          e);
+    }
+  }
+
   static StoredEntry decode(JsonNode root) {
     if (!root.isObject() || root.size() != 4) {
       throw new IllegalArgumentException("an entry is an object with four keys");

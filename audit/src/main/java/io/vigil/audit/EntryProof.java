@@ -33,7 +33,10 @@ public final class EntryProof {
 
   static EntryProof of(byte[] canonical, InclusionProof inclusion, Checkpoint checkpoint) {
     return new EntryProof(
-        canonical, EntryCodec.decode(canonical), inclusion, Objects.requireNonNull(checkpoint));
+        canonical,
+        EntryCodec.decodeStored(inclusion.leafIndex(), canonical),
+        inclusion,
+        Objects.requireNonNull(checkpoint));
   }
 
   /**

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongSupplier;
 
 /**
  * The prediction and event ledger: an insert-only SQLite file whose entries are the leaves of an
@@ -21,10 +22,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>A checkpoint is signed whenever the tree grew by {@code checkpointEveryEntries} or {@code
  * checkpointInterval} passed since the last one and the tree grew, and on {@link #close}. The
- * interval is measured with {@link System#nanoTime}; the clock given to {@link #open} stamps
- * entries and checkpoints.
+ * interval is measured with {@link System#nanoTime}, so that a step of the wall clock neither
+ * hastens nor delays a checkpoint; the clock given to {@link #open} stamps entries and checkpoints.
  */
 public final class Ledger implements AutoCloseable {
+
+  /** How often the WAL is copied into the database file, off the writer's thread. */
+  static final Duration WAL_CHECKPOINT_INTERVAL = Duration.ofMillis(200);
 
   private final LedgerOptions options;
   private final NoteSigner signer;
@@ -36,13 +40,13 @@ public final class Ledger implements AutoCloseable {
   private final ReadWriteLock closing = new ReentrantReadWriteLock();
   private boolean closed;
 
-  private Ledger(LedgerOptions options, NoteSigner signer, Clock clock) {
+  private Ledger(LedgerOptions options, NoteSigner signer, Clock clock, LongSupplier nanoTime) {
     this.options = options;
     this.signer = signer;
     this.clock = clock;
     this.lock = WriterLock.acquire(options.database());
     try {
-      this.writer = new LedgerWriter(options, signer, clock);
+      this.writer = new LedgerWriter(options, signer, clock, nanoTime);
     } catch (RuntimeException e) {
       lock.close();
       throw e;
@@ -71,14 +75,20 @@ public final class Ledger implements AutoCloseable {
    *     INCOMPATIBLE} if it was created with another origin or segment level or another writer has
    *     it open, {@code CORRUPT} if its tree does not match its latest checkpoint
    */
-  /** How often the WAL is copied into the database file, off the writer's thread. */
-  static final Duration WAL_CHECKPOINT_INTERVAL = Duration.ofMillis(200);
-
   public static Ledger open(LedgerOptions options, NoteSigner signer, Clock clock) {
+    return open(options, signer, clock, System::nanoTime);
+  }
+
+  /**
+   * As {@link #open(LedgerOptions, NoteSigner, Clock)}, with the checkpoint interval measured on
+   * {@code nanoTime} instead of {@link System#nanoTime}, so that tests can move it.
+   */
+  static Ledger open(LedgerOptions options, NoteSigner signer, Clock clock, LongSupplier nanoTime) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(signer, "signer");
     Objects.requireNonNull(clock, "clock");
-    return new Ledger(options, signer, clock);
+    Objects.requireNonNull(nanoTime, "nanoTime");
+    return new Ledger(options, signer, clock, nanoTime);
   }
 
   /**

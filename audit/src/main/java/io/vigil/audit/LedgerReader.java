@@ -63,9 +63,9 @@ public final class LedgerReader implements AutoCloseable {
           requireEntries(to, store.size());
           List<StoredEntry> out = new ArrayList<>((int) Math.min(to - from, 1 << 16));
           for (byte[] canonical : store.canonical(from, to)) {
-            out.add(EntryCodec.decode(canonical));
+            out.add(EntryCodec.decodeStored(from + out.size(), canonical));
           }
-          return out;
+          return List.copyOf(out);
         });
   }
 

@@ -60,7 +60,12 @@ final class LedgerStore implements NodeSource, AutoCloseable {
     this.origin =
         Sqlite.meta(c, "origin")
             .orElseThrow(() -> new SQLException("not a ledger database: it has no origin"));
-    this.segmentLevel = Integer.parseInt(Sqlite.meta(c, "segment_level").orElse("16"));
+    String level = Sqlite.meta(c, "segment_level").orElse("16");
+    try {
+      this.segmentLevel = Integer.parseInt(level);
+    } catch (NumberFormatException e) {
+      throw new SQLException("its segment level is not a number: " + level, e);
+    }
   }
 
   static LedgerStore open(Path database, Path segmentDirectory, Duration busyTimeout) {

@@ -10,6 +10,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The ledger's one writer: a thread that owns the writing connection, takes as many waiting entries
@@ -46,13 +47,14 @@ final class LedgerWriter implements Runnable {
   private volatile AuditException lastError;
   private volatile boolean stopped;
 
-  LedgerWriter(LedgerOptions options, NoteSigner signer, Clock clock) {
+  LedgerWriter(LedgerOptions options, NoteSigner signer, Clock clock, LongSupplier nanoTime) {
     this.options = options;
     this.signer = signer;
     this.clock = clock;
     this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
     this.schedule =
-        new CheckpointSchedule(options.checkpointEveryEntries(), options.checkpointInterval());
+        new CheckpointSchedule(
+            options.checkpointEveryEntries(), options.checkpointInterval(), nanoTime);
     try {
       Connection c = Sqlite.openWriter(options);
       try {

@@ -153,7 +153,12 @@ final class SegmentFile {
       if (first == null) {
         throw new IOException("empty segment file");
       }
-      Header header = Header.parse(first);
+      Header header;
+      try {
+        header = Header.parse(first);
+      } catch (IllegalArgumentException e) {
+        throw new IOException(e.getMessage(), e);
+      }
       long seq = header.firstSeq();
       for (byte[] e = in.next(); e != null; e = in.next()) {
         if (seq - header.firstSeq() >= header.count()) {

@@ -59,6 +59,7 @@ final class WalCheckpointer implements AutoCloseable {
         checkpoints.incrementAndGet();
         lastFailure = null;
       } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         return;
       } catch (SQLException | RuntimeException e) {
         // The entries are safe in the WAL; the writer's backstop checkpoint bounds its growth.

@@ -2,6 +2,7 @@ package io.vigil.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.canonical.Sha256;
@@ -161,6 +162,33 @@ class ArchiveTest {
     assertEquals(segments.get(2).toString(), report.firstFailure().orElseThrow().subject());
     assertTrue(
         report.firstFailure().orElseThrow().reason().contains("do not hash"), report.toString());
+  }
+
+  @Test
+  void refusesToReadEntriesFromASegmentWhoseHeaderIsDamaged() throws IOException {
+    Path file = dir.resolve("audit.db.segments").resolve(segments.get(1).file());
+    rewrite(file, text -> text.replace("vigil-ledger-segment/1", "vigil-ledger-segment/0"));
+
+    try (LedgerReader reader = LedgerReader.open(dir.resolve("audit.db"))) {
+      AuditException e = assertThrows(AuditException.class, () -> reader.entries(8, 16));
+
+      assertEquals(AuditException.Code.READ_FAILED, e.code());
+      assertTrue(e.getMessage().contains("not a vigil-ledger-segment/1 file"), e.getMessage());
+    }
+  }
+
+  @Test
+  void refusesToOpenALedgerWhoseSegmentLevelIsNotANumber() throws SQLException {
+    try (Connection c = TestLedgers.jdbc(dir);
+        Statement s = c.createStatement()) {
+      s.execute("UPDATE meta SET value = 'three' WHERE key = 'segment_level'");
+    }
+
+    AuditException e =
+        assertThrows(AuditException.class, () -> LedgerReader.open(dir.resolve("audit.db")));
+
+    assertEquals(AuditException.Code.READ_FAILED, e.code());
+    assertTrue(e.getMessage().contains("segment level is not a number"), e.getMessage());
   }
 
   private static void rewrite(Path file, java.util.function.UnaryOperator<String> change)

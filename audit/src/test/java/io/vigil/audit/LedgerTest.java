@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -126,19 +127,43 @@ class LedgerTest {
   }
 
   @Test
-  void signsACheckpointAfterTheIntervalOnlyWhenTheTreeGrew() throws Exception {
-    LedgerOptions options = TestLedgers.options(dir).withCheckpointInterval(Duration.ofMillis(100));
-    try (Ledger ledger = Ledger.open(options, TestLedgers.signer(), TestLedgers.tickingClock())) {
+  void signsNoCheckpointBeforeTheIntervalHasPassed() {
+    // given a ledger that signs a checkpoint every minute, on a time that only the test moves
+    TestLedgers.ManualNanoTime time = new TestLedgers.ManualNanoTime();
+    try (Ledger ledger = TestLedgers.open(everyMinute(), time)) {
+      // when entries arrive a second before the minute is up
+      time.advance(Duration.ofSeconds(59));
       TestLedgers.append(ledger, 5);
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (ledger.latestCheckpoint().isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertEquals(5, ledger.latestCheckpoint().orElseThrow().size());
-      long commits = ledger.commits();
-      Thread.sleep(350);
-      assertEquals(commits, ledger.commits(), "no checkpoint while the tree did not grow");
+
+      // then none is signed
+      assertEquals(Optional.empty(), ledger.latestCheckpoint());
     }
+  }
+
+  @Test
+  void signsACheckpointAfterTheFirstEntryOnceTheIntervalHasPassed() {
+    TestLedgers.ManualNanoTime time = new TestLedgers.ManualNanoTime();
+    try (Ledger ledger = TestLedgers.open(everyMinute(), time)) {
+      // given 5 entries and a checkpoint over them, from which the interval runs
+      TestLedgers.append(ledger, 5);
+      TestLedgers.checkpoint(ledger);
+
+      // when the minute passes and two entries arrive, one after the other
+      // (The writer completes appends before it looks at the schedule: time moves only while it
+      // has nothing to sign, and the second append returns only after that look at the first.)
+      time.advance(Duration.ofMinutes(1));
+      TestLedgers.append(ledger, 1);
+      TestLedgers.append(ledger, 1);
+
+      // then the writer signed a checkpoint right after the first, and none after the second
+      assertEquals(6, ledger.latestCheckpoint().orElseThrow().size());
+      assertTrue(ledger.healthy());
+    }
+  }
+
+  /** Test options with a checkpoint every minute and none by count. */
+  private LedgerOptions everyMinute() {
+    return TestLedgers.options(dir).withCheckpointInterval(Duration.ofMinutes(1));
   }
 
   @Test
@@ -290,6 +315,27 @@ class LedgerTest {
         assertEquals(TestLedgers.event("bundle.installed"), entries.get(2).entry());
         assertEquals(2, entries.get(2).seq());
       }
+    }
+  }
+
+  @Test
+  void handsOutListsThatCallersCannotChange() {
+    try (Ledger ledger = TestLedgers.open(dir)) {
+      // given a ledger of one whole segment, covered by a checkpoint
+      TestLedgers.append(ledger, 8);
+      TestLedgers.checkpoint(ledger);
+
+      // when its entries are read and its segment sealed
+      List<StoredEntry> entries;
+      try (LedgerReader reader = ledger.openReader()) {
+        entries = reader.entries(0, 8);
+      }
+      List<Segment> sealed = ledger.archive(Long.MAX_VALUE);
+
+      // then neither list can be changed
+      assertThrows(UnsupportedOperationException.class, () -> entries.remove(0));
+      assertEquals(1, sealed.size());
+      assertThrows(UnsupportedOperationException.class, sealed::clear);
     }
   }
 

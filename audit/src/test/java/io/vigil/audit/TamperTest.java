@@ -2,6 +2,7 @@ package io.vigil.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -86,6 +87,18 @@ class TamperTest {
     }
 
     assertFirstFailure(verify(), "entry 17", "do not hash to its leaf");
+  }
+
+  @Test
+  void refusesToReadBackAnEntryWhoseBytesAreNoLongerAnEntry() throws SQLException {
+    sql("UPDATE entries SET canonical = CAST('{\"v\":1}' AS BLOB) WHERE seq = 17");
+
+    try (LedgerReader reader = LedgerReader.open(dir.resolve("audit.db"))) {
+      AuditException e = assertThrows(AuditException.class, () -> reader.entries(10, 20));
+
+      assertEquals(AuditException.Code.CORRUPT, e.code());
+      assertTrue(e.getMessage().contains("entry 17"), e.getMessage());
+    }
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /** Keys, clocks, entries and ledgers for the tests. */
 final class TestLedgers {
@@ -76,6 +77,20 @@ final class TestLedgers {
     };
   }
 
+  /** A monotonic time in nanoseconds that stands still until the test moves it. */
+  static final class ManualNanoTime implements LongSupplier {
+    private final AtomicLong nanos = new AtomicLong();
+
+    void advance(Duration duration) {
+      nanos.addAndGet(duration.toNanos());
+    }
+
+    @Override
+    public long getAsLong() {
+      return nanos.get();
+    }
+  }
+
   /**
    * Options for tests: checkpoints only when asked for, short busy timeout, segments of 8, and
    * NORMAL durability, which changes nothing that the tests look at but their speed on a shared
@@ -92,6 +107,11 @@ final class TestLedgers {
 
   static Ledger open(Path dir) {
     return Ledger.open(options(dir), signer(), tickingClock());
+  }
+
+  /** A ledger whose checkpoint interval is measured on this time. */
+  static Ledger open(LedgerOptions options, LongSupplier nanoTime) {
+    return Ledger.open(options, signer(), tickingClock(), nanoTime);
   }
 
   /** A realistic prediction: 30 float inputs, one float output. */
