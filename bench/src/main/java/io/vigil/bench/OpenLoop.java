@@ -126,11 +126,16 @@ public final class OpenLoop {
     done.get(warmUp.toSeconds() + DRAIN.toSeconds(), TimeUnit.SECONDS);
   }
 
-  private void warmUpLoop(long endNanos, int[] loops, CompletableFuture<Void> done) {
-    client
+  /** One request, completing with the status once the whole answer has arrived. */
+  private io.vertx.core.Future<Integer> exchange() {
+    return client
         .request(request)
         .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> resp.body().map(b -> resp.statusCode()))
+        .compose(resp -> resp.body().map(b -> resp.statusCode()));
+  }
+
+  private void warmUpLoop(long endNanos, int[] loops, CompletableFuture<Void> done) {
+    exchange()
         .onComplete(
             ar -> {
               if (ar.succeeded() && ar.result() == 200) {
@@ -205,10 +210,7 @@ public final class OpenLoop {
     boolean measured = intendedNanos >= measureStartNanos;
     inFlight++;
     long sentNanos = System.nanoTime();
-    client
-        .request(request)
-        .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> resp.body().map(b -> resp.statusCode()))
+    exchange()
         .onComplete(
             ar -> {
               long done = System.nanoTime();

@@ -67,18 +67,12 @@ public final class Decimals {
    * no trailing zeros; for text laid out without an exponent ({@link BigDecimal#toPlainString}).
    */
   public static BigDecimal shortest(float value) {
-    int bits = Float.floatToRawIntBits(value);
-    int biasedExponent = (bits >>> 23) & 0xff;
-    int fraction = bits & 0x7fffff;
-    if (biasedExponent == 0xff) {
-      throw new IllegalArgumentException("not a finite number: " + value);
-    }
-    if (biasedExponent == 0 && fraction == 0) {
+    long decimal = shortestPacked(value);
+    if (decimal == 0) {
       return BigDecimal.ZERO;
     }
-    long decimal = shortestFloat(biasedExponent, fraction);
     BigDecimal abs = BigDecimal.valueOf((int) (decimal >>> 32), -(int) decimal);
-    return bits < 0 ? abs.negate() : abs;
+    return value < 0 ? abs.negate() : abs;
   }
 
   /** {@link #shortest(float)} as plain text: no exponent, no trailing zeros. */
@@ -116,21 +110,29 @@ public final class Decimals {
    * appended when it throws.
    */
   public static void appendJson(StringBuilder sb, float value) {
+    long decimal = shortestPacked(value);
+    if (decimal == 0) {
+      sb.append('0');
+      return;
+    }
+    if (value < 0) {
+      sb.append('-');
+    }
+    appendDecimal(sb, (int) (decimal >>> 32), (int) decimal);
+  }
+
+  /**
+   * {@link #shortestFloat} of the magnitude of a finite float, or 0 for either zero (whose digits
+   * would be 0, which no other float has).
+   */
+  private static long shortestPacked(float value) {
     int bits = Float.floatToRawIntBits(value);
     int biasedExponent = (bits >>> 23) & 0xff;
     int fraction = bits & 0x7fffff;
     if (biasedExponent == 0xff) {
       throw new IllegalArgumentException("not a finite number: " + value);
     }
-    if (biasedExponent == 0 && fraction == 0) {
-      sb.append('0');
-      return;
-    }
-    if (bits < 0) {
-      sb.append('-');
-    }
-    long decimal = shortestFloat(biasedExponent, fraction);
-    appendDecimal(sb, (int) (decimal >>> 32), (int) decimal);
+    return biasedExponent == 0 && fraction == 0 ? 0 : shortestFloat(biasedExponent, fraction);
   }
 
   /**

@@ -21,8 +21,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -181,25 +181,26 @@ public final class ManifestCodec {
     }
     Performance performance = readPerformance(root.object("performance"));
     Safety safety = root.has("safety") ? readSafety(root.object("safety")) : Safety.DEFAULT;
-    Map<String, String> files = new TreeMap<>();
-    if (!sealed) {
-      // A draft's files table, if any, is ignored: the builder computes it.
-      return new Manifest(
-          modelId,
-          version,
-          release,
-          platform,
-          intendedUse,
-          demo,
-          pccp,
-          inputs,
-          outputs,
-          decision,
-          performance,
-          safety,
-          new TreeMap<>());
-    }
-    JsonFields filesNode = root.object("files");
+    // A draft's files table, if any, is ignored: the builder computes it.
+    SortedMap<String, String> files = sealed ? readFiles(root.object("files")) : new TreeMap<>();
+    return new Manifest(
+        modelId,
+        version,
+        release,
+        platform,
+        intendedUse,
+        demo,
+        pccp,
+        inputs,
+        outputs,
+        decision,
+        performance,
+        safety,
+        files);
+  }
+
+  private static SortedMap<String, String> readFiles(JsonFields filesNode) {
+    SortedMap<String, String> files = new TreeMap<>();
     filesNode
         .node()
         .fields()
@@ -219,20 +220,7 @@ public final class ManifestCodec {
     if (!files.containsKey("model.onnx")) {
       throw invalid("manifest.json: files: expected an entry for model.onnx");
     }
-    return new Manifest(
-        modelId,
-        version,
-        release,
-        platform,
-        intendedUse,
-        demo,
-        pccp,
-        inputs,
-        outputs,
-        decision,
-        performance,
-        safety,
-        new TreeMap<>(files));
+    return files;
   }
 
   private static List<TensorSpec> readTensors(JsonFields root, String key, boolean withFeatures) {
