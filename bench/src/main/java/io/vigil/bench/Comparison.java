@@ -37,7 +37,15 @@ final class Comparison {
 
   /** Runs the comparison the flags ask for and writes compare.md and compare.json. */
   static void run(Flags flags) throws IOException, InterruptedException {
-    CompareOptions options = CompareOptions.from(flags);
+    CompareOptions options;
+    try {
+      options = CompareOptions.from(flags);
+    } catch (IllegalArgumentException e) {
+      // A wrong flag is the caller's to fix: its message, not a stack trace.
+      System.err.println("bench: " + e.getMessage());
+      System.exit(64);
+      return;
+    }
     Watchdog.start(options.limit());
     new Comparison(options).run();
   }
