@@ -48,9 +48,16 @@ public final class Bench {
     this.results = new Results(Machine.describe(f.text("command", "bench/run")));
   }
 
-  /** {@code [--quick] [--no-profile] [--out=DIR] [--vigil-jar=FILE] [--command=TEXT]}. */
+  /**
+   * {@code [--quick] [--no-profile] [--out=DIR] [--vigil-jar=FILE] [--command=TEXT]}; with {@code
+   * --baseline-jar=PATH}, a before/after comparison with that build instead ({@link Comparison}).
+   */
   public static void main(String[] args) throws Exception {
     Flags f = Flags.parse(args);
+    if (CompareOptions.wanted(f)) {
+      Comparison.run(f);
+      return;
+    }
     Watchdog.start(Duration.ofMinutes(f.bool("quick") ? 10 : 20));
     Bench bench = new Bench(f);
     bench.run();

@@ -124,8 +124,25 @@ final class ClosedLoopRounds {
   private Row measured(
       String id, int round, HostedGateway gateway, String path, Optional<String> body, String what)
       throws IOException, InterruptedException {
+    return window(wrk, gateway, path, body, CONNECTIONS, measure, id + "/" + round, what);
+  }
+
+  /**
+   * One measured closed-loop window of wrk at {@code connections} on {@code gateway}, with the
+   * gateway JVM's CPU, JIT time and memory over the window.
+   */
+  static Row window(
+      Wrk wrk,
+      HostedGateway gateway,
+      String path,
+      Optional<String> body,
+      int connections,
+      Duration measure,
+      String id,
+      String what)
+      throws IOException, InterruptedException {
     HostStats before = gateway.stats();
-    Wrk.Result r = wrk.run(gateway.port(), path, body, CONNECTIONS, measure);
+    Wrk.Result r = wrk.run(gateway.port(), path, body, connections, measure);
     HostStats after = gateway.stats();
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("rate", r.rate());
@@ -140,10 +157,7 @@ final class ClosedLoopRounds {
     m.put("hwm_kb", (double) after.hwmKb());
     m.put("errors", (double) (r.statusErrors() + r.socketErrors()));
     return new Row(
-        id + "/" + round,
-        what + ", wrk -t1 -c" + CONNECTIONS,
-        m,
-        "closed loop; wrk's latencies, not corrected");
+        id, what + ", wrk -t1 -c" + connections, m, "closed loop; wrk's latencies, not corrected");
   }
 
   private static Row summary(String id, String what, double rate) {

@@ -3,6 +3,7 @@ package io.vigil.bench;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** Command-line flags of the form {@code --name=value} or {@code --name}; nothing else. */
 final class Flags {
@@ -30,6 +31,11 @@ final class Flags {
 
   String text(String name, String fallback) {
     return values.getOrDefault(name, fallback);
+  }
+
+  /** The value of {@code --name=value}, if given. */
+  Optional<String> text(String name) {
+    return Optional.ofNullable(values.get(name));
   }
 
   String required(String name) {

@@ -12,7 +12,8 @@ record HostStats(
     long cpuNanos, long jitMillis, long rssKb, long hwmKb, long runs, long rows, long ledger) {
 
   /**
-   * Parses a {@code stats cpu_ns=.. jit_ms=.. rss_kb=.. hwm_kb=.. runs=.. rows=.. ledger=..} line.
+   * Parses a {@code stats cpu_ns=.. jit_ms=.. rss_kb=.. hwm_kb=.. runs=.. rows=.. ledger=..} line;
+   * {@code jit_ms} may be missing.
    */
   static HostStats parse(String line) {
     if (!line.startsWith("stats ")) {
@@ -25,7 +26,8 @@ record HostStats(
     }
     return new HostStats(
         v.get("cpu_ns"),
-        v.get("jit_ms"),
+        // Hosts built before the JIT warm-up (an older bench jar as a baseline) do not report it.
+        v.getOrDefault("jit_ms", -1L),
         v.get("rss_kb"),
         v.get("hwm_kb"),
         v.get("runs"),

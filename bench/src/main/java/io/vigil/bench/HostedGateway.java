@@ -47,12 +47,38 @@ final class HostedGateway implements AutoCloseable {
     this.port = Integer.parseInt(ready.substring(GatewayHost.READY.length()).trim());
   }
 
+  /** The class path of this JVM: a host started on it runs the build that runs the harness. */
+  static String ownClassPath() {
+    return System.getProperty("java.class.path");
+  }
+
   /** Starts a gateway JVM with its data in a fresh folder under {@code workDir}. */
   static HostedGateway start(
       GatewayUnderTest.Variant variant, BenchModel model, int maxBatch, Path workDir, String name)
       throws IOException, InterruptedException {
+    return start(ownClassPath(), variant, model, maxBatch, workDir, name);
+  }
+
+  /**
+   * Starts a gateway JVM of the build on {@code classPath} (this harness's or an earlier bench jar:
+   * the {@link GatewayHost} command line is the same for both).
+   */
+  static HostedGateway start(
+      String classPath,
+      GatewayUnderTest.Variant variant,
+      BenchModel model,
+      int maxBatch,
+      Path workDir,
+      String name)
+      throws IOException, InterruptedException {
     return start(
-        variant, model, model == BenchModel.DEMO ? null : model.bundle(), maxBatch, workDir, name);
+        classPath,
+        variant,
+        model,
+        model == BenchModel.DEMO ? null : model.bundle(),
+        maxBatch,
+        workDir,
+        name);
   }
 
   /**
@@ -60,6 +86,18 @@ final class HostedGateway implements AutoCloseable {
    * installed into the gateway's store here, in the harness, so the measured JVM never builds it.
    */
   static HostedGateway start(
+      GatewayUnderTest.Variant variant,
+      BenchModel model,
+      Bundle bundle,
+      int maxBatch,
+      Path workDir,
+      String name)
+      throws IOException, InterruptedException {
+    return start(ownClassPath(), variant, model, bundle, maxBatch, workDir, name);
+  }
+
+  private static HostedGateway start(
+      String classPath,
       GatewayUnderTest.Variant variant,
       BenchModel model,
       Bundle bundle,
@@ -78,7 +116,7 @@ final class HostedGateway implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add(HEAP);
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(classPath);
     command.add(GatewayHost.class.getName());
     command.add("--variant=" + variant);
     command.add("--model=" + model);

@@ -67,6 +67,18 @@ class ParsingTest {
   }
 
   @Test
+  void readsTheStatsOfAHostBuiltBeforeItReportedJitTime() {
+    HostStats before =
+        HostStats.parse("stats cpu_ns=1000 rss_kb=1 hwm_kb=1 runs=0 rows=0 ledger=-1");
+    HostStats after =
+        HostStats.parse("stats cpu_ns=3000 rss_kb=1 hwm_kb=1 runs=0 rows=0 ledger=-1");
+
+    assertEquals(-1, after.jitMillis());
+    assertTrue(Double.isNaN(after.jitMillis(before)));
+    assertEquals(0.02, after.cpuMicrosPerRequest(before, 100), 1e-9);
+  }
+
+  @Test
   void takesTheMedianOfRounds() {
     assertEquals(2, Stats.median(List.of(3.0, 1.0, 2.0)));
     assertEquals(2.5, Stats.median(List.of(4.0, 1.0, 2.0, 3.0)));

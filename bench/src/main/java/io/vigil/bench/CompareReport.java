@@ -1,0 +1,315 @@
+package io.vigil.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.DoubleFunction;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * What a before/after comparison measured, round by round, and its summary: the medians of each
+ * build, the ratio current/baseline and each build's D/C and E/D, as compare.md and compare.json.
+ */
+final class CompareReport {
+
+  /** The scenarios of BENCHMARKS.md that a comparison measures. */
+  enum Scenario {
+    C("GET /v2, LEDGER_OFF"),
+    D("infer, demo model, LEDGER_OFF"),
+    E("infer, demo model, AS_SHIPPED");
+
+    private final String label;
+
+    Scenario(String label) {
+      this.label = label;
+    }
+
+    String label() {
+      return label;
+    }
+  }
+
+  /** The rate of one scenario over another's within one build: D/C and E/D. */
+  record Ratio(Scenario top, Scenario bottom) {
+
+    static final List<Ratio> ALL =
+        List.of(new Ratio(Scenario.D, Scenario.C), new Ratio(Scenario.E, Scenario.D));
+
+    String name() {
+      return top.name() + "/" + bottom.name();
+    }
+  }
+
+  /** One measured window: which build, scenario, connections and round, and its numbers. */
+  record Sample(String role, Scenario scenario, int connections, int round, Row row) {}
+
+  static final String BASELINE = "baseline";
+  static final String CURRENT = "current";
+
+  private final CompareOptions options;
+  private final JsonObject machine;
+  private final List<Sample> samples = new ArrayList<>();
+  private final List<Row> warmUps = new ArrayList<>();
+
+  CompareReport(CompareOptions options, JsonObject machine) {
+    this.options = options;
+    this.machine = machine;
+  }
+
+  void add(Sample sample) {
+    samples.add(sample);
+  }
+
+  void warmUp(Row row) {
+    warmUps.add(row);
+  }
+
+  JsonObject machine() {
+    return machine;
+  }
+
+  /** The median rate of {@code role} ("baseline" or "current") over the rounds. */
+  double rate(String role, Scenario s, int connections) {
+    return median(role, s, connections, r -> r.get("rate"));
+  }
+
+  /** The median CPU microseconds per request of the gateway JVM over the rounds. */
+  double cpuMicros(String role, Scenario s, int connections) {
+    return median(role, s, connections, r -> r.get("cpu_us_per_request"));
+  }
+
+  /** The median over the rounds of current's rate over baseline's in the same round. */
+  double change(Scenario s, int connections) {
+    List<Double> ratios = new ArrayList<>();
+    for (int round = 1; round <= options.rounds(); round++) {
+      ratios.add(rateIn(CURRENT, s, connections, round) / rateIn(BASELINE, s, connections, round));
+    }
+    return Stats.median(ratios);
+  }
+
+  /** The median over the rounds of the ratio {@code q} within one build's round. */
+  double ratio(String role, Ratio q, int connections) {
+    List<Double> ratios = new ArrayList<>();
+    for (int round = 1; round <= options.rounds(); round++) {
+      ratios.add(
+          rateIn(role, q.top(), connections, round) / rateIn(role, q.bottom(), connections, round));
+    }
+    return Stats.median(ratios);
+  }
+
+  /** compare.md: what ran, the table by scenario, the ratios within each build, and warnings. */
+  String markdown() {
+    StringBuilder md = new StringBuilder();
+    md.append("Before/after run of ")
+        .append(machine.getString("date"))
+        .append(" on ")
+        .append(machine.getString("cpu"))
+        .append(", ")
+        .append(machine.getInteger("cores"))
+        .append(" cores, Java ")
+        .append(machine.getString("java"))
+        .append("; load average ")
+        .append(machine.getString("load_before"))
+        .append(" before, ")
+        .append(machine.getString("load_after", "?"))
+        .append(" after. Command: `")
+        .append(machine.getString("command"))
+        .append("`.\n\n");
+    md.append("Baseline: ")
+        .append(options.baseline().label())
+        .append(" (`")
+        .append(options.baseline().classPath())
+        .append("`); current: ")
+        .append(options.current().label())
+        .append(". Each build runs a LEDGER_OFF and an AS_SHIPPED gateway JVM (")
+        .append(HostedGateway.HEAP)
+        .append(", demo model), each warmed until its JIT settled; then ")
+        .append(options.rounds())
+        .append(" round(s) per build, alternating (baseline first), one ")
+        .append(options.measure().toSeconds())
+        .append(" s wrk window per scenario and connection count in each.")
+        .append(options.quick() ? " **Quick run: a smoke test, not a result.**" : "")
+        .append("\n\n");
+    md.append(
+        "| scenario | connections | req/s baseline | req/s current | current/baseline"
+            + " | CPU/req baseline | CPU/req current |\n"
+            + "| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (Scenario s : Scenario.values()) {
+      for (int c : CompareOptions.CONNECTIONS) {
+        md.append("| ")
+            .append(s.name())
+            .append(": ")
+            .append(s.label())
+            .append(" | ")
+            .append(c)
+            .append(" | ")
+            .append(cell(rate(BASELINE, s, c), CompareReport::count))
+            .append(" | ")
+            .append(cell(rate(CURRENT, s, c), CompareReport::count))
+            .append(" | ")
+            .append(cell(change(s, c), CompareReport::change))
+            .append(" | ")
+            .append(cell(cpuMicros(BASELINE, s, c), Fmt::micros))
+            .append(" | ")
+            .append(cell(cpuMicros(CURRENT, s, c), Fmt::micros))
+            .append(" |\n");
+      }
+    }
+    md.append("\n| ratio | connections | baseline | current |\n| --- | ---: | ---: | ---: |\n");
+    for (Ratio q : Ratio.ALL) {
+      for (int c : CompareOptions.CONNECTIONS) {
+        md.append("| ")
+            .append(q.name())
+            .append(" | ")
+            .append(c)
+            .append(" | ")
+            .append(cell(ratio(BASELINE, q, c), Fmt::ratio))
+            .append(" | ")
+            .append(cell(ratio(CURRENT, q, c), Fmt::ratio))
+            .append(" |\n");
+      }
+    }
+    md.append(
+        "\nreq/s and CPU per request (the gateway JVM's CPU time in the window over the requests"
+            + " answered) are medians over the rounds; each ratio is the median of the per-round"
+            + " ratios, so it need not equal the ratio of two medians.\n");
+    List<String> warnings = warnings();
+    if (!warnings.isEmpty()) {
+      md.append('\n');
+      warnings.forEach(w -> md.append("- ").append(w).append('\n'));
+    }
+    return md.toString();
+  }
+
+  /** compare.json: the summary rows, the ratios, the warm-ups and every window. */
+  JsonObject toJson() {
+    JsonArray table = new JsonArray();
+    for (Scenario s : Scenario.values()) {
+      for (int c : CompareOptions.CONNECTIONS) {
+        table.add(
+            new JsonObject()
+                .put("scenario", s.name())
+                .put("label", s.label())
+                .put("connections", c)
+                .put("baseline_rate", finite(rate(BASELINE, s, c)))
+                .put("current_rate", finite(rate(CURRENT, s, c)))
+                .put("current_over_baseline", finite(change(s, c)))
+                .put("baseline_cpu_us_per_request", finite(cpuMicros(BASELINE, s, c)))
+                .put("current_cpu_us_per_request", finite(cpuMicros(CURRENT, s, c))));
+      }
+    }
+    JsonArray ratios = new JsonArray();
+    for (Ratio q : Ratio.ALL) {
+      for (int c : CompareOptions.CONNECTIONS) {
+        ratios.add(
+            new JsonObject()
+                .put("ratio", q.name())
+                .put("connections", c)
+                .put("baseline", finite(ratio(BASELINE, q, c)))
+                .put("current", finite(ratio(CURRENT, q, c))));
+      }
+    }
+    JsonArray windows = new JsonArray();
+    for (Sample s : samples) {
+      windows.add(
+          new JsonObject()
+              .put("build", s.role())
+              .put("scenario", s.scenario().name())
+              .put("connections", s.connections())
+              .put("round", s.round())
+              .put("metrics", metrics(s.row())));
+    }
+    JsonArray warm = new JsonArray();
+    for (Row r : warmUps) {
+      warm.add(new JsonObject().put("id", r.id()).put("metrics", metrics(r)).put("note", r.note()));
+    }
+    return new JsonObject()
+        .put("machine", machine)
+        .put("baseline", build(options.baseline()))
+        .put("current", build(options.current()))
+        .put("rounds", options.rounds())
+        .put("window_s", options.measure().toSeconds())
+        .put("quick", options.quick())
+        .put("table", table)
+        .put("ratios", ratios)
+        .put("warm_ups", warm)
+        .put("windows", windows);
+  }
+
+  /** "1.05 (+5%)": the ratio and the change it stands for. */
+  static String change(double ratio) {
+    return Fmt.ratio(ratio) + String.format(Locale.ROOT, " (%+.0f%%)", (ratio - 1) * 100);
+  }
+
+  /** A count with thousands separators: "24,100". */
+  static String count(double x) {
+    return String.format(Locale.ROOT, "%,.0f", x);
+  }
+
+  /** What a reader must not miss: warm-ups that hit their cap, windows where wrk saw errors. */
+  List<String> warnings() {
+    List<String> w = new ArrayList<>();
+    for (Row r : warmUps) {
+      if (r.get("capped") > 0) {
+        w.add("**" + r.id() + " hit its cap: that gateway's JIT had not settled.**");
+      }
+    }
+    for (Sample s : samples) {
+      if (s.row().get("errors") > 0) {
+        w.add(
+            "**"
+                + s.row().id()
+                + ": wrk saw "
+                + Fmt.number(s.row().get("errors"), 0)
+                + " errors (non-2xx or socket).**");
+      }
+    }
+    return w;
+  }
+
+  private double rateIn(String role, Scenario s, int connections, int round) {
+    return sample(role, s, connections, round).map(x -> x.row().get("rate")).orElse(Double.NaN);
+  }
+
+  private Optional<Sample> sample(String role, Scenario s, int connections, int round) {
+    return samples.stream()
+        .filter(
+            x ->
+                x.role().equals(role)
+                    && x.scenario() == s
+                    && x.connections() == connections
+                    && x.round() == round)
+        .findFirst();
+  }
+
+  private double median(String role, Scenario s, int connections, ToDoubleFunction<Row> metric) {
+    List<Double> values = new ArrayList<>();
+    for (Sample x : samples) {
+      if (x.role().equals(role) && x.scenario() == s && x.connections() == connections) {
+        values.add(metric.applyAsDouble(x.row()));
+      }
+    }
+    return Stats.median(values);
+  }
+
+  private static String cell(double x, DoubleFunction<String> format) {
+    return Double.isFinite(x) ? format.apply(x) : "n/a";
+  }
+
+  private static Double finite(double x) {
+    return Double.isFinite(x) ? x : null;
+  }
+
+  private static JsonObject metrics(Row r) {
+    JsonObject m = new JsonObject();
+    r.metrics().forEach((k, v) -> m.put(k, finite(v)));
+    return m;
+  }
+
+  private static JsonObject build(CompareOptions.Build b) {
+    return new JsonObject().put("label", b.label()).put("class_path", b.classPath());
+  }
+}

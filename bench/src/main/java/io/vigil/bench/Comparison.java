@@ -1,0 +1,194 @@
+package io.vigil.bench;
+
+import io.vigil.bench.CompareReport.Sample;
+import io.vigil.bench.CompareReport.Scenario;
+import io.vigil.bench.GatewayUnderTest.Variant;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code --baseline-jar}: scenarios C, D and E, closed loop at 32 and 128 connections, on the
+ * gateway JVMs of two builds side by side in one run. Every gateway is JIT-settled first; then the
+ * builds take turns round by round (baseline, current, baseline, current...), so that drift on a
+ * shared machine hits both alike.
+ */
+final class Comparison {
+
+  private final CompareOptions options;
+  private final Path work;
+  private final Wrk wrk;
+  private final JitWarmUp jit;
+  private final CompareReport report;
+
+  private Comparison(CompareOptions options) throws IOException {
+    this.options = options;
+    Files.createDirectories(options.out());
+    this.work = Files.createDirectories(options.out().resolve("work"));
+    this.wrk = new Wrk(work);
+    this.jit = new JitWarmUp(wrk, options.warmUp());
+    this.report = new CompareReport(options, Machine.describe(options.command()));
+  }
+
+  /** Runs the comparison the flags ask for and writes compare.md and compare.json. */
+  static void run(Flags flags) throws IOException, InterruptedException {
+    CompareOptions options;
+    try {
+      options = CompareOptions.from(flags);
+    } catch (IllegalArgumentException e) {
+      // A wrong flag is the caller's to fix: its message, not a stack trace.
+      System.err.println("bench: " + e.getMessage());
+      System.exit(64);
+      return;
+    }
+    Watchdog.start(options.limit());
+    new Comparison(options).run();
+  }
+
+  /** The two gateway JVMs of one build. */
+  private record Hosts(CompareOptions.Build build, HostedGateway off, HostedGateway shipped)
+      implements AutoCloseable {
+
+    static Hosts start(CompareOptions.Build build, Path work)
+        throws IOException, InterruptedException {
+      HostedGateway off =
+          HostedGateway.start(
+              build.classPath(),
+              Variant.LEDGER_OFF,
+              BenchModel.DEMO,
+              32,
+              work,
+              build.role() + "-ledger-off");
+      try {
+        return new Hosts(
+            build,
+            off,
+            HostedGateway.start(
+                build.classPath(),
+                Variant.AS_SHIPPED,
+                BenchModel.DEMO,
+                32,
+                work,
+                build.role() + "-as-shipped"));
+      } catch (IOException | InterruptedException | RuntimeException e) {
+        off.close();
+        throw e;
+      }
+    }
+
+    HostedGateway serving(Scenario s) {
+      return s == Scenario.E ? shipped : off;
+    }
+
+    @Override
+    public void close() {
+      // HostedGateway.close never throws: both are always stopped.
+      shipped.close();
+      off.close();
+    }
+  }
+
+  /** One window of a round: a scenario at a connection count. */
+  record Cell(Scenario scenario, int connections) {}
+
+  private void run() throws IOException, InterruptedException {
+    say(
+        "before/after: baseline "
+            + options.baseline().label()
+            + " ("
+            + options.baseline().classPath()
+            + "), current "
+            + options.current().label());
+    try (Hosts baseline = Hosts.start(options.baseline(), work);
+        Hosts current = Hosts.start(options.current(), work)) {
+      say(
+          "JIT warm-up of each gateway and path ("
+              + options.warmUp().min().toSeconds()
+              + "-"
+              + options.warmUp().max().toSeconds()
+              + " s), then "
+              + options.rounds()
+              + " round(s) per build, alternating");
+      warmUp(baseline);
+      warmUp(current);
+      for (int round = 1; round <= options.rounds(); round++) {
+        List<Cell> cells = cells(round);
+        for (Hosts hosts : List.of(baseline, current)) {
+          say("round " + round + " of " + options.rounds() + ": " + hosts.build().role());
+          for (Cell cell : cells) {
+            measure(hosts, cell, round);
+          }
+        }
+      }
+    }
+    report.machine().put("load_after", Machine.loadAverage());
+    write();
+  }
+
+  /** Each path at 32 connections, as the full run warms it, until the JIT settles. */
+  private void warmUp(Hosts hosts) throws IOException, InterruptedException {
+    BenchModel demo = BenchModel.DEMO;
+    Optional<String> body = Optional.of(demo.requestBody());
+    int c = ClosedLoopRounds.CONNECTIONS;
+    String infer = "infer, demo model";
+    report.warmUp(jit.warm(hosts.off(), "infer", infer, demo.inferPath(), body, c, true).row());
+    report.warmUp(jit.warm(hosts.off(), "v2", "GET /v2", "/v2", Optional.empty(), c, false).row());
+    report.warmUp(jit.warm(hosts.shipped(), "infer", infer, demo.inferPath(), body, c, true).row());
+  }
+
+  /**
+   * The windows of a round, the same for both builds: odd rounds C, D, E at 32 then at 128
+   * connections, even rounds the reverse, as the full run alternates its rounds.
+   */
+  static List<Cell> cells(int round) {
+    List<Cell> cells = new ArrayList<>();
+    for (int c : CompareOptions.CONNECTIONS) {
+      for (Scenario s : Scenario.values()) {
+        cells.add(new Cell(s, c));
+      }
+    }
+    if (round % 2 == 0) {
+      Collections.reverse(cells);
+    }
+    return cells;
+  }
+
+  private void measure(Hosts hosts, Cell cell, int round) throws IOException, InterruptedException {
+    Scenario s = cell.scenario();
+    boolean infer = s != Scenario.C;
+    Row row =
+        ClosedLoopRounds.window(
+            wrk,
+            hosts.serving(s),
+            infer ? BenchModel.DEMO.inferPath() : "/v2",
+            infer ? Optional.of(BenchModel.DEMO.requestBody()) : Optional.empty(),
+            cell.connections(),
+            options.measure(),
+            hosts.build().role() + "/" + s.name() + "/c" + cell.connections() + "/" + round,
+            hosts.build().role() + ": " + s.label());
+    System.out.println("bench: " + MarkdownReport.line(row));
+    System.out.flush();
+    report.add(new Sample(hosts.build().role(), s, cell.connections(), round, row));
+  }
+
+  private void write() throws IOException {
+    Path json = options.out().resolve("compare.json");
+    Path md = options.out().resolve("compare.md");
+    Files.writeString(json, report.toJson().encodePrettily(), StandardCharsets.UTF_8);
+    String text = report.markdown();
+    Files.writeString(md, text, StandardCharsets.UTF_8);
+    System.out.println();
+    System.out.println(text);
+    say("wrote " + json + " and " + md);
+  }
+
+  private static void say(String line) {
+    System.out.println("bench: " + line);
+    System.out.flush();
+  }
+}
