@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.StringJoiner;
 
 /** The models the benchmark serves, each with its bundle, one input row and a request body. */
-public enum BenchModel {
+enum BenchModel {
   /** The shipped WDBC demonstration model: tiny, so HTTP dominates. */
   DEMO("wdbc-malignancy", "features"),
   /**

@@ -22,19 +22,30 @@ record CompareOptions(
   /** Connections of the closed-loop windows: the harness's 32, and 128 for a deeper queue. */
   static final List<Integer> CONNECTIONS = List.of(ClosedLoopRounds.CONNECTIONS, 128);
 
+  /** {@code --baseline-jar=self}: the harness's own build is the baseline too. */
+  static final String SELF = "self";
+
   /** Rounds per build by default: three of each, alternating, about 5 of the run's 8 minutes. */
   static final int DEFAULT_ROUNDS = 3;
 
   static final Duration DEFAULT_MEASURE = Duration.ofSeconds(8);
   static final Duration QUICK_MEASURE = Duration.ofSeconds(3);
 
-  /** One build under comparison: its role in the table, how it is named, its class path. */
-  record Build(String role, String label, String classPath) {
+  /**
+   * One build under comparison: its role in the table, how it is named, its class path, and the
+   * options its gateway JVMs start with (a setting to compare within one build).
+   */
+  record Build(String role, String label, String classPath, List<String> jvmOptions) {
 
     Build {
       if (classPath.isBlank()) {
         throw new IllegalArgumentException("the " + role + " build has an empty class path");
       }
+      jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    Build(String role, String label, String classPath) {
+      this(role, label, classPath, List.of());
     }
   }
 
@@ -50,8 +61,9 @@ record CompareOptions(
   }
 
   /**
-   * {@code --baseline-jar=PATH [--baseline-label=TEXT] [--current-label=TEXT] [--quick]
-   * [--rounds=N] [--out=DIR] [--command=TEXT]}; the current build is the one running this harness.
+   * {@code --baseline-jar=PATH|self [--baseline-inline-below=DURATION] [--baseline-label=TEXT]
+   * [--current-label=TEXT] [--quick] [--rounds=N] [--out=DIR] [--command=TEXT]}; the current build
+   * is the one running this harness.
    */
   static CompareOptions from(Flags f) {
     if (f.text("baseline").isPresent()) {
@@ -59,16 +71,26 @@ record CompareOptions(
           "--baseline=REV is for bench/run, which builds REV's bench jar first;"
               + " the harness itself takes --baseline-jar=PATH");
     }
-    Path jar = Path.of(f.required("baseline-jar"));
-    if (!Files.isRegularFile(jar)) {
+    String jarFlag = f.required("baseline-jar");
+    // "self": this very build on both sides, to compare a setting (--baseline-inline-below).
+    Path jar = jarFlag.equals(SELF) ? null : Path.of(jarFlag);
+    if (jar != null && !Files.isRegularFile(jar)) {
       throw new IllegalArgumentException("--baseline-jar: no such file: " + jar);
     }
+    List<String> baselineOptions =
+        f.text("baseline-inline-below")
+            .map(d -> List.of("-D" + GatewayHost.INLINE_BELOW_PROPERTY + "=" + d))
+            .orElse(List.of());
     boolean quick = f.bool("quick");
     return new CompareOptions(
         new Build(
             CompareReport.BASELINE,
-            f.text("baseline-label", jar.getFileName().toString()),
-            jar.toAbsolutePath().toString()),
+            f.text(
+                "baseline-label",
+                (jar == null ? "this build" : jar.getFileName().toString())
+                    + f.text("baseline-inline-below").map(d -> ", inline-below " + d).orElse("")),
+            jar == null ? HostedGateway.ownClassPath() : jar.toAbsolutePath().toString(),
+            baselineOptions),
         new Build(
             CompareReport.CURRENT,
             f.text("current-label", "this build"),
@@ -78,7 +100,7 @@ record CompareOptions(
         quick ? QUICK_MEASURE : DEFAULT_MEASURE,
         quick ? JitWarmUp.Policy.QUICK : JitWarmUp.Policy.COMPARE,
         Path.of(f.text("out", "bench/target/results")),
-        f.text("command", "bench/run --baseline-jar=" + jar));
+        f.text("command", "bench/run --baseline-jar=" + jarFlag));
   }
 
   /** The watchdog's limit: well over the expected 8 minutes (2 with {@code --quick}). */

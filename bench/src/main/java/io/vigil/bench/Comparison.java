@@ -59,6 +59,7 @@ final class Comparison {
       HostedGateway off =
           HostedGateway.start(
               build.classPath(),
+              build.jvmOptions(),
               Variant.LEDGER_OFF,
               BenchModel.DEMO,
               32,
@@ -70,6 +71,7 @@ final class Comparison {
             off,
             HostedGateway.start(
                 build.classPath(),
+                build.jvmOptions(),
                 Variant.AS_SHIPPED,
                 BenchModel.DEMO,
                 32,

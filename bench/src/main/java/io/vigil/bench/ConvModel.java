@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * same padding, then Relu) → GlobalAveragePool → Flatten → Gemm → Sigmoid → {@code probability [N,
  * 1]}.
  */
-public record ConvModel(int channels, int layers, int kernel) implements SignalModel {
+record ConvModel(int channels, int layers, int kernel) implements SignalModel {
 
   /** The model id of the benchmark's conv model. */
   public static final String MODEL_ID = "bench-conv1d";

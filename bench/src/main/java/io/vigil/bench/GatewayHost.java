@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 
@@ -26,6 +27,12 @@ import jdk.jfr.Recording;
  * here; the gateway loads it from its store like any other.
  */
 public final class GatewayHost {
+
+  /**
+   * A system property that sets {@code inference.inline-below} in the hosted gateway, for a
+   * comparison of that setting within one build; unset, the shipped default applies.
+   */
+  static final String INLINE_BELOW_PROPERTY = "vigil.bench.inline-below";
 
   /** The line prefix the harness waits for. */
   static final String READY = "vigil-bench-host ready port=";
@@ -70,6 +77,9 @@ public final class GatewayHost {
         "  port: 0",
         "inference:",
         "  max-batch-size: " + maxBatch,
+        Optional.ofNullable(System.getProperty(INLINE_BELOW_PROPERTY))
+            .map(d -> "  inline-below: " + d)
+            .orElse(""),
         "");
   }
 

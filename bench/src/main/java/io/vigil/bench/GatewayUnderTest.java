@@ -7,7 +7,7 @@ import io.vigil.gateway.models.LoadedModel;
 import java.util.OptionalLong;
 
 /** The gateway as a benchmark starts it: one place decides what each variant turns on. */
-public final class GatewayUnderTest implements AutoCloseable {
+final class GatewayUnderTest implements AutoCloseable {
 
   /** Which gateway a scenario measures. */
   public enum Variant {

@@ -56,7 +56,7 @@ final class HostedGateway implements AutoCloseable {
   static HostedGateway start(
       GatewayUnderTest.Variant variant, BenchModel model, int maxBatch, Path workDir, String name)
       throws IOException, InterruptedException {
-    return start(ownClassPath(), variant, model, maxBatch, workDir, name);
+    return start(ownClassPath(), List.of(), variant, model, maxBatch, workDir, name);
   }
 
   /**
@@ -65,6 +65,7 @@ final class HostedGateway implements AutoCloseable {
    */
   static HostedGateway start(
       String classPath,
+      List<String> jvmOptions,
       GatewayUnderTest.Variant variant,
       BenchModel model,
       int maxBatch,
@@ -73,6 +74,7 @@ final class HostedGateway implements AutoCloseable {
       throws IOException, InterruptedException {
     return start(
         classPath,
+        jvmOptions,
         variant,
         model,
         model == BenchModel.DEMO ? null : model.bundle(),
@@ -93,11 +95,12 @@ final class HostedGateway implements AutoCloseable {
       Path workDir,
       String name)
       throws IOException, InterruptedException {
-    return start(ownClassPath(), variant, model, bundle, maxBatch, workDir, name);
+    return start(ownClassPath(), List.of(), variant, model, bundle, maxBatch, workDir, name);
   }
 
   private static HostedGateway start(
       String classPath,
+      List<String> jvmOptions,
       GatewayUnderTest.Variant variant,
       BenchModel model,
       Bundle bundle,
@@ -115,6 +118,7 @@ final class HostedGateway implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add(HEAP);
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(classPath);
     command.add(GatewayHost.class.getName());

@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
  * <p>Graph: {@code signal [N, 250]} → {@code layers} × (MatMul {@code [in, hidden]}, Add, Relu) →
  * MatMul {@code [hidden, 1]}, Add → Sigmoid → {@code probability [N, 1]}.
  */
-public record MlpModel(int hidden, int layers) implements SignalModel {
+record MlpModel(int hidden, int layers) implements SignalModel {
 
   /** The model id of the benchmark's dense model. */
   public static final String MODEL_ID = "bench-mlp";

@@ -31,7 +31,7 @@ import org.HdrHistogram.Histogram;
  * request low on a box whose two cores it shares with the gateway. Prints {@code OPENLOOP_RESULT
  * {json}} and exits.
  */
-public final class OpenLoop {
+final class OpenLoop {
 
   static final String RESULT = "OPENLOOP_RESULT ";
   static final String MARK = "OPENLOOP_MARK ";

@@ -8,7 +8,7 @@ import java.util.Map;
  * One measured line of the results: a scenario id (A–F or a name), what was measured, its numbers
  * by name, and a note.
  */
-public record Row(String id, String label, Map<String, Double> metrics, String note) {
+record Row(String id, String label, Map<String, Double> metrics, String note) {
 
   public Row {
     metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));

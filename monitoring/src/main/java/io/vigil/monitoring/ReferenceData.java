@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * duplicate one, a ragged row or a cell that is not a number is an error that names the file, the
  * line and the column.
  */
-public final class ReferenceData {
+final class ReferenceData {
 
   private static final Pattern NUMBER =
       Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");

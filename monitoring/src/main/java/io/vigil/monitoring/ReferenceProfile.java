@@ -38,7 +38,7 @@ import org.apache.datasketches.memory.Memory;
  * random generator that it does not let a caller seed, so the {@code kll} strings (only they) may
  * differ between builds; every other number is exact and reproducible.
  */
-public record ReferenceProfile(long rows, List<FeatureProfile> features, ScoreProfile score) {
+record ReferenceProfile(long rows, List<FeatureProfile> features, ScoreProfile score) {
 
   /** The file name of the profile inside a bundle. */
   public static final String FILE = "reference-profile.json";

@@ -29,7 +29,7 @@ import org.apache.datasketches.memory.Memory;
  * as the same FP32 or double value, so equal profiles are equal bytes on every platform and JDK.
  * Reading checks every field and names the first one that is wrong.
  */
-public final class ReferenceProfileCodec {
+final class ReferenceProfileCodec {
 
   /** The value of the {@code format} key this version writes and reads. */
   public static final String FORMAT = "vigil-reference-profile/1";

@@ -3,6 +3,7 @@ package io.vigil.gateway.cli;
 import io.vigil.audit.AuditException;
 import io.vigil.gateway.GatewayException;
 import io.vigil.inference.InferenceException;
+import io.vigil.monitoring.MonitoringException;
 import io.vigil.trust.TrustException;
 import java.util.Optional;
 
@@ -30,6 +31,7 @@ final class ExitStatus {
     }
     if (e instanceof InferenceException
         || e instanceof AuditException
+        || e instanceof MonitoringException
         || e instanceof TrustException) {
       return Optional.of(new Failure(e.getMessage(), FAILED));
     }

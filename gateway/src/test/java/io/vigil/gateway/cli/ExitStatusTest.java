@@ -1,0 +1,48 @@
+package io.vigil.gateway.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.audit.AuditException;
+import io.vigil.gateway.GatewayException;
+import io.vigil.inference.InferenceException;
+import io.vigil.monitoring.MonitoringException;
+import io.vigil.trust.TrustException;
+import java.io.UncheckedIOException;
+import org.junit.jupiter.api.Test;
+
+class ExitStatusTest {
+
+  @Test
+  void aConfigurationErrorExitsWith78AndSaysSo() {
+    ExitStatus.Failure f =
+        ExitStatus.of(new GatewayException(GatewayException.Code.CONFIG_INVALID, "f: k: bad"))
+            .orElseThrow();
+
+    assertEquals(78, f.status());
+    assertEquals("configuration error: f: k: bad", f.message());
+  }
+
+  @Test
+  void everyModulesCodedFailureIsShownAsItsMessageAlone() {
+    for (RuntimeException e :
+        new RuntimeException[] {
+          new GatewayException(GatewayException.Code.NOT_FOUND, "no ledger at x"),
+          new InferenceException(InferenceException.Code.BUNDLE_INVALID, "bundle b is bad"),
+          new AuditException(AuditException.Code.CORRUPT, "entry 3 is damaged"),
+          new MonitoringException(
+              MonitoringException.Code.REFERENCE_DATA_INVALID, "reference data r: bad"),
+          new TrustException(TrustException.Code.KEY_INVALID, "key k is readable by others")
+        }) {
+      ExitStatus.Failure f = ExitStatus.of(e).orElseThrow();
+      assertEquals(ExitStatus.FAILED, f.status(), e.toString());
+      assertEquals(e.getMessage(), f.message());
+    }
+  }
+
+  @Test
+  void anythingElseIsADefectLeftToShowItsStackTrace() {
+    assertTrue(ExitStatus.of(new IllegalStateException("bug")).isEmpty());
+    assertTrue(ExitStatus.of(new UncheckedIOException(new java.io.IOException("x"))).isEmpty());
+  }
+}
