@@ -25,8 +25,11 @@ record CompareOptions(
   /** {@code --baseline-jar=self}: the harness's own build is the baseline too. */
   static final String SELF = "self";
 
-  /** Rounds per build by default: three of each, alternating, about 5 of the run's 8 minutes. */
-  static final int DEFAULT_ROUNDS = 3;
+  /**
+   * Rounds per build by default: four of each, in the order ABBA ABBA, about 7 of the run's 10
+   * minutes.
+   */
+  static final int DEFAULT_ROUNDS = 4;
 
   static final Duration DEFAULT_MEASURE = Duration.ofSeconds(8);
   static final Duration QUICK_MEASURE = Duration.ofSeconds(3);
@@ -103,7 +106,7 @@ record CompareOptions(
         f.text("command", "bench/run --baseline-jar=" + jarFlag));
   }
 
-  /** The watchdog's limit: well over the expected 8 minutes (2 with {@code --quick}). */
+  /** The watchdog's limit: well over the expected 10 minutes (2 with {@code --quick}). */
   Duration limit() {
     return Duration.ofMinutes(quick ? 5L + rounds : 6L + 2L * rounds);
   }

@@ -128,7 +128,8 @@ final class CompareReport {
         .append(HostedGateway.HEAP)
         .append(", demo model), each warmed until its JIT settled; then ")
         .append(options.rounds())
-        .append(" round(s) per build, alternating (baseline first), one ")
+        .append(
+            " round(s) per build, alternating (baseline first in odd rounds, current first in even ones), one ")
         .append(options.measure().toSeconds())
         .append(" s wrk window per scenario and connection count in each.")
         .append(options.quick() ? " **Quick run: a smoke test, not a result.**" : "")

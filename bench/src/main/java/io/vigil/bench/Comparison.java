@@ -15,8 +15,8 @@ import java.util.Optional;
 /**
  * {@code --baseline-jar}: scenarios C, D and E, closed loop at 32 and 128 connections, on the
  * gateway JVMs of two builds side by side in one run. Every gateway is JIT-settled first; then the
- * builds take turns round by round (baseline, current, baseline, current...), so that drift on a
- * shared machine hits both alike.
+ * builds take turns round by round, baseline first in odd rounds and current first in even ones
+ * (baseline, current, current, baseline...), so that drift on a shared machine hits both alike.
  */
 final class Comparison {
 
@@ -120,7 +120,10 @@ final class Comparison {
       warmUp(current);
       for (int round = 1; round <= options.rounds(); round++) {
         List<Cell> cells = cells(round);
-        for (Hosts hosts : List.of(baseline, current)) {
+        // Baseline first in odd rounds, current first in even ones (ABBA), so that a drift of the
+        // machine through the run weighs on both builds alike.
+        for (Hosts hosts :
+            round % 2 == 1 ? List.of(baseline, current) : List.of(current, baseline)) {
           say("round " + round + " of " + options.rounds() + ": " + hosts.build().role());
           for (Cell cell : cells) {
             measure(hosts, cell, round);

@@ -41,7 +41,7 @@ class CompareOptionsTest {
     assertEquals("current", o.current().role());
     assertEquals("this build", o.current().label());
     assertEquals(System.getProperty("java.class.path"), o.current().classPath());
-    assertEquals(3, o.rounds());
+    assertEquals(CompareOptions.DEFAULT_ROUNDS, o.rounds());
     assertEquals(Duration.ofSeconds(8), o.measure());
     assertEquals(JitWarmUp.Policy.COMPARE, o.warmUp());
     assertEquals(dir, o.out());
@@ -104,7 +104,7 @@ class CompareOptionsTest {
     Path jar = Files.createFile(dir.resolve("old.jar"));
 
     assertEquals(
-        Duration.ofMinutes(12), CompareOptions.from(Flags.parse("--baseline-jar=" + jar)).limit());
+        Duration.ofMinutes(14), CompareOptions.from(Flags.parse("--baseline-jar=" + jar)).limit());
     assertEquals(
         Duration.ofMinutes(6),
         CompareOptions.from(Flags.parse("--baseline-jar=" + jar, "--quick")).limit());

@@ -54,7 +54,9 @@ class CompareReportTest {
     assertTrue(md.contains("| D/C | 32 | 0.53 | 0.50 |"), md);
     assertTrue(md.contains("| E/D | 32 | 0.75 | 0.80 |"), md);
     assertTrue(md.contains("Baseline: 679cbc1 (`/tmp/vigil-bench-679cbc1.jar`); current: f960207"));
-    assertTrue(md.contains("2 round(s) per build, alternating (baseline first), one 8 s wrk"));
+    assertTrue(
+        md.contains(
+            "2 round(s) per build, alternating (baseline first in odd rounds, current first in even"));
   }
 
   @Test

@@ -18,8 +18,15 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The device-facing HTTP API: the Open Inference Protocol v2 REST endpoints.
  *
- * <p>Requests are decoded and checked on the event loop (microseconds); ONNX Runtime runs on the
- * model's batcher threads, and the answer comes back to this verticle's context.
+ * <p>Requests are decoded and checked on the event loop (microseconds). Then the model runs: on the
+ * batcher's runner threads, or, for a model cheaper than {@code inference.inline-below} (timed at
+ * load) while its queue is empty, right here on the event loop, because handing a run of a few
+ * microseconds to another thread and back costs more than the run (measured in BENCHMARKS.md, "Work
+ * on the event loop": 14 against 19 µs of CPU per request with the ledger off). The ledger entry is
+ * encoded and its input digest hashed on the thread that ran the model, so for an inline model on
+ * the event loop too (a few microseconds for the demo model's 30 inputs); only its commit waits on
+ * the ledger's writer thread. The answer is sent from this verticle's context once the entry is
+ * committed.
  */
 public final class OipVerticle extends VerticleBase {
 
@@ -205,7 +212,9 @@ public final class OipVerticle extends VerticleBase {
     long started = ctx.get(STARTED_NANOS);
     String requestId = request.id().orElseGet(() -> UUID.randomUUID().toString());
     String device = device(ctx);
-    // The ledger entry is made on the batcher's thread; the answer leaves only after its commit.
+    // The ledger entry is made on the thread that ran the model (a runner, or this event loop for
+    // an
+    // inline model); the answer leaves only after its commit.
     CompletableFuture<Answer> answer =
         model
             .batcher()
