@@ -103,21 +103,7 @@ final class CompareReport {
   /** compare.md: what ran, the table by scenario, the ratios within each build, and warnings. */
   String markdown() {
     StringBuilder md = new StringBuilder();
-    md.append("Before/after run of ")
-        .append(machine.getString("date"))
-        .append(" on ")
-        .append(machine.getString("cpu"))
-        .append(", ")
-        .append(machine.getInteger("cores"))
-        .append(" cores, Java ")
-        .append(machine.getString("java"))
-        .append("; load average ")
-        .append(machine.getString("load_before"))
-        .append(" before, ")
-        .append(machine.getString("load_after", "?"))
-        .append(" after. Command: `")
-        .append(machine.getString("command"))
-        .append("`.\n\n");
+    md.append(MarkdownReport.runLine("Before/after run", machine));
     md.append("Baseline: ")
         .append(options.baseline().label())
         .append(" (`")

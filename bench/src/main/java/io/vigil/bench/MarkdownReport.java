@@ -8,20 +8,26 @@ final class MarkdownReport {
 
   private MarkdownReport() {}
 
-  static String render(Results results) {
-    StringBuilder md = new StringBuilder();
-    var m = results.machine();
-    md.append("Run of ")
+  /**
+   * The first line of a report: when and where it ran, what the machine was doing before and after,
+   * and the command; memory and operating system where the machine record has them.
+   */
+  static String runLine(String what, io.vertx.core.json.JsonObject m) {
+    StringBuilder line = new StringBuilder();
+    line.append(what)
+        .append(" of ")
         .append(m.getString("date"))
         .append(" on ")
         .append(m.getString("cpu"))
         .append(", ")
         .append(m.getInteger("cores"))
-        .append(" cores, ")
-        .append(m.getString("memory"))
-        .append(", ")
-        .append(m.getString("os"))
-        .append(", Java ")
+        .append(" cores, ");
+    for (String key : new String[] {"memory", "os"}) {
+      if (m.containsKey(key)) {
+        line.append(m.getString(key)).append(", ");
+      }
+    }
+    return line.append("Java ")
         .append(m.getString("java"))
         .append("; load average ")
         .append(m.getString("load_before"))
@@ -29,7 +35,14 @@ final class MarkdownReport {
         .append(m.getString("load_after", "?"))
         .append(" after. Command: `")
         .append(m.getString("command"))
-        .append("`.\n\n");
+        .append("`.\n\n")
+        .toString();
+  }
+
+  static String render(Results results) {
+    StringBuilder md = new StringBuilder();
+    var m = results.machine();
+    md.append(runLine("Run", m));
     md.append("| target | goal | measured | holds |\n| --- | --- | --- | --- |\n");
     for (Target t : results.targets()) {
       md.append("| ")
