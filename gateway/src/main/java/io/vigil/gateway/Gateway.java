@@ -92,6 +92,7 @@ public final class Gateway implements AutoCloseable {
 
   /** {@link #start(VigilConfig)}, recording where the configuration came from. */
   public static Gateway start(VigilConfig config, ConfigSource source) {
+    DataDirectory.check(config.dataDir());
     Ledger ledger = Ledgers.open(config);
     Gateway gateway =
         new Gateway(

@@ -16,6 +16,17 @@ public final class GatewayException extends RuntimeException {
      * on which the systemd unit does not restart).
      */
     CONFIG_INVALID(78),
+    /**
+     * The data directory cannot be used: read-only, not writable by this user, or owned by another
+     * user while this process runs as root (exit status 73, sysexits EX_CANTCREAT; a person must
+     * fix it, so the systemd unit does not restart on it).
+     */
+    DATA_DIR_UNUSABLE(73),
+    /**
+     * The identity key is missing while the ledger it signed exists, or its file is unsafe (exit
+     * status 77, sysexits EX_NOPERM; not restarted either).
+     */
+    KEY_UNUSABLE(77),
     /** Something the command was asked to use does not exist: a ledger, a bundle, a file. */
     NOT_FOUND(1),
     /** A file could not be read or written. */

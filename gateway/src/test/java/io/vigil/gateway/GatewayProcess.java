@@ -67,6 +67,44 @@ public final class GatewayProcess implements AutoCloseable {
     return gp;
   }
 
+  /**
+   * Runs {@code vigil ARGS...} in a new JVM that is expected to exit on its own (a refused start, a
+   * command), and returns its exit status and everything it printed.
+   */
+  public static Exited run(Path workDir, long timeoutSeconds, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Vigil.class.getName());
+    command.addAll(List.of(args));
+    Process p =
+        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+    CompletableFuture<String> out =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+              } catch (IOException e) {
+                return "(output unreadable: " + e + ")";
+              }
+            });
+    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("vigil did not exit within " + timeoutSeconds + " s");
+    }
+    return new Exited(p.exitValue(), out.get(10, TimeUnit.SECONDS));
+  }
+
+  /** How a process that ran to its end ended. */
+  public record Exited(int status, String output) {
+    /** Whether the output holds a Java stack trace. */
+    public boolean hasStackTrace() {
+      return output.contains("\tat ") || output.contains("Exception in thread");
+    }
+  }
+
   /** The OIP port it listens on. */
   public int port() {
     return port.join();

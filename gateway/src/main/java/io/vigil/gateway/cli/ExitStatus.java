@@ -29,10 +29,18 @@ final class ExitStatus {
                   : g.getMessage(),
               g.code().exitStatus()));
     }
+    if (e instanceof TrustException t) {
+      // A key file that is unsafe or unreadable needs a person, like a missing key.
+      return Optional.of(
+          new Failure(
+              t.getMessage(),
+              t.code() == TrustException.Code.KEY_INVALID
+                  ? GatewayException.Code.KEY_UNUSABLE.exitStatus()
+                  : FAILED));
+    }
     if (e instanceof InferenceException
         || e instanceof AuditException
-        || e instanceof MonitoringException
-        || e instanceof TrustException) {
+        || e instanceof MonitoringException) {
       return Optional.of(new Failure(e.getMessage(), FAILED));
     }
     return Optional.empty();

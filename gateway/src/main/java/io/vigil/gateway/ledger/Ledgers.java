@@ -2,9 +2,11 @@ package io.vigil.gateway.ledger;
 
 import io.vigil.audit.Ledger;
 import io.vigil.audit.LedgerOptions;
+import io.vigil.gateway.GatewayException;
 import io.vigil.gateway.config.AuditConfig;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.trust.IdentityKey;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -29,9 +31,27 @@ public final class Ledgers {
         .withSegmentLevel(audit.segmentLevel());
   }
 
-  /** The gateway's identity key, created on first use; its name is the checkpoints' origin. */
+  /**
+   * The gateway's identity key, created on first use; its name is the checkpoints' origin. It is
+   * never created again for a ledger that exists: a new key would break the chain of checkpoints
+   * that the old one signed.
+   */
   public static IdentityKey identity(VigilConfig config) {
-    return IdentityKey.loadOrCreate(config.dataDir().resolve(KEYS), config.audit().originOrHost());
+    Path keys = config.dataDir().resolve(KEYS);
+    Path key = keys.resolve(IdentityKey.PRIVATE_FILE);
+    Path db = database(config.dataDir());
+    if (Files.exists(db) && !Files.exists(key)) {
+      throw new GatewayException(
+          GatewayException.Code.KEY_UNUSABLE,
+          "the identity key "
+              + key
+              + " is missing, but the ledger "
+              + db
+              + " exists and its checkpoints were signed with it. Restore the keys folder from"
+              + " the backup; Vigil does not make a new key for an existing ledger, because the"
+              + " manufacturer and an inspector check every checkpoint against the old one");
+    }
+    return IdentityKey.loadOrCreate(keys, config.audit().originOrHost());
   }
 
   /** Opens the ledger, signing its checkpoints with the identity key. */

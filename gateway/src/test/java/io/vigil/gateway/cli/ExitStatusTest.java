@@ -32,12 +32,22 @@ class ExitStatusTest {
           new AuditException(AuditException.Code.CORRUPT, "entry 3 is damaged"),
           new MonitoringException(
               MonitoringException.Code.REFERENCE_DATA_INVALID, "reference data r: bad"),
-          new TrustException(TrustException.Code.KEY_INVALID, "key k is readable by others")
+          new TrustException(TrustException.Code.KEY_WRITE_FAILED, "cannot write key k")
         }) {
       ExitStatus.Failure f = ExitStatus.of(e).orElseThrow();
       assertEquals(ExitStatus.FAILED, f.status(), e.toString());
       assertEquals(e.getMessage(), f.message());
     }
+  }
+
+  @Test
+  void anUnsafeKeyFileNeedsAPersonLikeAMissingKey() {
+    ExitStatus.Failure f =
+        ExitStatus.of(new TrustException(TrustException.Code.KEY_INVALID, "key k is unsafe"))
+            .orElseThrow();
+
+    assertEquals(77, f.status());
+    assertEquals("key k is unsafe", f.message());
   }
 
   @Test
