@@ -75,6 +75,8 @@ public final class GatewayHost {
         "server:",
         "  host: 127.0.0.1",
         "  port: 0",
+        "admin:",
+        "  port: 0",
         "inference:",
         "  max-batch-size: " + maxBatch,
         Optional.ofNullable(System.getProperty(INLINE_BELOW_PROPERTY))

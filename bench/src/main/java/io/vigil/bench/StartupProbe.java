@@ -55,7 +55,9 @@ final class StartupProbe {
             "--data-dir",
             data.toString(),
             "--port",
-            Integer.toString(port));
+            Integer.toString(port),
+            "--admin-port",
+            "0");
     HttpRequest ready =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/health/ready"))
             .timeout(Duration.ofSeconds(2))

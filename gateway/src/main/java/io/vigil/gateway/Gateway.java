@@ -9,6 +9,8 @@ import io.vigil.audit.EventEntry;
 import io.vigil.audit.Ledger;
 import io.vigil.audit.Segment;
 import io.vigil.gateway.GatewayException.Code;
+import io.vigil.gateway.admin.AdminVerticle;
+import io.vigil.gateway.admin.Metrics;
 import io.vigil.gateway.config.ConfigSource;
 import io.vigil.gateway.config.InferenceConfig;
 import io.vigil.gateway.config.VigilConfig;
@@ -30,6 +32,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -48,6 +51,12 @@ public final class Gateway implements AutoCloseable {
   /** Where the demonstration bundle lies on the class path. */
   public static final String DEMO_BUNDLE_RESOURCE = "/io/vigil/demo/wdbc-malignancy.vbundle";
 
+  /** The worker pool, of one thread, that reads the data directory's free space. */
+  static final String DISK_WATCH_POOL = "vigil-disk-watch";
+
+  /** How often the free space of the data directory is read. */
+  static final Duration DISK_CHECK_INTERVAL = Duration.ofSeconds(5);
+
   /** The worker pool, of one thread, that seals old ledger segments. */
   static final String ARCHIVER_POOL = "vigil-ledger-archiver";
 
@@ -60,7 +69,9 @@ public final class Gateway implements AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Optional<Ledger> ledger;
   private final Recorder recorder;
+  private final DiskWatch disk;
   private int port;
+  private int adminPort;
   private boolean closing;
 
   private Gateway(VigilConfig config, Optional<Ledger> ledger, Recorder recorder) {
@@ -80,6 +91,7 @@ public final class Gateway implements AutoCloseable {
             inference.outOfRange(),
             inference.maxRowsPerRequest());
     this.vertx = Vertx.vertx();
+    this.disk = new DiskWatch(config.dataDir(), config.audit().minFreeSpace());
   }
 
   /**
@@ -142,6 +154,7 @@ public final class Gateway implements AutoCloseable {
   }
 
   private void startUp() {
+    disk.check();
     ModelStore store = ModelStore.open(config.dataDir());
     if (config.installDemoBundle()) {
       demoBundle()
@@ -173,13 +186,31 @@ public final class Gateway implements AutoCloseable {
                       config.server().port(),
                       config.server().maxBodyBytes(),
                       config.server().deviceIdentityHeader(),
-                      version);
+                      version,
+                      () -> disk.warning().stream().toList());
               verticles.add(v);
               return v;
             },
             new DeploymentOptions().setInstances(instances)),
         "start the HTTP server on " + config.server().host() + ":" + config.server().port());
     port = verticles.get(0).actualPort();
+    AdminVerticle admin =
+        new AdminVerticle(config.admin().host(), config.admin().port(), this::metrics);
+    await(
+        vertx.deployVerticle(admin),
+        "start the admin server on " + config.admin().host() + ":" + config.admin().port());
+    adminPort = admin.actualPort();
+    // A statfs can hang on a sick disk: never on an event loop.
+    WorkerExecutor diskWatch = vertx.createSharedWorkerExecutor(DISK_WATCH_POOL, 1);
+    vertx.setPeriodic(
+        DISK_CHECK_INTERVAL.toMillis(),
+        id ->
+            diskWatch.executeBlocking(
+                () -> {
+                  disk.check();
+                  return null;
+                },
+                false));
     if (ledger.isPresent()) {
       // Sealing segments reads and writes files for seconds: never on an event loop, and on its own
       // thread so that it cannot hold up other blocking work.
@@ -254,6 +285,46 @@ public final class Gateway implements AutoCloseable {
   /** The port the OIP API listens on (the configured one, or the one picked for port 0). */
   public int port() {
     return port;
+  }
+
+  /** The port the admin server ({@code /metrics}) listens on. */
+  public int adminPort() {
+    return adminPort;
+  }
+
+  /** Whether the gateway answers inference requests now: what readiness says. */
+  public boolean ready() {
+    return lifecycle.ready() && recorder.problem().isEmpty() && models.hasModels();
+  }
+
+  /** The gauges of {@code /metrics}, read when it is scraped. */
+  private String metrics() {
+    Metrics m =
+        new Metrics()
+            .gauge(
+                "vigil_ready", "1 while the gateway answers inference requests.", ready() ? 1 : 0)
+            .gauge(
+                "vigil_disk_free_bytes",
+                "Usable bytes on the disk that holds the data directory.",
+                disk.freeBytes(),
+                "path",
+                disk.dir().toString())
+            .gauge(
+                "vigil_disk_min_free_bytes",
+                "audit.min-free-space: below it the gateway warns.",
+                disk.minFreeBytes())
+            .gauge(
+                "vigil_disk_low",
+                "1 while the free space is below audit.min-free-space.",
+                disk.warning().isPresent() ? 1 : 0);
+    ledger.ifPresent(
+        l ->
+            m.gauge(
+                    "vigil_ledger_healthy",
+                    "1 while the ledger can record; 0 stops every answer with 503.",
+                    l.healthy() ? 1 : 0)
+                .gauge("vigil_ledger_entries", "Entries in the ledger.", l.size()));
+    return m.toString();
   }
 
   /** The loaded models. */

@@ -18,10 +18,12 @@ import java.util.regex.Pattern;
 public final class GatewayProcess implements AutoCloseable {
 
   private static final Pattern READY = Pattern.compile("OIP v2 on http://[^:]+:(\\d+)/v2");
+  private static final Pattern ADMIN = Pattern.compile("metrics on http://[^:]+:(\\d+)/metrics");
 
   private final Process process;
   private final List<String> output = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final CompletableFuture<Integer> adminPort = new CompletableFuture<>();
   private final Thread reader;
 
   private GatewayProcess(Process process) {
@@ -38,6 +40,10 @@ public final class GatewayProcess implements AutoCloseable {
                   Matcher m = READY.matcher(line);
                   if (m.find()) {
                     port.complete(Integer.parseInt(m.group(1)));
+                  }
+                  Matcher a = ADMIN.matcher(line);
+                  if (a.find()) {
+                    adminPort.complete(Integer.parseInt(a.group(1)));
                   }
                 }
               } catch (IOException e) {
@@ -59,7 +65,7 @@ public final class GatewayProcess implements AutoCloseable {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Vigil.class.getName());
-    command.addAll(List.of(args));
+    command.addAll(withFreeAdminPort(args));
     Process p =
         new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
     GatewayProcess gp = new GatewayProcess(p);
@@ -78,7 +84,7 @@ public final class GatewayProcess implements AutoCloseable {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Vigil.class.getName());
-    command.addAll(List.of(args));
+    command.addAll(withFreeAdminPort(args));
     Process p =
         new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
     CompletableFuture<String> out =
@@ -97,6 +103,18 @@ public final class GatewayProcess implements AutoCloseable {
     return new Exited(p.exitValue(), out.get(10, TimeUnit.SECONDS));
   }
 
+  /**
+   * {@code serve} with {@code --admin-port 0} added unless the test names one, so that test
+   * gateways never collide on the admin port's default, 9090.
+   */
+  static List<String> withFreeAdminPort(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    if (!all.isEmpty() && all.get(0).equals("serve") && !all.contains("--admin-port")) {
+      all.addAll(List.of("--admin-port", "0"));
+    }
+    return all;
+  }
+
   /** How a process that ran to its end ended. */
   public record Exited(int status, String output) {
     /** Whether the output holds a Java stack trace. */
@@ -108,6 +126,11 @@ public final class GatewayProcess implements AutoCloseable {
   /** The OIP port it listens on. */
   public int port() {
     return port.join();
+  }
+
+  /** The admin port ({@code /metrics}) it listens on. */
+  public int adminPort() {
+    return adminPort.join();
   }
 
   /** Everything it printed so far, stdout and stderr together. */

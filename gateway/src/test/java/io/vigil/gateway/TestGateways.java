@@ -16,7 +16,7 @@ public final class TestGateways {
 
   /** A configuration on a free loopback port with the given data directory. */
   public static VigilConfig config(Path dataDir) {
-    return VigilConfig.defaults().withDataDir(dataDir).withPort(0);
+    return VigilConfig.defaults().withDataDir(dataDir).withPort(0).withAdminPort(0);
   }
 
   /** {@code config} with other inference settings; every request goes through the batcher. */
@@ -34,6 +34,7 @@ public final class TestGateways {
         new InferenceConfig(
             maxBatch, delay, queueCapacity, runners, 1, policy, maxRows, Duration.ZERO),
         config.audit(),
+        config.admin(),
         config.installDemoBundle(),
         config.shutdownGrace());
   }
@@ -46,6 +47,7 @@ public final class TestGateways {
         new ServerConfig(s.host(), s.port(), maxBodyBytes, s.deviceIdentityHeader()),
         config.inference(),
         config.audit(),
+        config.admin(),
         config.installDemoBundle(),
         config.shutdownGrace());
   }
@@ -69,6 +71,25 @@ public final class TestGateways {
                     "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": [1, 3], \"data\": ["
                         + first
                         + ", 1.5, -2]}]}"))
+            .build();
+    return client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  /** A row of the demonstration model's test set, the README's example, as an OIP request body. */
+  public static final String DEMO_ROW =
+      "{\"inputs\": [{\"name\": \"features\", \"datatype\": \"FP32\", \"shape\": [1, 30],"
+          + " \"data\": [13.54, 14.36, 87.46, 566.3, 0.09779, 0.08129, 0.06664, 0.04781, 0.1885,"
+          + " 0.05766, 0.2699, 0.7886, 2.058, 23.56, 0.008462, 0.0146, 0.02387, 0.01315, 0.0198,"
+          + " 0.0023, 15.11, 19.26, 99.7, 711.2, 0.144, 0.1773, 0.239, 0.1288, 0.2977,"
+          + " 0.07259]}]}";
+
+  /** Posts {@link #DEMO_ROW} to the demonstration model and returns the HTTP status. */
+  public static int inferTestRowOfDemo(java.net.http.HttpClient client, int port) throws Exception {
+    java.net.http.HttpRequest request =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(
+                    "http://127.0.0.1:" + port + "/v2/models/wdbc-malignancy/infer"))
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(DEMO_ROW))
             .build();
     return client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
   }

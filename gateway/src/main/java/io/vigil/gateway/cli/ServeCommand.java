@@ -27,6 +27,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "Overrides server.port from the configuration.")
   Integer port;
 
+  @Option(
+      names = "--admin-port",
+      paramLabel = "PORT",
+      description = "Overrides admin.port from the configuration.")
+  Integer adminPort;
+
   @Override
   public Integer call() throws InterruptedException {
     VigilConfig config = data.config();
@@ -36,6 +42,9 @@ final class ServeCommand implements Callable<Integer> {
             : ConfigSource.file(data.configFile, readBytes(data.configFile));
     if (port != null) {
       config = config.withPort(port);
+    }
+    if (adminPort != null) {
+      config = config.withAdminPort(adminPort);
     }
     Gateway gateway = Gateway.start(config, source);
     Thread hook =
@@ -51,10 +60,13 @@ final class ServeCommand implements Callable<Integer> {
     long sinceJvmStart =
         System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
     System.out.printf(
-        "vigil: ready in %d ms: OIP v2 on http://%s:%d/v2, data in %s, %d model version(s) loaded%s%n",
+        "vigil: ready in %d ms: OIP v2 on http://%s:%d/v2, metrics on http://%s:%d/metrics, data in %s,"
+            + " %d model version(s) loaded%s%n",
         sinceJvmStart,
         config.server().host(),
         gateway.port(),
+        config.admin().host(),
+        gateway.adminPort(),
         config.dataDir().toAbsolutePath().normalize(),
         gateway.models().all().size(),
         gateway.models().refused().isEmpty()

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  *     into compressed segment files
  * @param segmentEntries the entries of one sealed segment, a power of two
  * @param archiveInterval how often the gateway looks for segments to seal
+ * @param minFreeSpace the free space on the data directory's disk below which the gateway warns (in
+ *     the log, in readiness and in {@code /metrics}), long before a full disk stops the ledger
  */
 public record AuditConfig(
     Durability durability,
@@ -26,7 +28,8 @@ public record AuditConfig(
     String origin,
     int keepEntries,
     int segmentEntries,
-    Duration archiveInterval) {
+    Duration archiveInterval,
+    long minFreeSpace) {
 
   public static final Durability DEFAULT_DURABILITY = Durability.FULL;
   public static final boolean DEFAULT_STORE_INPUTS = true;
@@ -36,6 +39,7 @@ public record AuditConfig(
   public static final int DEFAULT_KEEP_ENTRIES = 1_000_000;
   public static final int DEFAULT_SEGMENT_ENTRIES = 65_536;
   public static final Duration DEFAULT_ARCHIVE_INTERVAL = Duration.ofHours(1);
+  public static final long DEFAULT_MIN_FREE_SPACE = 1024 * Units.MIB;
 
   private static final Pattern ORIGIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,127}");
 
@@ -56,6 +60,8 @@ public record AuditConfig(
       Setting.integer("audit.keep-entries", 1, Integer.MAX_VALUE);
   static final Setting<Integer> SEGMENT_ENTRIES =
       Setting.powerOfTwo("audit.segment-entries", 16, 1 << 20);
+  static final Setting<Long> MIN_FREE_SPACE =
+      Setting.size("audit.min-free-space", 0, 1024 * 1024 * Units.MIB);
   static final Setting<Duration> ARCHIVE_INTERVAL =
       Setting.duration("audit.archive-interval", Duration.ofSeconds(1), Duration.ofDays(7));
 
@@ -71,6 +77,7 @@ public record AuditConfig(
     KEEP_ENTRIES.check(keepEntries);
     SEGMENT_ENTRIES.check(segmentEntries);
     ARCHIVE_INTERVAL.check(archiveInterval);
+    MIN_FREE_SPACE.check(minFreeSpace);
   }
 
   /** The {@code audit} section that an empty file gives. */
@@ -83,7 +90,8 @@ public record AuditConfig(
         DEFAULT_ORIGIN,
         DEFAULT_KEEP_ENTRIES,
         DEFAULT_SEGMENT_ENTRIES,
-        DEFAULT_ARCHIVE_INTERVAL);
+        DEFAULT_ARCHIVE_INTERVAL,
+        DEFAULT_MIN_FREE_SPACE);
   }
 
   /** The segment size as the ledger counts it: log2 of {@link #segmentEntries}. */

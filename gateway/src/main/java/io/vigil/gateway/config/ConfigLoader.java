@@ -107,8 +107,10 @@ public final class ConfigLoader {
     ServerConfig server = readServer(top.section(VigilConfig.SERVER));
     InferenceConfig inference = readInference(top.section(VigilConfig.INFERENCE));
     AuditConfig audit = readAudit(top.section(VigilConfig.AUDIT));
+    AdminConfig admin = readAdmin(top.section(VigilConfig.ADMIN));
     top.rejectUnknownKeys();
-    return new VigilConfig(dataDir, server, inference, audit, installDemoBundle, shutdownGrace);
+    return new VigilConfig(
+        dataDir, server, inference, audit, admin, installDemoBundle, shutdownGrace);
   }
 
   private static ServerConfig readServer(YamlSection in) {
@@ -119,6 +121,13 @@ public final class ConfigLoader {
         in.read(ServerConfig.DEVICE_IDENTITY_HEADER, ServerConfig.DEFAULT_DEVICE_IDENTITY_HEADER);
     in.rejectUnknownKeys();
     return new ServerConfig(host, port, maxBodyBytes, deviceIdentityHeader);
+  }
+
+  private static AdminConfig readAdmin(YamlSection in) {
+    String host = in.read(AdminConfig.HOST, AdminConfig.DEFAULT_HOST);
+    int port = in.read(AdminConfig.PORT, AdminConfig.DEFAULT_PORT);
+    in.rejectUnknownKeys();
+    return new AdminConfig(host, port);
   }
 
   private static InferenceConfig readInference(YamlSection in) {
@@ -161,6 +170,7 @@ public final class ConfigLoader {
     int segmentEntries = in.read(AuditConfig.SEGMENT_ENTRIES, AuditConfig.DEFAULT_SEGMENT_ENTRIES);
     Duration archiveInterval =
         in.read(AuditConfig.ARCHIVE_INTERVAL, AuditConfig.DEFAULT_ARCHIVE_INTERVAL);
+    long minFreeSpace = in.read(AuditConfig.MIN_FREE_SPACE, AuditConfig.DEFAULT_MIN_FREE_SPACE);
     in.rejectUnknownKeys();
     return new AuditConfig(
         durability,
@@ -170,7 +180,8 @@ public final class ConfigLoader {
         origin,
         keepEntries,
         segmentEntries,
-        archiveInterval);
+        archiveInterval,
+        minFreeSpace);
   }
 
   private static GatewayException cannotRead(Path file, String reason) {

@@ -60,7 +60,7 @@ public record ServerConfig(String host, int port, long maxBodyBytes, String devi
   }
 
   // Syntax only: resolving a name here would make start-up wait on DNS.
-  private static boolean isHost(String host) {
+  static boolean isHost(String host) {
     if (IPV6.matcher(host).matches()) {
       try {
         // A string of hex digits, colons and dots is parsed as a literal, never looked up.

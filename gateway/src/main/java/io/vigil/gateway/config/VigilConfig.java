@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param server how devices reach the gateway over HTTP
  * @param inference how requests are queued, batched and run
  * @param audit the ledger every prediction is recorded in
+ * @param admin where hospital IT and monitoring reach the gateway
  * @param installDemoBundle whether the signed demonstration bundle is installed on first start
  * @param shutdownGrace how long requests in flight may take to finish once shutdown begins
  */
@@ -21,6 +22,7 @@ public record VigilConfig(
     ServerConfig server,
     InferenceConfig inference,
     AuditConfig audit,
+    AdminConfig admin,
     boolean installDemoBundle,
     Duration shutdownGrace) {
 
@@ -35,6 +37,7 @@ public record VigilConfig(
   static final String SERVER = "server";
   static final String INFERENCE = "inference";
   static final String AUDIT = "audit";
+  static final String ADMIN = "admin";
 
   /**
    * Checks every value; a bad one throws {@link GatewayException} ({@code CONFIG_INVALID}) naming
@@ -45,6 +48,7 @@ public record VigilConfig(
     Objects.requireNonNull(server, SERVER);
     Objects.requireNonNull(inference, INFERENCE);
     Objects.requireNonNull(audit, AUDIT);
+    Objects.requireNonNull(admin, ADMIN);
     SHUTDOWN_GRACE.check(shutdownGrace);
   }
 
@@ -55,13 +59,15 @@ public record VigilConfig(
         ServerConfig.defaults(),
         InferenceConfig.defaults(),
         AuditConfig.defaults(),
+        AdminConfig.defaults(),
         DEFAULT_INSTALL_DEMO_BUNDLE,
         DEFAULT_SHUTDOWN_GRACE);
   }
 
   /** This configuration with another data directory (the command line's {@code --data-dir}). */
   public VigilConfig withDataDir(Path newDataDir) {
-    return new VigilConfig(newDataDir, server, inference, audit, installDemoBundle, shutdownGrace);
+    return new VigilConfig(
+        newDataDir, server, inference, audit, admin, installDemoBundle, shutdownGrace);
   }
 
   /** This configuration with another OIP port (the command line's {@code --port}). */
@@ -69,6 +75,18 @@ public record VigilConfig(
     ServerConfig s =
         new ServerConfig(
             server.host(), newPort, server.maxBodyBytes(), server.deviceIdentityHeader());
-    return new VigilConfig(dataDir, s, inference, audit, installDemoBundle, shutdownGrace);
+    return new VigilConfig(dataDir, s, inference, audit, admin, installDemoBundle, shutdownGrace);
+  }
+
+  /** This configuration with another admin port (the command line's {@code --admin-port}). */
+  public VigilConfig withAdminPort(int newPort) {
+    return new VigilConfig(
+        dataDir,
+        server,
+        inference,
+        audit,
+        new AdminConfig(admin.host(), newPort),
+        installDemoBundle,
+        shutdownGrace);
   }
 }

@@ -5,6 +5,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -12,8 +14,10 @@ import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
 import io.vigil.inference.InferenceException;
 import io.vigil.inference.validation.ValidatedInput;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The device-facing HTTP API: the Open Inference Protocol v2 REST endpoints.
@@ -44,12 +48,13 @@ public final class OipVerticle extends VerticleBase {
   private final long maxBodyBytes;
   private final String deviceIdentityHeader;
   private final String serverVersion;
+  private final Supplier<List<String>> warnings;
   private HttpServer server;
 
   /**
    * A verticle that serves {@code models} on {@code host:port} and records every answer with {@code
    * recorder} before it sends it; the device is named by {@code deviceIdentityHeader} (empty: every
-   * device is {@code anonymous}).
+   * device is {@code anonymous}); a ready gateway lists {@code warnings} in its readiness answer.
    */
   public OipVerticle(
       ModelRegistry models,
@@ -59,7 +64,8 @@ public final class OipVerticle extends VerticleBase {
       int port,
       long maxBodyBytes,
       String deviceIdentityHeader,
-      String serverVersion) {
+      String serverVersion,
+      Supplier<List<String>> warnings) {
     this.models = models;
     this.recorder = recorder;
     this.lifecycle = lifecycle;
@@ -68,6 +74,7 @@ public final class OipVerticle extends VerticleBase {
     this.maxBodyBytes = maxBodyBytes;
     this.deviceIdentityHeader = deviceIdentityHeader;
     this.serverVersion = serverVersion;
+    this.warnings = warnings;
   }
 
   @Override
@@ -154,7 +161,13 @@ public final class OipVerticle extends VerticleBase {
           "no model is loaded"
               + (models.refused().isEmpty() ? "" : "; refused: " + models.refused()));
     } else {
-      ctx.response().setStatusCode(200).end();
+      List<String> now = warnings.get();
+      if (now.isEmpty()) {
+        ctx.response().setStatusCode(200).end();
+      } else {
+        // Ready, with what hospital IT should look at before it stops being so.
+        json(ctx, 200, new JsonObject().put("warnings", new JsonArray(now)).toBuffer());
+      }
     }
   }
 

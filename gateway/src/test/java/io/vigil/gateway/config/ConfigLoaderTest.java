@@ -73,6 +73,10 @@ class ConfigLoaderTest {
           keep-entries: 5000
           segment-entries: 1024
           archive-interval: 30m
+          min-free-space: 2048MiB
+        admin:
+          host: 0.0.0.0
+          port: 9091
         """;
 
     // when it is read
@@ -100,7 +104,9 @@ class ConfigLoaderTest {
                 "hospital.example/icu-gw-1",
                 5000,
                 1024,
-                Duration.ofMinutes(30)),
+                Duration.ofMinutes(30),
+                2048 * 1024 * 1024L),
+            new AdminConfig("0.0.0.0", 9091),
             false,
             Duration.ofSeconds(45)),
         config);
@@ -315,7 +321,7 @@ class ConfigLoaderTest {
     // when it is read, then the key is named with every key that would have been accepted
     assertEquals(
         "vigil.yaml: unknown key 'servr'; expected one of:"
-            + " data-dir, install-demo-bundle, shutdown-grace, server, inference, audit",
+            + " data-dir, install-demo-bundle, shutdown-grace, server, inference, audit, admin",
         errorOf(yaml));
   }
 

@@ -36,6 +36,7 @@ class VigilConfigTest {
                     ServerConfig.defaults(),
                     InferenceConfig.defaults(),
                     AuditConfig.defaults(),
+                    AdminConfig.defaults(),
                     true,
                     Duration.ofMinutes(11)));
 

@@ -158,6 +158,7 @@ class LedgerWiringTest {
         new ServerConfig(s.host(), s.port(), s.maxBodyBytes(), header),
         c.inference(),
         c.audit(),
+        c.admin(),
         c.installDemoBundle(),
         c.shutdownGrace());
   }

@@ -40,13 +40,15 @@ class RetentionTest {
             a.origin(),
             40,
             16,
-            Duration.ofMillis(1000));
+            Duration.ofMillis(1000),
+            a.minFreeSpace());
     VigilConfig config =
         new VigilConfig(
             base.dataDir(),
             base.server(),
             base.inference(),
             small,
+            base.admin(),
             base.installDemoBundle(),
             base.shutdownGrace());
     HttpClient client = HttpClient.newHttpClient();

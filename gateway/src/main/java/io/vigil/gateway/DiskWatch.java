@@ -1,0 +1,97 @@
+package io.vigil.gateway;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Watches the free space of the disk that holds the data directory, so that hospital IT hears of a
+ * filling disk (log, readiness, {@code /metrics}) well before the ledger stops on a full one.
+ */
+final class DiskWatch {
+
+  private static final Logger LOG = System.getLogger(DiskWatch.class.getName());
+
+  private final Path dir;
+  private final long minFreeBytes;
+  private volatile long freeBytes = -1;
+  private volatile boolean low;
+
+  DiskWatch(Path dir, long minFreeBytes) {
+    this.dir = dir.toAbsolutePath().normalize();
+    this.minFreeBytes = minFreeBytes;
+  }
+
+  /** Reads the free space again; logs once when it falls below the minimum and once when back. */
+  void check() {
+    long free;
+    try {
+      free = Files.getFileStore(dir).getUsableSpace();
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "cannot read the free space of {0}: {1}", dir, e.getMessage());
+      return;
+    }
+    freeBytes = free;
+    boolean nowLow = free < minFreeBytes;
+    if (nowLow && !low) {
+      LOG.log(Level.WARNING, warning().orElseThrow());
+    } else if (!nowLow && low) {
+      LOG.log(
+          Level.INFO,
+          "the disk holding {0} has {1} free again, above audit.min-free-space ({2})",
+          dir,
+          bytes(free),
+          bytes(minFreeBytes));
+    }
+    low = nowLow;
+  }
+
+  /** The warning while the disk is below the minimum, in the words of whoever must act on it. */
+  Optional<String> warning() {
+    if (!low && !(freeBytes >= 0 && freeBytes < minFreeBytes)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "the disk holding "
+            + dir
+            + " has "
+            + bytes(freeBytes)
+            + " free, below audit.min-free-space ("
+            + bytes(minFreeBytes)
+            + "): free space or lower audit.keep-entries before the ledger fills it and every"
+            + " model answers 503");
+  }
+
+  /** The free bytes at the last check; -1 before the first. */
+  long freeBytes() {
+    return freeBytes;
+  }
+
+  /** The configured minimum. */
+  long minFreeBytes() {
+    return minFreeBytes;
+  }
+
+  /** The directory watched. */
+  Path dir() {
+    return dir;
+  }
+
+  /** A size as a person reads it: bytes, KiB, MiB or GiB with one decimal. */
+  static String bytes(long n) {
+    if (n < 1024) {
+      return n + " bytes";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = n;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+}
