@@ -1,10 +1,12 @@
 package io.vigil.audit;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -43,11 +45,35 @@ final class Damage {
   }
 
   /**
+   * The checks of an existing ledger before the writer opens it, on a read-only connection: a
+   * writing connection that closes copies the WAL into the database, and a damaged ledger must stay
+   * as it was found. The WAL must belong to the database; SQLite's {@code quick_check} must pass
+   * unless the ledger ended cleanly; the newest entries must match their tree.
+   */
+  static void checkBeforeWriting(Path database, Duration busyTimeout, boolean walHasFrames)
+      throws SQLException {
+    try (Connection c = Sqlite.openReader(database, busyTimeout)) {
+      if (walHasFrames) {
+        checkWalBelongs(c, database);
+      }
+      checkUnlessCleanlyStopped(c, database, walHasFrames);
+      if (Sqlite.userVersion(c) == Sqlite.SCHEMA_VERSION && Sqlite.meta(c, "origin").isPresent()) {
+        TailCheck.run(c, database, Sqlite.size(c), Sqlite.latestCheckpoint(c).orElse(null));
+      }
+    } catch (SQLException e) {
+      if (SqliteErrors.damaged(e)) {
+        throw of(database, "SQLite reports " + e.getMessage(), e);
+      }
+      throw e;
+    }
+  }
+
+  /**
    * Runs SQLite's {@code quick_check} (every page of every table, O(size)) unless the ledger ended
    * with a clean stop and left no write-ahead log behind, the one case in which nothing can have
    * been half written.
    */
-  static void checkUnlessCleanlyStopped(Connection c, Path database, boolean walHasFrames)
+  private static void checkUnlessCleanlyStopped(Connection c, Path database, boolean walHasFrames)
       throws SQLException {
     if (!walHasFrames && endsWithCleanStop(c)) {
       return;
@@ -72,6 +98,54 @@ final class Damage {
         return !rs.next()
             || (EntryCodec.EVENT.equals(rs.getString(1)) && CLEAN_STOP.equals(rs.getString(2)));
       }
+    }
+  }
+
+  /**
+   * Refuses a write-ahead log that would replace the ledger rather than extend it: one that a
+   * database of the same page size left, whose frames SQLite would lay over this database's pages.
+   * The database file alone, read without its WAL, names the ledger's origin; what SQLite reads
+   * with the WAL must be the same ledger. The meta table never changes once created, so the file
+   * alone tells its origin even when a checkpoint was cut off halfway.
+   */
+  private static void checkWalBelongs(Connection combined, Path database) throws SQLException {
+    Optional<String> alone = originOfFileAlone(database);
+    if (alone.isEmpty()) {
+      return;
+    }
+    Optional<String> seen;
+    try {
+      seen = Sqlite.meta(combined, "origin");
+    } catch (SQLException e) {
+      if (damaged(e)) {
+        throw e;
+      }
+      seen = Optional.empty();
+    }
+    if (!seen.equals(alone)) {
+      throw of(
+          database,
+          "its write-ahead log "
+              + LedgerFiles.wal(database)
+              + " would replace the ledger of origin "
+              + alone.get()
+              + " with "
+              + seen.map(o -> "one of origin " + o).orElse("a database that is no ledger")
+              + ": it belongs to another database");
+    }
+  }
+
+  private static boolean damaged(SQLException e) {
+    return SqliteErrors.damaged(e);
+  }
+
+  /** The origin in the database file read without its WAL; empty where that cannot tell. */
+  private static Optional<String> originOfFileAlone(Path database) {
+    try (ScratchCopy alone = ScratchCopy.of(database, false, false);
+        Connection c = Sqlite.openReader(alone.database(), LedgerOptions.DEFAULT_BUSY_TIMEOUT)) {
+      return Sqlite.meta(c, "origin");
+    } catch (IOException | SQLException | RuntimeException e) {
+      return Optional.empty();
     }
   }
 

@@ -120,7 +120,10 @@ final class LedgerWriter implements Runnable {
     LedgerFiles.Inspection files = LedgerFiles.inspect(database, options.segmentDirectory(), true);
     Instant lastEntryTime;
     try {
-      connect(true, files.walHasFrames());
+      if (files.exists()) {
+        Damage.checkBeforeWriting(database, options.busyTimeout(), files.walHasFrames());
+      }
+      connect(true);
       lastEntryTime = Sqlite.lastEntryTime(sql.connection()).orElse(null);
     } catch (SQLException | RuntimeException e) {
       closeConnection();
@@ -131,16 +134,15 @@ final class LedgerWriter implements Runnable {
   }
 
   /**
-   * Opens the writing connection and its statements and reads the state from the database, after
-   * checking the file when the writer starts; returns the number of entries re-checked.
+   * Opens the writing connection and its statements (when the writer starts, creating or migrating
+   * the schema) and reads the state from the database; returns the number of entries re-checked.
    */
-  private long connect(boolean starting, boolean walHasFrames) throws SQLException {
+  private long connect(boolean starting) throws SQLException {
     Connection c = Sqlite.openWriter(options);
     connections.incrementAndGet();
     try {
       hooks.opened(c);
       if (starting) {
-        Damage.checkUnlessCleanlyStopped(c, database, walHasFrames);
         Sqlite.prepare(c, options);
       }
       sql = new WriteStatements(c, hooks);
@@ -412,7 +414,7 @@ final class LedgerWriter implements Runnable {
     long rechecked;
     try {
       closeConnection();
-      rechecked = connect(false, false);
+      rechecked = connect(false);
     } catch (SQLException | RuntimeException e) {
       failed("could not reopen the ledger " + database, e);
       return;
