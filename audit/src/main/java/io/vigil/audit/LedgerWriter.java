@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +37,7 @@ final class LedgerWriter implements Runnable {
   /**
    * How often the writer tries to recover from a fault, once the first try right after it failed.
    */
-  static final Duration RECOVERY_INTERVAL = Duration.ofSeconds(1);
+  static final Duration RECOVERY_INTERVAL = WriterFault.RETRY_INTERVAL;
 
   /**
    * After a full disk, the writer tries again only once this much is free: a commit that fits in
@@ -57,25 +56,6 @@ final class LedgerWriter implements Runnable {
     }
   }
 
-  /** A fault the writer has not recovered from. */
-  private static final class Fault {
-    final Instant began;
-    final long beganNanos;
-    final AuditException first;
-    AuditException.Code logged;
-    long nextAttemptNanos;
-
-    /** A damaged ledger stays refused: writing on would build on what cannot be trusted. */
-    boolean terminal;
-
-    Fault(Instant began, long beganNanos, AuditException first) {
-      this.began = began;
-      this.beganNanos = beganNanos;
-      this.first = first;
-      this.nextAttemptNanos = beganNanos;
-    }
-  }
-
   private final LedgerOptions options;
   private final Path database;
   private final NoteSigner signer;
@@ -90,7 +70,7 @@ final class LedgerWriter implements Runnable {
 
   private WriteStatements sql;
   private Frontier frontier;
-  private Fault fault;
+  private WriterFault fault;
 
   /** The entries known to be committed: a reload that finds fewer found lost entries. */
   private long committedSize;
@@ -254,7 +234,7 @@ final class LedgerWriter implements Runnable {
         tasks.add(first);
         queue.drainTo(tasks, options.maxBatchEntries() - 1);
       }
-      if (fault != null && !fault.terminal && nanoTime.getAsLong() >= fault.nextAttemptNanos) {
+      if (fault != null && fault.due(nanoTime.getAsLong())) {
         recover();
       }
       for (int i = 0; i < tasks.size(); i++) {
@@ -280,13 +260,9 @@ final class LedgerWriter implements Runnable {
 
   /** Until the next checkpoint is due, or while faulty, until the next try to recover. */
   private long nanosToWait() {
-    if (fault == null) {
-      return schedule.nanosToWait(size, checkpointSize());
-    }
-    if (fault.terminal) {
-      return TimeUnit.HOURS.toNanos(1);
-    }
-    return Math.max(0, fault.nextAttemptNanos - nanoTime.getAsLong());
+    return fault == null
+        ? schedule.nanosToWait(size, checkpointSize())
+        : fault.nanosToWait(nanoTime.getAsLong());
   }
 
   private void control(WriterTask task) {
@@ -408,7 +384,7 @@ final class LedgerWriter implements Runnable {
   private void recover() {
     if (lastError.code() == AuditException.Code.DISK_FULL && !enoughFreeSpace()) {
       lastError = SqliteErrors.diskFull(database, lastError.getCause());
-      fault.nextAttemptNanos = nanoTime.getAsLong() + RECOVERY_INTERVAL.toNanos();
+      fault.postpone(nanoTime.getAsLong());
       return;
     }
     long rechecked;
@@ -419,26 +395,11 @@ final class LedgerWriter implements Runnable {
       failed("could not reopen the ledger " + database, e);
       return;
     }
-    long millis = TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - fault.beganNanos);
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("fault_began", EntryCodec.formatTime(fault.began));
-    details.put("duration_ms", millis);
-    details.put("code", fault.first.code().name());
-    details.put("failure", fault.first.getMessage());
-    details.put("entries_rechecked", rechecked);
+    Map<String, Object> details = fault.details(nanoTime.getAsLong(), rechecked);
     EntryCodec.Encoded event =
         EntryCodec.encode(EventEntry.of("ledger.recovered", SYSTEM, details));
     if (commit(List.of(event), new ArrayList<>())) {
-      LOG.log(
-          Level.INFO,
-          "the ledger "
-              + database
-              + " records again after "
-              + millis
-              + " ms, "
-              + rechecked
-              + " entries re-checked; it had failed with: "
-              + fault.first.getMessage());
+      fault.logRecovered(database, details);
       fault = null;
       healthy = true;
     }
@@ -533,17 +494,9 @@ final class LedgerWriter implements Runnable {
     closeConnection();
     long now = nanoTime.getAsLong();
     if (fault == null) {
-      fault = new Fault(clock.instant(), now, failure);
+      fault = WriterFault.begin(clock.instant(), now, failure);
     } else {
-      fault.nextAttemptNanos = now + RECOVERY_INTERVAL.toNanos();
-    }
-    fault.terminal = failure.code() == AuditException.Code.DAMAGED;
-    if (fault.logged != failure.code()) {
-      LOG.log(
-          failure.code() == AuditException.Code.DAMAGED ? Level.ERROR : Level.WARNING,
-          (fault.logged == null ? "the ledger cannot record: " : "the ledger still cannot record: ")
-              + failure.getMessage());
-      fault.logged = failure.code();
+      fault.failedAgain(failure, now);
     }
     lastError = failure;
     healthy = false;
