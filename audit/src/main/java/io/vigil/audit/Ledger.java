@@ -26,7 +26,11 @@ import java.util.function.LongSupplier;
  * <p>A checkpoint is signed whenever the tree grew by {@code checkpointEveryEntries} or {@code
  * checkpointInterval} passed since the last one and the tree grew, and on {@link #close}. The
  * interval is measured with {@link System#nanoTime}, so that a step of the wall clock neither
- * hastens nor delays a checkpoint; the clock given to {@link #open} stamps entries and checkpoints.
+ * hastens nor delays a checkpoint; the clock given to {@link #open} stamps entries and checkpoints,
+ * and a step of it is recorded as a {@code clock.stepped} event before the entries after it.
+ *
+ * <p>After a failed transaction the ledger is not {@link #healthy} until its writer has recovered
+ * by itself (see the package documentation); appends fail with the fault meanwhile.
  */
 public final class Ledger implements AutoCloseable {
 
