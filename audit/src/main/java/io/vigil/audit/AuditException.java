@@ -5,8 +5,19 @@ public final class AuditException extends RuntimeException {
 
   /** What went wrong, in terms that the gateway maps to an HTTP status or an exit code. */
   public enum Code {
-    /** A transaction could not be committed (disk full, I/O error, database locked). */
+    /** A transaction could not be committed (I/O error, database locked); the message says why. */
     WRITE_FAILED,
+    /**
+     * The disk that holds the ledger is full: nothing can be recorded until space is freed; the
+     * writer recovers by itself once it is.
+     */
+    DISK_FULL,
+    /**
+     * The database, its write-ahead log or its segment files are damaged or missing: the ledger is
+     * refused as it is, never overwritten; {@code vigil audit recover} moves it aside intact and
+     * starts a new one that continues its history.
+     */
+    DAMAGED,
     /** An entry cannot be recorded as given (a string with a lone surrogate has no UTF-8 form). */
     INVALID_ENTRY,
     /** The database or a segment file could not be read. */

@@ -1,5 +1,8 @@
 package io.vigil.audit;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +26,11 @@ import java.util.function.LongSupplier;
  * <p>A checkpoint is signed whenever the tree grew by {@code checkpointEveryEntries} or {@code
  * checkpointInterval} passed since the last one and the tree grew, and on {@link #close}. The
  * interval is measured with {@link System#nanoTime}, so that a step of the wall clock neither
- * hastens nor delays a checkpoint; the clock given to {@link #open} stamps entries and checkpoints.
+ * hastens nor delays a checkpoint; the clock given to {@link #open} stamps entries and checkpoints,
+ * and a step of it is recorded as a {@code clock.stepped} event before the entries after it.
+ *
+ * <p>After a failed transaction the ledger is not {@link #healthy} until its writer has recovered
+ * by itself (see the package documentation); appends fail with the fault meanwhile.
  */
 public final class Ledger implements AutoCloseable {
 
@@ -40,13 +47,18 @@ public final class Ledger implements AutoCloseable {
   private final ReadWriteLock closing = new ReentrantReadWriteLock();
   private boolean closed;
 
-  private Ledger(LedgerOptions options, NoteSigner signer, Clock clock, LongSupplier nanoTime) {
+  private Ledger(
+      LedgerOptions options,
+      NoteSigner signer,
+      Clock clock,
+      LongSupplier nanoTime,
+      WriterHooks hooks) {
     this.options = options;
     this.signer = signer;
     this.clock = clock;
     this.lock = WriterLock.acquire(options.database());
     try {
-      this.writer = new LedgerWriter(options, signer, clock, nanoTime);
+      this.writer = new LedgerWriter(options, signer, clock, nanoTime, hooks);
     } catch (RuntimeException e) {
       lock.close();
       throw e;
@@ -56,10 +68,8 @@ public final class Ledger implements AutoCloseable {
     } catch (SQLException e) {
       writer.closeConnection();
       lock.close();
-      throw new AuditException(
-          AuditException.Code.WRITE_FAILED,
-          "could not open the ledger " + options.database() + ": " + e.getMessage(),
-          e);
+      throw SqliteErrors.write(
+          "could not open the ledger " + options.database(), options.database(), e);
     }
     this.thread = new Thread(writer, "vigil-ledger-writer");
     thread.setDaemon(true);
@@ -69,11 +79,14 @@ public final class Ledger implements AutoCloseable {
 
   /**
    * Opens (or creates) the ledger and starts its writer; the tree, sequence numbers and latest
-   * checkpoint continue from what the database holds.
+   * checkpoint continue from what the database holds, once its files and its newest entries were
+   * checked.
    *
-   * @throws AuditException {@code WRITE_FAILED} if the database cannot be opened, {@code
-   *     INCOMPATIBLE} if it was created with another origin or segment level or another writer has
-   *     it open, {@code CORRUPT} if its tree does not match its latest checkpoint
+   * @throws AuditException {@code DAMAGED} if the database, its write-ahead log or its tree is
+   *     damaged, or the database is missing or empty while its write-ahead log or segments remain
+   *     (it is refused, never overwritten: see {@link LedgerRecovery}); {@code WRITE_FAILED} or
+   *     {@code DISK_FULL} if it cannot be opened; {@code INCOMPATIBLE} if it was created with
+   *     another origin or segment level or another writer has it open
    */
   public static Ledger open(LedgerOptions options, NoteSigner signer, Clock clock) {
     return open(options, signer, clock, System::nanoTime);
@@ -84,17 +97,29 @@ public final class Ledger implements AutoCloseable {
    * {@code nanoTime} instead of {@link System#nanoTime}, so that tests can move it.
    */
   static Ledger open(LedgerOptions options, NoteSigner signer, Clock clock, LongSupplier nanoTime) {
+    return open(options, signer, clock, nanoTime, WriterHooks.NONE);
+  }
+
+  /** As {@link #open(LedgerOptions, NoteSigner, Clock, LongSupplier)}, with a test's faults. */
+  static Ledger open(
+      LedgerOptions options,
+      NoteSigner signer,
+      Clock clock,
+      LongSupplier nanoTime,
+      WriterHooks hooks) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(signer, "signer");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(nanoTime, "nanoTime");
-    return new Ledger(options, signer, clock, nanoTime);
+    Objects.requireNonNull(hooks, "hooks");
+    return new Ledger(options, signer, clock, nanoTime, hooks);
   }
 
   /**
    * Records an entry; the future completes with its receipt once its transaction committed, or
-   * fails with an {@link AuditException}: {@code WRITE_FAILED} (with the reason), {@code
-   * INVALID_ENTRY}, {@code OVERLOADED} or {@code CLOSED}.
+   * fails with an {@link AuditException}: {@code DISK_FULL}, {@code WRITE_FAILED} (with the reason)
+   * or {@code DAMAGED} while the writer cannot record, {@code INVALID_ENTRY}, {@code OVERLOADED} or
+   * {@code CLOSED}.
    */
   public CompletableFuture<Receipt> append(Entry entry) {
     Objects.requireNonNull(entry, "entry");
@@ -144,9 +169,29 @@ public final class Ledger implements AutoCloseable {
     return writer.size();
   }
 
-  /** Whether the last transaction committed; false after a failed write until one succeeds. */
+  /**
+   * Whether the ledger records: false from a failed transaction until the writer has recovered by
+   * itself (it tries every second) and recorded {@code ledger.recovered}, and for good once it
+   * found the ledger damaged.
+   */
   public boolean healthy() {
     return writer.healthy();
+  }
+
+  /**
+   * The usable space, in bytes, on the file system that holds the database, for a warning before
+   * the disk fills up.
+   */
+  public long freeBytes() {
+    Path folder = SqliteErrors.folder(options.database());
+    try {
+      return Files.getFileStore(folder).getUsableSpace();
+    } catch (IOException e) {
+      throw new AuditException(
+          AuditException.Code.READ_FAILED,
+          "could not read the free space of " + folder + ": " + e.getMessage(),
+          e);
+    }
   }
 
   /** The most recent failure, kept after the ledger recovered so it can be reported. */
@@ -180,6 +225,11 @@ public final class Ledger implements AutoCloseable {
         LedgerStore.open(options.database(), options.segmentDirectory(), options.busyTimeout())) {
       return new Archiver(store, this::enqueue, clock).archive(beforeSeq);
     }
+  }
+
+  /** How many writing connections the writer has opened: one, and one more per recovery. */
+  long writerConnections() {
+    return writer.connections();
   }
 
   /** How many WAL checkpoints the background checkpointer has run. */

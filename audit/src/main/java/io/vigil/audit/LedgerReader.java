@@ -26,8 +26,15 @@ public final class LedgerReader implements AutoCloseable {
     return open(database, LedgerOptions.defaultSegmentDirectory(database));
   }
 
-  /** Opens the ledger at this path with its segments in this directory. */
+  /**
+   * Opens the ledger at this path with its segments in this directory.
+   *
+   * @throws AuditException {@code DAMAGED} if its files are damaged (a header, a truncated file, a
+   *     write-ahead log of another database) or it is missing while its write-ahead log or segments
+   *     remain; {@code READ_FAILED} if it cannot be read
+   */
   public static LedgerReader open(Path database, Path segmentDirectory) {
+    LedgerFiles.inspect(database, segmentDirectory, false);
     return new LedgerReader(
         LedgerStore.open(database, segmentDirectory, LedgerOptions.DEFAULT_BUSY_TIMEOUT));
   }
@@ -149,7 +156,10 @@ public final class LedgerReader implements AutoCloseable {
         });
   }
 
-  /** Recomputes and checks the whole ledger with the signer's public key. */
+  /**
+   * Recomputes and checks the whole ledger with the signer's public key, after SQLite's own check
+   * of the file ({@code quick_check}).
+   */
   public synchronized VerifyReport verify(VerifierKey key) {
     return store.snapshot(() -> new Verifier(store, key).run(null));
   }

@@ -32,6 +32,7 @@ final class LedgerStore implements NodeSource, AutoCloseable {
     void row(Row row);
   }
 
+  private final Path database;
   private final Connection connection;
   private final DbNodes nodes;
   private final Path segmentDirectory;
@@ -41,7 +42,7 @@ final class LedgerStore implements NodeSource, AutoCloseable {
   private long cachedSegment = -1;
   private byte[][][] cachedLevels;
 
-  private LedgerStore(Connection c, Path segmentDirectory) throws SQLException {
+  private LedgerStore(Path database, Connection c, Path segmentDirectory) throws SQLException {
     int version = Sqlite.userVersion(c);
     if (version != Sqlite.SCHEMA_VERSION) {
       throw new SQLException(
@@ -54,6 +55,7 @@ final class LedgerStore implements NodeSource, AutoCloseable {
                       + " once on this data directory, or on a copy of it"
                   : ""));
     }
+    this.database = database;
     this.connection = c;
     this.segmentDirectory = segmentDirectory;
     this.nodes = new DbNodes(c);
@@ -72,7 +74,7 @@ final class LedgerStore implements NodeSource, AutoCloseable {
     Connection c = null;
     try {
       c = Sqlite.openReader(database, busyTimeout);
-      return new LedgerStore(c, segmentDirectory);
+      return new LedgerStore(database, c, segmentDirectory);
     } catch (SQLException e) {
       if (c != null) {
         try {
@@ -81,11 +83,18 @@ final class LedgerStore implements NodeSource, AutoCloseable {
           // already failing
         }
       }
+      if (SqliteErrors.damaged(e)) {
+        throw Damage.of(database, "SQLite reports " + e.getMessage(), e);
+      }
       throw new AuditException(
           AuditException.Code.READ_FAILED,
           "could not open the ledger " + database + " for reading: " + e.getMessage(),
           e);
     }
+  }
+
+  Path database() {
+    return database;
   }
 
   String origin() {
@@ -108,14 +117,33 @@ final class LedgerStore implements NodeSource, AutoCloseable {
         segments = readSegments();
         return work.run();
       } finally {
-        Sqlite.exec(connection, "COMMIT");
+        endReadTransaction();
       }
     } catch (SQLException e) {
+      if (SqliteErrors.damaged(e)) {
+        throw Damage.of(database, "SQLite reports " + e.getMessage(), e);
+      }
       throw new AuditException(
           AuditException.Code.READ_FAILED, "could not read the ledger: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new AuditException(
           AuditException.Code.READ_FAILED, "segment or output I/O failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Ends the snapshot. A read transaction has nothing to lose; once a read met a damaged page,
+   * SQLite reports that again at COMMIT, which must not hide what the work found.
+   */
+  private void endReadTransaction() {
+    try {
+      Sqlite.exec(connection, "COMMIT");
+    } catch (SQLException e) {
+      try {
+        Sqlite.exec(connection, "ROLLBACK");
+      } catch (SQLException ended) {
+        // no transaction is active any more
+      }
     }
   }
 

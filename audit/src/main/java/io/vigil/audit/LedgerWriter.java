@@ -1,10 +1,18 @@
 package io.vigil.audit;
 
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -17,10 +25,29 @@ import java.util.function.LongSupplier;
  * as are ready (up to the batch limit) into one {@code BEGIN IMMEDIATE} transaction, completes
  * their futures after {@code COMMIT}, and signs checkpoints.
  *
- * <p>After a failed transaction the in-memory state (size, frontier) is reloaded from the database
- * before the next write, so the two never differ, whatever the failure left behind.
+ * <p>After any failed transaction the writer trusts neither its connection nor its statements nor
+ * the last commit: it closes them, and recovers by itself, at once and then every {@link
+ * #RECOVERY_INTERVAL} whether or not entries arrive: a new connection, size and tree read again
+ * from the database, the newest entries re-checked ({@link TailCheck}), and a {@code
+ * ledger.recovered} event committed as the first entry after the fault. Until then every append
+ * fails with the fault, and nothing is acknowledged that did not commit.
  */
 final class LedgerWriter implements Runnable {
+
+  /**
+   * How often the writer tries to recover from a fault, once the first try right after it failed.
+   */
+  static final Duration RECOVERY_INTERVAL = WriterFault.RETRY_INTERVAL;
+
+  /**
+   * After a full disk, the writer tries again only once this much is free: a commit that fits in
+   * the last few kilobytes would make the ledger healthy for the moment and fail the next batch.
+   */
+  static final long RECOVERY_HEADROOM_BYTES = 1024 * 1024;
+
+  static final String SYSTEM = "system";
+
+  private static final Logger LOG = System.getLogger(LedgerWriter.class.getName());
 
   /** Carries an SQLException out of the frontier's callback. */
   private static final class SqlFailure extends RuntimeException {
@@ -30,16 +57,23 @@ final class LedgerWriter implements Runnable {
   }
 
   private final LedgerOptions options;
+  private final Path database;
   private final NoteSigner signer;
   private final Clock clock;
+  private final LongSupplier nanoTime;
+  private final WriterHooks hooks;
   private final BlockingQueue<WriterTask> queue;
   private final CheckpointSchedule schedule;
   private final AtomicLong commits = new AtomicLong();
+  private final AtomicLong connections = new AtomicLong();
+  private final ClockWatch clockWatch;
 
   private WriteStatements sql;
   private Frontier frontier;
-  private boolean stale;
-  private boolean broken;
+  private WriterFault fault;
+
+  /** The entries known to be committed: a reload that finds fewer found lost entries. */
+  private long committedSize;
 
   private volatile long size;
   private volatile Checkpoint latest;
@@ -47,52 +81,78 @@ final class LedgerWriter implements Runnable {
   private volatile AuditException lastError;
   private volatile boolean stopped;
 
-  LedgerWriter(LedgerOptions options, NoteSigner signer, Clock clock, LongSupplier nanoTime) {
+  LedgerWriter(
+      LedgerOptions options,
+      NoteSigner signer,
+      Clock clock,
+      LongSupplier nanoTime,
+      WriterHooks hooks) {
     this.options = options;
+    this.database = options.database();
     this.signer = signer;
     this.clock = clock;
+    this.nanoTime = nanoTime;
+    this.hooks = hooks;
     this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
     this.schedule =
         new CheckpointSchedule(
             options.checkpointEveryEntries(), options.checkpointInterval(), nanoTime);
+    LedgerFiles.Inspection files = LedgerFiles.inspect(database, options.segmentDirectory(), true);
+    Instant lastEntryTime;
     try {
-      Connection c = Sqlite.openWriter(options);
-      try {
-        Sqlite.prepare(c, options);
-        this.sql = new WriteStatements(c);
-      } catch (SQLException | RuntimeException e) {
-        c.close();
-        throw e;
+      if (files.exists()) {
+        Damage.checkBeforeWriting(database, options.busyTimeout(), files.walHasFrames());
       }
-      load();
+      connect(true);
+      lastEntryTime = Sqlite.lastEntryTime(sql.connection()).orElse(null);
     } catch (SQLException | RuntimeException e) {
       closeConnection();
-      throw e instanceof AuditException a
-          ? a
-          : new AuditException(
-              AuditException.Code.WRITE_FAILED,
-              "could not open the ledger " + options.database() + ": " + e.getMessage(),
-              e);
+      throw SqliteErrors.write("could not open the ledger " + database, database, e);
     }
+    this.committedSize = size;
+    this.clockWatch = new ClockWatch(clock, nanoTime, lastEntryTime);
   }
 
-  /** Reads size, frontier and the latest checkpoint from the database. */
-  private void load() throws SQLException {
+  /**
+   * Opens the writing connection and its statements (when the writer starts, creating or migrating
+   * the schema) and reads the state from the database; returns the number of entries re-checked.
+   */
+  private long connect(boolean starting) throws SQLException {
+    Connection c = Sqlite.openWriter(options);
+    connections.incrementAndGet();
+    try {
+      hooks.opened(c);
+      if (starting) {
+        Sqlite.prepare(c, options);
+      }
+      sql = new WriteStatements(c, hooks);
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    return load();
+  }
+
+  /** Reads size, frontier and the latest checkpoint, re-checking the newest entries. */
+  private long load() throws SQLException {
     Connection c = sql.connection();
     long n = Sqlite.size(c);
-    try (DbNodes nodes = new DbNodes(c)) {
-      frontier = Frontier.load(n, nodes);
-    }
-    latest = Sqlite.latestCheckpoint(c).orElse(null);
-    if (latest != null && latest.size() == n && !latest.root().equals(Hash.wrap(frontier.root()))) {
-      throw new AuditException(
-          AuditException.Code.CORRUPT,
-          "the ledger's tree of "
+    Checkpoint checkpoint = Sqlite.latestCheckpoint(c).orElse(null);
+    TailCheck.Result checked = TailCheck.run(c, database, n, checkpoint);
+    if (n < committedSize) {
+      throw Damage.of(
+          database,
+          "entries "
               + n
-              + " entries does not match its latest checkpoint; run verify");
+              + ".."
+              + (committedSize - 1)
+              + " were committed and acknowledged but are no longer in it");
     }
+    frontier = checked.frontier();
+    latest = checkpoint;
     size = n;
-    stale = false;
+    committedSize = n;
+    return checked.rechecked();
   }
 
   boolean offer(WriterTask task) {
@@ -134,6 +194,11 @@ final class LedgerWriter implements Runnable {
     return commits.get();
   }
 
+  /** How many writing connections the writer has opened: one, and one more per recovery. */
+  long connections() {
+    return connections.get();
+  }
+
   @Override
   public void run() {
     List<WriterTask> tasks = new ArrayList<>(options.maxBatchEntries());
@@ -145,8 +210,12 @@ final class LedgerWriter implements Runnable {
     } catch (RuntimeException | Error e) {
       AuditException failure =
           new AuditException(
-              AuditException.Code.WRITE_FAILED, "the ledger's writer stopped: " + describe(e), e);
-      failed(failure);
+              AuditException.Code.WRITE_FAILED,
+              "the ledger's writer stopped: " + SqliteErrors.message(e),
+              e);
+      LOG.log(Level.ERROR, failure.getMessage());
+      lastError = failure;
+      healthy = false;
       failRemaining(tasks, failure);
       if (e instanceof Error error) {
         throw error;
@@ -160,11 +229,13 @@ final class LedgerWriter implements Runnable {
   private void loop(List<WriterTask> tasks) throws InterruptedException {
     List<WriterTask.Append> batch = new ArrayList<>(options.maxBatchEntries());
     while (true) {
-      WriterTask first =
-          queue.poll(schedule.nanosToWait(size, checkpointSize()), TimeUnit.NANOSECONDS);
+      WriterTask first = queue.poll(nanosToWait(), TimeUnit.NANOSECONDS);
       if (first != null) {
         tasks.add(first);
         queue.drainTo(tasks, options.maxBatchEntries() - 1);
+      }
+      if (fault != null && fault.due(nanoTime.getAsLong())) {
+        recover();
       }
       for (int i = 0; i < tasks.size(); i++) {
         WriterTask task = tasks.get(i);
@@ -181,10 +252,17 @@ final class LedgerWriter implements Runnable {
       }
       commitBatch(batch);
       tasks.clear();
-      if (schedule.due(size, checkpointSize())) {
+      if (fault == null && schedule.due(size, checkpointSize())) {
         tryCheckpoint();
       }
     }
+  }
+
+  /** Until the next checkpoint is due, or while faulty, until the next try to recover. */
+  private long nanosToWait() {
+    return fault == null
+        ? schedule.nanosToWait(size, checkpointSize())
+        : fault.nanosToWait(nanoTime.getAsLong());
   }
 
   private void control(WriterTask task) {
@@ -208,7 +286,7 @@ final class LedgerWriter implements Runnable {
   }
 
   private void stop(List<WriterTask> after) {
-    if (size > checkpointSize()) {
+    if (fault == null && size > checkpointSize()) {
       tryCheckpoint();
     }
     failRemaining(after, new AuditException(AuditException.Code.CLOSED, "the ledger is closed"));
@@ -226,42 +304,114 @@ final class LedgerWriter implements Runnable {
     if (batch.isEmpty()) {
       return;
     }
+    if (fault != null) {
+      AuditException failure = lastError;
+      batch.forEach(a -> a.fail(failure));
+      batch.clear();
+      return;
+    }
+    commit(List.of(), batch);
+  }
+
+  /**
+   * Commits the writer's own events, then the appends, in one transaction, a {@code clock.stepped}
+   * event first if the wall clock stepped; completes the appends' futures after the commit, or
+   * fails them. Returns whether it committed.
+   */
+  private boolean commit(List<EntryCodec.Encoded> events, List<WriterTask.Append> batch) {
+    ClockWatch.Reading reading = clockWatch.read();
+    List<EntryCodec.Encoded> own = new ArrayList<>(events.size() + 1);
+    reading.step().ifPresent(step -> own.add(0, clockStepped(step)));
+    own.addAll(events);
+    int count = own.size() + batch.size();
     long base = size;
-    byte[][] leaves = new byte[batch.size()][];
+    String time = EntryCodec.formatTime(reading.time());
+    byte[][] leaves = new byte[count][];
     try {
-      ready();
-      base = size;
       sql.begin();
-      for (int i = 0; i < batch.size(); i++) {
-        EntryCodec.Encoded e = batch.get(i).encoded();
-        long seq = base + i;
-        String time = EntryCodec.formatTime(clock.instant());
-        byte[] canonical = EntryCodec.canonical(e, seq, time);
+      for (int i = 0; i < count; i++) {
+        EntryCodec.Encoded e = i < own.size() ? own.get(i) : batch.get(i - own.size()).encoded();
+        byte[] canonical = EntryCodec.canonical(e, base + i, time);
         leaves[i] = Digests.leaf(canonical);
-        sql.entry(seq, time, e, canonical);
+        sql.entry(base + i, time, e, canonical);
         frontier.append(leaves[i], this::insertNode);
       }
       sql.commit();
     } catch (SQLException | RuntimeException e) {
       AuditException failure =
-          rolledBack(
-              "could not commit entries "
-                  + base
-                  + ".."
-                  + (base + batch.size() - 1)
-                  + " to "
-                  + options.database(),
+          failed(
+              "could not commit entries " + base + ".." + (base + count - 1) + " to " + database,
               e);
       batch.forEach(a -> a.fail(failure));
       batch.clear();
-      return;
+      return false;
     }
-    size = base + batch.size();
-    committed();
+    size = base + count;
+    committedSize = size;
+    clockWatch.committed(reading);
+    commits.incrementAndGet();
+    if (reading.step().isPresent()) {
+      LOG.log(
+          Level.WARNING,
+          "the wall clock stepped by "
+              + reading.step().get().millis()
+              + " ms; recorded as entry "
+              + base);
+    }
     for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).future().complete(new Receipt(base + i, Hash.wrap(leaves[i])));
+      int at = own.size() + i;
+      batch.get(i).future().complete(new Receipt(base + at, Hash.wrap(leaves[at])));
     }
     batch.clear();
+    return true;
+  }
+
+  private static EntryCodec.Encoded clockStepped(ClockWatch.Step step) {
+    return EntryCodec.encode(
+        EventEntry.of(
+            "clock.stepped",
+            SYSTEM,
+            Map.of(
+                "expected", EntryCodec.formatTime(step.expected()),
+                "actual", EntryCodec.formatTime(step.actual()),
+                "step_ms", step.millis())));
+  }
+
+  /**
+   * Reopens, reloads and re-checks, then commits {@code ledger.recovered}; only then is the ledger
+   * healthy again. A try that fails leaves the fault in place for the next.
+   */
+  private void recover() {
+    if (lastError.code() == AuditException.Code.DISK_FULL && !enoughFreeSpace()) {
+      lastError = SqliteErrors.diskFull(database, lastError.getCause());
+      fault.postpone(nanoTime.getAsLong());
+      return;
+    }
+    long rechecked;
+    try {
+      closeConnection();
+      rechecked = connect(false);
+    } catch (SQLException | RuntimeException e) {
+      failed("could not reopen the ledger " + database, e);
+      return;
+    }
+    Map<String, Object> details = fault.details(nanoTime.getAsLong(), rechecked);
+    EntryCodec.Encoded event =
+        EntryCodec.encode(EventEntry.of("ledger.recovered", SYSTEM, details));
+    if (commit(List.of(event), new ArrayList<>())) {
+      fault.logRecovered(database, details);
+      fault = null;
+      healthy = true;
+    }
+  }
+
+  private boolean enoughFreeSpace() {
+    try {
+      Path folder = SqliteErrors.folder(database);
+      return Files.getFileStore(folder).getUsableSpace() >= RECOVERY_HEADROOM_BYTES;
+    } catch (IOException e) {
+      return true;
+    }
   }
 
   private void insertNode(int level, long index, byte[] hash) {
@@ -287,20 +437,23 @@ final class LedgerWriter implements Runnable {
   }
 
   private void writeCheckpoint() {
+    if (fault != null) {
+      throw lastError;
+    }
     Checkpoint c;
     try {
-      ready();
       c = Checkpoint.sign(options.origin(), size, Hash.wrap(frontier.root()), signer);
-    } catch (SQLException | RuntimeException e) {
+    } catch (RuntimeException e) {
       schedule.attempted(false);
       AuditException failure =
           e instanceof AuditException a
               ? a
               : new AuditException(
                   AuditException.Code.SIGN_FAILED,
-                  "could not sign the checkpoint at size " + size + ": " + describe(e),
+                  "could not sign the checkpoint at size " + size + ": " + SqliteErrors.message(e),
                   e);
       // The entries are safe; a signer that fails does not stop the ledger from recording.
+      LOG.log(Level.WARNING, failure.getMessage());
       lastError = failure;
       throw failure;
     }
@@ -310,70 +463,44 @@ final class LedgerWriter implements Runnable {
       sql.commit();
     } catch (SQLException | RuntimeException e) {
       schedule.attempted(false);
-      throw rolledBack("could not store the checkpoint at size " + c.size(), e);
+      throw failed("could not store the checkpoint at size " + c.size() + " in " + database, e);
     }
     schedule.attempted(true);
     latest = c;
-    committed();
+    commits.incrementAndGet();
   }
 
   private void commitSegment(Segment s, String time) {
+    if (fault != null) {
+      throw lastError;
+    }
     try {
-      ready();
       sql.begin();
       sql.segment(s, time);
       sql.commit();
     } catch (SQLException | RuntimeException e) {
-      throw rolledBack("could not record " + s + " and remove its rows", e);
+      throw failed("could not record " + s + " and remove its rows from " + database, e);
     }
-    committed();
-  }
-
-  /** Reopens the connection or reloads the state if an earlier failure left them in doubt. */
-  private void ready() throws SQLException {
-    if (broken) {
-      closeConnection();
-      sql = new WriteStatements(Sqlite.openWriter(options));
-      broken = false;
-      stale = true;
-    }
-    if (stale) {
-      load();
-    }
-  }
-
-  private void committed() {
     commits.incrementAndGet();
-    healthy = true;
   }
 
-  /** Rolls back, marks the state for reloading, records and returns the failure. */
-  private AuditException rolledBack(String what, Exception e) {
-    stale = true;
-    if (sql == null) {
-      broken = true;
+  /**
+   * Records a failed transaction: the connection and its statements are closed (which rolls back
+   * what SQLite left open), the ledger is unhealthy, and the writer tries to recover at once the
+   * first time, then every {@link #RECOVERY_INTERVAL}.
+   */
+  private AuditException failed(String what, Throwable e) {
+    AuditException failure = SqliteErrors.write(what, database, e);
+    closeConnection();
+    long now = nanoTime.getAsLong();
+    if (fault == null) {
+      fault = WriterFault.begin(clock.instant(), now, failure);
     } else {
-      try {
-        sql.rollback();
-      } catch (SQLException | RuntimeException r) {
-        // SQLite rolls some failed transactions back by itself (a full disk, for one); any other
-        // failure leaves the connection in doubt.
-        if (r.getMessage() == null || !r.getMessage().contains("no transaction is active")) {
-          broken = true;
-        }
-      }
+      fault.failedAgain(failure, now);
     }
-    AuditException failure =
-        e instanceof AuditException a && a.code() == AuditException.Code.CORRUPT
-            ? a
-            : new AuditException(AuditException.Code.WRITE_FAILED, what + ": " + describe(e), e);
-    failed(failure);
-    return failure;
-  }
-
-  private void failed(AuditException failure) {
     lastError = failure;
     healthy = false;
+    return failure;
   }
 
   void closeConnection() {
@@ -381,11 +508,5 @@ final class LedgerWriter implements Runnable {
       sql.close();
       sql = null;
     }
-  }
-
-  private static String describe(Throwable e) {
-    Throwable cause = e instanceof SqlFailure && e.getCause() != null ? e.getCause() : e;
-    String message = cause.getMessage();
-    return message == null ? cause.getClass().getSimpleName() : message;
   }
 }

@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import org.sqlite.SQLiteConfig;
 
@@ -223,6 +225,21 @@ final class Sqlite {
       try (ResultSet rs = s.executeQuery("SELECT max(first_seq + count) FROM segments")) {
         rs.next();
         return rs.getLong(1);
+      }
+    }
+  }
+
+  /** The time of the last entry in the database, if it has one that reads as a time. */
+  static Optional<Instant> lastEntryTime(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT time FROM entries ORDER BY seq DESC LIMIT 1")) {
+      if (!rs.next()) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(Instant.parse(rs.getString(1)));
+      } catch (DateTimeParseException e) {
+        return Optional.empty();
       }
     }
   }

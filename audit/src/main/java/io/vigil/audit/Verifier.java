@@ -1,18 +1,15 @@
 package io.vigil.audit;
 
-import io.vigil.canonical.Sha256;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Recomputes the ledger from its entries and checks everything stored against it: archive segments,
@@ -36,6 +33,24 @@ final class Verifier {
 
   /** Runs inside the store's snapshot; held is the note of a checkpoint kept elsewhere, or null. */
   VerifyReport run(String held) throws SQLException, IOException {
+    Optional<String> damage = Damage.quickCheck(store.connection());
+    if (damage.isEmpty()) {
+      return check(held);
+    }
+    AuditException damaged =
+        Damage.of(store.database(), "SQLite's quick_check reports " + damage.get());
+    findings.fail("database " + store.database(), damaged.getMessage());
+    try {
+      return check(held);
+    } catch (SQLException | IOException | RuntimeException e) {
+      // A damaged file stops the recomputation where it cannot be read; the report says so.
+      findings.fail(
+          "database " + store.database(), "cannot be read further: " + SqliteErrors.message(e));
+      return new VerifyReport(entries, entries, 0, segments, findings.failures());
+    }
+  }
+
+  private VerifyReport check(String held) throws SQLException, IOException {
     long archivedEnd = segments();
     long size = entries(archivedEnd);
     LevelCheck.check(
@@ -71,7 +86,7 @@ final class Verifier {
         continue;
       }
       try {
-        String sha = sha256(file);
+        String sha = Digests.file(file);
         if (!sha.equals(s.sha256())) {
           findings.fail(
               subject,
@@ -166,13 +181,5 @@ final class Verifier {
           });
     }
     return next[0];
-  }
-
-  private static String sha256(Path file) throws IOException {
-    MessageDigest md = Sha256.digest();
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-    }
-    return HexFormat.of().formatHex(md.digest());
   }
 }

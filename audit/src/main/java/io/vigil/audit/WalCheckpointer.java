@@ -27,13 +27,15 @@ final class WalCheckpointer implements AutoCloseable {
 
   private static final Logger LOG = System.getLogger(WalCheckpointer.class.getName());
 
-  private final Connection connection;
+  private final LedgerOptions options;
   private final Duration interval;
   private final Thread thread;
   private final AtomicLong checkpoints = new AtomicLong();
+  private Connection connection;
   private String lastFailure;
 
   WalCheckpointer(LedgerOptions options, Duration interval) throws SQLException {
+    this.options = options;
     this.connection = Sqlite.openWriter(options);
     this.interval = interval;
     this.thread = new Thread(this::run, "vigil-ledger-checkpointer");
@@ -53,22 +55,43 @@ final class WalCheckpointer implements AutoCloseable {
     while (!Thread.currentThread().isInterrupted()) {
       try {
         Thread.sleep(interval.toMillis());
+        if (connection == null) {
+          connection = Sqlite.openWriter(options);
+        }
         try (Statement s = connection.createStatement()) {
           s.execute("PRAGMA wal_checkpoint(PASSIVE)");
         }
         checkpoints.incrementAndGet();
-        lastFailure = null;
+        if (lastFailure != null) {
+          LOG.log(Level.INFO, "the ledger's WAL is copied into " + options.database() + " again");
+          lastFailure = null;
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (SQLException | RuntimeException e) {
-        // The entries are safe in the WAL; the writer's backstop checkpoint bounds its growth.
-        String message = e.getMessage();
-        if (message != null && !message.equals(lastFailure)) {
-          LOG.log(Level.WARNING, "could not checkpoint the ledger's WAL: {0}", message);
+        // The entries are safe in the WAL; the writer's backstop checkpoint bounds its growth. The
+        // connection may be in doubt after an I/O error: the next try opens a new one.
+        closeConnection();
+        String message = SqliteErrors.message(e);
+        if (!message.equals(lastFailure)) {
+          LOG.log(
+              Level.WARNING,
+              "could not copy the ledger's WAL into " + options.database() + ": " + message);
         }
         lastFailure = message;
       }
+    }
+  }
+
+  private void closeConnection() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // closing anyway
+      }
+      connection = null;
     }
   }
 
@@ -80,11 +103,7 @@ final class WalCheckpointer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    // The thread has ended: nothing else uses the connection.
-    try {
-      connection.close();
-    } catch (SQLException ignored) {
-      // closing anyway; the writer's connection checkpoints when it closes
-    }
+    // The thread has ended: nothing else uses the connection; the writer's checkpoints at close.
+    closeConnection();
   }
 }

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 final class WriteStatements implements AutoCloseable {
 
   private final Connection connection;
+  private final WriterHooks hooks;
   private final PreparedStatement begin;
   private final PreparedStatement commit;
   private final PreparedStatement entry;
@@ -17,8 +18,9 @@ final class WriteStatements implements AutoCloseable {
   private final PreparedStatement deleteEntries;
   private final PreparedStatement deleteNodes;
 
-  WriteStatements(Connection c) throws SQLException {
+  WriteStatements(Connection c, WriterHooks hooks) throws SQLException {
     this.connection = c;
+    this.hooks = hooks;
     this.begin = c.prepareStatement("BEGIN IMMEDIATE");
     this.commit = c.prepareStatement("COMMIT");
     this.entry =
@@ -45,10 +47,7 @@ final class WriteStatements implements AutoCloseable {
 
   void commit() throws SQLException {
     commit.execute();
-  }
-
-  void rollback() throws SQLException {
-    Sqlite.exec(connection, "ROLLBACK");
+    hooks.committed();
   }
 
   void entry(long seq, String time, EntryCodec.Encoded e, byte[] canonical) throws SQLException {

@@ -21,11 +21,41 @@
  * explicit {@code busy_timeout}, {@code BEGIN IMMEDIATE}, prepared statements, generated keys off.
  * The writer takes every entry that waits (at most {@code maxBatchEntries}) into one transaction:
  * group commit, one sync for the group. Sequence numbers start at 0 and are the leaf indexes; the
- * writer assigns them and the entry's UTC time (from the injected clock) at commit. If a
- * transaction fails, the futures of its entries fail with {@code WRITE_FAILED} and the reason,
- * {@link io.vigil.audit.Ledger#healthy} turns false until a transaction commits again, and the
- * writer reloads its in-memory state from the database before it writes again. Readers use their
- * own connections and WAL snapshots: they never block the writer and never see {@code SQLITE_BUSY}.
+ * writer assigns them and the entry's UTC time (from the injected clock, one time per commit) at
+ * commit. Readers use their own connections and WAL snapshots: they never block the writer and
+ * never see {@code SQLITE_BUSY}.
+ *
+ * <h2>Faults</h2>
+ *
+ * <p>If a transaction fails, the futures of its entries fail ({@code DISK_FULL} naming the folder
+ * and the free space, {@code WRITE_FAILED} naming the file and SQLite's error with its extended
+ * code), and {@link io.vigil.audit.Ledger#healthy} turns false. The writer then trusts neither its
+ * connection nor the last commit (a failed {@code fsync} may have dropped pages that a later one
+ * reports written): it closes them and recovers by itself, at once and then every second whether or
+ * not entries arrive (after a full disk, once 1 MiB is free): a new connection, size and tree read
+ * again, the entries after the latest checkpoint (at most 1024) hashed again against the stored
+ * tree and the checkpoint's root, and a {@code ledger.recovered} event (actor {@code system}: when
+ * the fault began, how long it lasted, the failure, the entries re-checked) committed as the first
+ * entry after the fault. Only then does it acknowledge entries again. A re-check that fails, or
+ * finds fewer entries than were acknowledged, is {@code DAMAGED}, and final.
+ *
+ * <p>Between commits the writer compares the wall clock with the monotonic time: a step of more
+ * than two seconds (NTP correcting a bad real-time clock), or a time before the last entry's, is
+ * recorded as a {@code clock.stepped} event (expected time, actual time, step in ms) before the
+ * entries stamped after it. Checkpoints are scheduled on the monotonic time.
+ *
+ * <h2>Damage</h2>
+ *
+ * <p>{@link io.vigil.audit.Ledger#open} and {@link io.vigil.audit.LedgerReader#open} refuse a
+ * damaged ledger ({@code DAMAGED}), never overwrite or recreate it: a database without SQLite's
+ * header or cut short; a write-ahead log whose header is malformed, fails its checksum or has
+ * another page size, or that would replace the ledger with another database; a database that is
+ * missing or empty while its write-ahead log or sealed segments remain; and, unless the ledger
+ * ended with {@code gateway.stopped} and left no write-ahead log, SQLite's {@code quick_check}. The
+ * writer checks on a read-only connection, so that a refused ledger stays byte for byte as it was.
+ * {@link io.vigil.audit.LedgerRecovery} moves a damaged ledger aside, intact, and starts a new one
+ * whose first entry, {@code ledger.continued}, names the old one's files and its last checkpoint
+ * that still verifies.
  *
  * <h2>Schema</h2>
  *

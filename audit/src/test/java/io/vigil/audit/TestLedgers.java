@@ -56,9 +56,21 @@ final class TestLedgers {
     return NoteSigner.ed25519(name, keyPair(seed));
   }
 
-  /** A clock that moves one millisecond each time it is read. */
+  private static final Instant START = Instant.parse("2026-03-01T08:00:00Z");
+  private static final long START_NANOS = System.nanoTime();
+
+  /**
+   * A wall clock from 2026-03-01T08:00Z that runs with {@link System#nanoTime} from the start of
+   * the tests, as a good clock does, and one microsecond further each time it is read, so that no
+   * two readings are equal; ledgers reopened in one test go on from where they were.
+   */
   static Clock tickingClock() {
-    AtomicLong millis = new AtomicLong(Instant.parse("2026-03-01T08:00:00Z").toEpochMilli());
+    return clockOf(() -> System.nanoTime() - START_NANOS);
+  }
+
+  /** A wall clock that runs with this monotonic time, one microsecond further on each reading. */
+  static Clock clockOf(LongSupplier nanoTime) {
+    AtomicLong reads = new AtomicLong();
     return new Clock() {
       @Override
       public ZoneId getZone() {
@@ -72,7 +84,7 @@ final class TestLedgers {
 
       @Override
       public Instant instant() {
-        return Instant.ofEpochMilli(millis.getAndIncrement());
+        return START.plusNanos(nanoTime.getAsLong() + 1000 * reads.incrementAndGet());
       }
     };
   }
@@ -109,9 +121,11 @@ final class TestLedgers {
     return Ledger.open(options(dir), signer(), tickingClock());
   }
 
-  /** A ledger whose checkpoint interval is measured on this time. */
+  /**
+   * A ledger whose checkpoint interval is measured on this time, and its wall clock runs with it.
+   */
   static Ledger open(LedgerOptions options, LongSupplier nanoTime) {
-    return Ledger.open(options, signer(), tickingClock(), nanoTime);
+    return Ledger.open(options, signer(), clockOf(nanoTime), nanoTime);
   }
 
   /** A realistic prediction: 30 float inputs, one float output. */
@@ -151,6 +165,39 @@ final class TestLedgers {
 
   static Checkpoint checkpoint(Ledger ledger) {
     return ledger.checkpoint().join().orElseThrow();
+  }
+
+  /**
+   * Waits, without appending, until the ledger reports itself healthy; returns how long it took.
+   *
+   * @throws AssertionError if it is not healthy within the limit
+   */
+  static Duration awaitHealthy(Ledger ledger, Duration limit) throws InterruptedException {
+    long start = System.nanoTime();
+    while (!ledger.healthy()) {
+      if (System.nanoTime() - start > limit.toNanos()) {
+        throw new AssertionError(
+            "not healthy after " + limit + ": " + ledger.lastError().map(Throwable::getMessage));
+      }
+      Thread.sleep(10);
+    }
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  /** Every entry of the ledger in this folder, read by a new reader. */
+  static List<StoredEntry> entries(Path dir) {
+    try (LedgerReader reader = LedgerReader.open(dir.resolve("audit.db"))) {
+      return reader.entries(0, reader.size());
+    }
+  }
+
+  /** The event entries of this type, in order. */
+  static List<EventEntry> events(List<StoredEntry> entries, String type) {
+    return entries.stream()
+        .map(StoredEntry::entry)
+        .filter(e -> e instanceof EventEntry ev && ev.type().equals(type))
+        .map(EventEntry.class::cast)
+        .toList();
   }
 
   static Connection jdbc(Path dir) throws SQLException {

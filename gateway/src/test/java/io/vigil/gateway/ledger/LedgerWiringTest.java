@@ -144,9 +144,12 @@ class LedgerWiringTest {
       assertEquals(200, recovered.statusCode(), recovered.body());
       try (LedgerReader reader = LedgerReader.open(Ledgers.database(dataDir))) {
         assertEquals(
-            before + 1,
+            before + 2,
             reader.size(),
-            "the refused prediction left no entry, the recovered one did");
+            "the refused prediction left no entry; the writer's ledger.recovered and the"
+                + " prediction after it did");
+        StoredEntry first = reader.entries(before, before + 1).get(0);
+        assertEquals("ledger.recovered", ((EventEntry) first.entry()).type());
       }
     }
   }
