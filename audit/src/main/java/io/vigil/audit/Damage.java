@@ -60,7 +60,7 @@ final class Damage {
       if (walHasFrames) {
         checkWalBelongs(c, database);
       }
-      checkUnlessCleanlyStopped(c, database, walHasFrames);
+      quickCheckAtOpen(c, database, walHasFrames);
       if (Sqlite.userVersion(c) == Sqlite.SCHEMA_VERSION && Sqlite.meta(c, "origin").isPresent()) {
         TailCheck.run(c, database, Sqlite.size(c), Sqlite.latestCheckpoint(c).orElse(null));
       }
@@ -73,15 +73,14 @@ final class Damage {
   }
 
   /**
-   * Runs SQLite's {@code quick_check} (every page of every table, O(size)) unless the ledger ended
-   * with a clean stop and left no write-ahead log behind, the one case in which nothing can have
-   * been half written.
+   * Runs SQLite's {@code quick_check} (every page of every table, O(size): about 0.1 to 0.2 s per
+   * 100 MiB measured with a warm cache) at every open, a clean last stop included: a page can rot
+   * on a disk while the box is off, and a damaged ledger must be refused before anything is written
+   * to it.
    */
-  private static void checkUnlessCleanlyStopped(Connection c, Path database, boolean walHasFrames)
+  private static void quickCheckAtOpen(Connection c, Path database, boolean walHasFrames)
       throws SQLException {
-    if (!walHasFrames && endsWithCleanStop(c)) {
-      return;
-    }
+    boolean clean = !walHasFrames && endsWithCleanStop(c);
     long start = System.nanoTime();
     Optional<String> problem = quickCheck(c);
     if (problem.isPresent()) {
@@ -91,7 +90,8 @@ final class Damage {
         Level.INFO,
         "the ledger "
             + database
-            + " did not stop cleanly; SQLite's quick_check found it whole in "
+            + (clean ? " stopped cleanly" : " did not stop cleanly")
+            + "; SQLite's quick_check found it whole in "
             + (System.nanoTime() - start) / 1_000_000
             + " ms");
   }

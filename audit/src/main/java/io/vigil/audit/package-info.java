@@ -50,12 +50,12 @@
  * damaged ledger ({@code DAMAGED}), never overwrite or recreate it: a database without SQLite's
  * header or cut short; a write-ahead log whose header is malformed, fails its checksum or has
  * another page size, or that would replace the ledger with another database; a database that is
- * missing or empty while its write-ahead log or sealed segments remain; and, unless the ledger
- * ended with {@code gateway.stopped} and left no write-ahead log, SQLite's {@code quick_check}. The
- * writer checks on a read-only connection, so that a refused ledger stays byte for byte as it was.
- * {@link io.vigil.audit.LedgerRecovery} moves a damaged ledger aside, intact, and starts a new one
- * whose first entry, {@code ledger.continued}, names the old one's files and its last checkpoint
- * that still verifies.
+ * missing or empty while its write-ahead log or sealed segments remain; and any page that SQLite's
+ * {@code quick_check} finds wrong, which runs at every open, after a clean stop too. The writer
+ * checks on a read-only connection, so that a refused ledger stays byte for byte as it was. {@link
+ * io.vigil.audit.LedgerRecovery} moves a damaged ledger aside, intact, and starts a new one whose
+ * first entry, {@code ledger.continued}, names the old one's files and its last checkpoint that
+ * still verifies.
  *
  * <h2>Schema</h2>
  *

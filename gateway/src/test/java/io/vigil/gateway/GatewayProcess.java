@@ -59,7 +59,16 @@ public final class GatewayProcess implements AutoCloseable {
 
   /** Starts {@code vigil ARGS...} in a new JVM and waits until it is ready. */
   public static GatewayProcess start(Path workDir, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
+    return startUnder(List.of(), workDir, args);
+  }
+
+  /**
+   * {@link #start} under a wrapper command that execs the JVM in its own process, such as {@code
+   * fiu-run -x} (libfiu's fault injection), so that {@link #pid()} is the gateway's.
+   */
+  public static GatewayProcess startUnder(List<String> wrapper, Path workDir, String... args)
+      throws Exception {
+    List<String> command = new ArrayList<>(wrapper);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-cp");
@@ -126,6 +135,11 @@ public final class GatewayProcess implements AutoCloseable {
   /** The OIP port it listens on. */
   public int port() {
     return port.join();
+  }
+
+  /** The process id. */
+  public long pid() {
+    return process.pid();
   }
 
   /** The admin port ({@code /metrics}) it listens on. */

@@ -29,7 +29,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "audit",
     mixinStandardHelpOptions = true,
-    description = "Verify the prediction ledger, prove entries, export them and replay them.",
+    description =
+        "Verify the prediction ledger, prove entries, export them, replay them, and recover a"
+            + " damaged one.",
     subcommands = {
       AuditCommand.Verify.class,
       AuditCommand.Prove.class,
@@ -37,7 +39,8 @@ import picocli.CommandLine.Parameters;
       AuditCommand.Consistency.class,
       AuditCommand.CheckConsistency.class,
       AuditCommand.Export.class,
-      AuditCommand.ReplayCommand.class
+      AuditCommand.ReplayCommand.class,
+      RecoverCommand.class
     })
 final class AuditCommand {
 

@@ -17,6 +17,9 @@ final class ExitStatus {
   /** Exit status for an expected failure that has no status of its own. */
   static final int FAILED = 1;
 
+  /** Exit status for a damaged ledger (sysexits EX_DATAERR); the systemd unit does not restart. */
+  static final int DAMAGED = 65;
+
   private ExitStatus() {}
 
   /** The message and status for an expected failure; empty for a defect. */
@@ -37,6 +40,10 @@ final class ExitStatus {
               t.code() == TrustException.Code.KEY_INVALID
                   ? GatewayException.Code.KEY_UNUSABLE.exitStatus()
                   : FAILED));
+    }
+    if (e instanceof AuditException a && a.code() == AuditException.Code.DAMAGED) {
+      // The ledger must be moved aside by a person (vigil audit recover): not restarted.
+      return Optional.of(new Failure(a.getMessage(), DAMAGED));
     }
     if (e instanceof InferenceException
         || e instanceof AuditException

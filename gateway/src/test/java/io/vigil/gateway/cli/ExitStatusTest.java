@@ -51,6 +51,15 @@ class ExitStatusTest {
   }
 
   @Test
+  void aDamagedLedgerExitsWith65() {
+    ExitStatus.Failure f =
+        ExitStatus.of(new AuditException(AuditException.Code.DAMAGED, "the ledger x is damaged"))
+            .orElseThrow();
+
+    assertEquals(65, f.status());
+  }
+
+  @Test
   void anythingElseIsADefectLeftToShowItsStackTrace() {
     assertTrue(ExitStatus.of(new IllegalStateException("bug")).isEmpty());
     assertTrue(ExitStatus.of(new UncheckedIOException(new java.io.IOException("x"))).isEmpty());
