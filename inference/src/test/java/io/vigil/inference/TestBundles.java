@@ -92,6 +92,17 @@ public final class TestBundles {
     return BundleWriter.write(m, files);
   }
 
+  /**
+   * A valid bundle whose model passes its golden vectors and answers one row like {@link #bundle},
+   * but fails in ONNX Runtime for a request of two rows or more, which its manifest allows: for
+   * tests of a model that fails at run time.
+   */
+  public static Bundle failingBundle(String modelId) {
+    Map<String, byte[]> files = files();
+    files.put(Bundle.MODEL, TinyOnnx.failsOnMoreThanOneRow(WEIGHTS, BIAS));
+    return BundleWriter.write(manifest(modelId, "1.0.0", 1), files);
+  }
+
   /** A valid, verified bundle of model {@code test-model} 1.0.0. */
   public static Bundle bundle() {
     return bundle("test-model", "1.0.0", 1);

@@ -34,6 +34,26 @@ public final class TinyOnnx {
   }
 
   /**
+   * The logistic model of {@link #logistic} behind a Reshape of its input to the fixed shape [1,
+   * w.length]: it answers exactly like the logistic model for one row and fails in ONNX Runtime for
+   * any other number of rows, though its graph declares a batch of any size.
+   */
+  public static byte[] failsOnMoreThanOneRow(float[] w, float b) {
+    GraphWriter graph =
+        GraphWriter.create("one-row-only")
+            .input("x", w.length)
+            .output("p", 1)
+            .int64Data("one_row", 1, w.length)
+            .rawData("W", w, w.length, 1)
+            .rawData("B", new float[] {b}, 1);
+    graph.node("Reshape", "Reshape_one_row").inputs("x", "one_row").outputs("x1");
+    graph.node("MatMul", "MatMul_xw").inputs("x1", "W").outputs("xw");
+    graph.node("Add", "Add_logit").inputs("xw", "B").outputs("logit");
+    graph.node("Sigmoid", "Sigmoid_p").inputs("logit").outputs("p");
+    return graph.write(IR_VERSION, OPSET, PRODUCER);
+  }
+
+  /**
    * A slow model for tests of queues and draining: {@code layers} dense tanh layers of {@code
    * width} over an input {@code x} [N, 3], then a sigmoid to {@code p} [N, 1]; the weights are
    * fixed pseudo-random numbers and mean nothing.

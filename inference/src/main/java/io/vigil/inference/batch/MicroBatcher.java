@@ -25,6 +25,9 @@ import java.util.concurrent.atomic.LongAdder;
  * sockets); only a request of more rows than a batch, or one that finds the queue in use, goes to
  * the runners.
  *
+ * <p>When a merged run fails, each of its requests runs again on its own, so that a request whose
+ * input the model cannot run fails alone and the others get their answers.
+ *
  * <p>Each runner thread, and each thread that runs the model inline, owns its direct input buffers.
  * {@link #close()} refuses new requests, finishes every queued one, then stops the runners; the
  * model itself is closed by its owner.
@@ -246,7 +249,11 @@ public final class MicroBatcher implements AutoCloseable {
       try {
         out = model.run(scratch, rows);
       } catch (RuntimeException e) {
-        batch.forEach(p -> p.result.completeExceptionally(e));
+        if (batch.size() == 1) {
+          batch.get(0).result.completeExceptionally(e);
+        } else {
+          runEachAlone();
+        }
         return;
       }
       runs.increment();
@@ -262,6 +269,20 @@ public final class MicroBatcher implements AutoCloseable {
         }
         row += p.input.rows();
         p.result.complete(mine);
+      }
+    }
+
+    /**
+     * After a merged run failed: the input of one request may be what the model cannot run, so each
+     * runs on its own, and only the requests that fail by themselves fail.
+     */
+    private void runEachAlone() {
+      for (Pending p : batch) {
+        try {
+          p.result.complete(MicroBatcher.this.runAlone(scratch, p.input));
+        } catch (RuntimeException e) {
+          p.result.completeExceptionally(e);
+        }
       }
     }
 

@@ -128,7 +128,9 @@ public final class OnnxModel implements AutoCloseable {
       }
     } catch (OrtException e) {
       throw new InferenceException(
-          Code.RUNTIME_FAILED, bundle.label() + ": ONNX Runtime failed: " + e.getMessage(), e);
+          Code.RUNTIME_FAILED,
+          "model " + bundle.label() + " failed to run: ONNX Runtime: " + oneLine(e.getMessage()),
+          e);
     } finally {
       lifecycle.readLock().unlock();
     }
@@ -156,6 +158,11 @@ public final class OnnxModel implements AutoCloseable {
 
   private InferenceException unavailable() {
     return new InferenceException(Code.MODEL_UNAVAILABLE, "model " + bundle.label() + " is closed");
+  }
+
+  // ONNX Runtime's messages may span lines; a log line and an error body hold one.
+  private static String oneLine(String message) {
+    return message == null ? "no message" : message.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
   }
 
   private static long[] shape(TensorSpec spec, int rows) {

@@ -92,6 +92,34 @@ class MicroBatcherTest {
   }
 
   @Test
+  void whenAMergedRunFailsOnlyTheRequestThatFailsOnItsOwnFails() {
+    // given a model that ONNX Runtime cannot run for more than one row, and a batcher that waits
+    // long enough to merge the requests below into one run
+    try (OnnxModel failing =
+        OnnxModel.load(TestBundles.failingBundle("fails-model"), RuntimeOptions.DEFAULT)) {
+      MicroBatcher batcher =
+          new MicroBatcher(
+              failing, new BatchingOptions(16, Duration.ofMillis(300), 100, 1, Duration.ZERO));
+
+      // when one request of two rows comes among requests of one row
+      CompletableFuture<float[][]> first =
+          batcher.submit(ValidatedInput.of(1, new float[][] {{1, 2, 3}}, List.of()));
+      CompletableFuture<float[][]> twoRows =
+          batcher.submit(ValidatedInput.of(2, new float[][] {{1, 2, 3, 4, 5, 6}}, List.of()));
+      CompletableFuture<float[][]> last =
+          batcher.submit(ValidatedInput.of(1, new float[][] {{-1, 0, 1}}, List.of()));
+
+      // then the one-row requests get their answers and only the two-row request fails
+      assertEquals(TestBundles.expected(new float[] {1, 2, 3}), first.join()[0][0], 1e-6);
+      assertEquals(TestBundles.expected(new float[] {-1, 0, 1}), last.join()[0][0], 1e-6);
+      InferenceException e = (InferenceException) cause(twoRows);
+      assertEquals(Code.RUNTIME_FAILED, e.code());
+      assertTrue(e.getMessage().startsWith("model fails-model 1.0.0 ("), e.getMessage());
+      batcher.close();
+    }
+  }
+
+  @Test
   void runsARequestLargerThanTheBatchOnItsOwn() {
     MicroBatcher batcher =
         new MicroBatcher(model, new BatchingOptions(2, Duration.ZERO, 10, 1, Duration.ZERO));

@@ -119,6 +119,30 @@ class OnnxModelTest {
   }
 
   @Test
+  void aRunThatOnnxRuntimeRefusesNamesTheModelAndTheReasonAndTheModelKeepsRunning() {
+    Bundle bundle = TestBundles.failingBundle("fails-model");
+    try (OnnxModel model = OnnxModel.load(bundle, RuntimeOptions.DEFAULT);
+        OnnxModel.Scratch scratch = model.scratch(2)) {
+      scratch.put(0, 0, new float[] {1, 2, 3, 4, 5, 6}, 3);
+
+      InferenceException e = assertThrows(InferenceException.class, () -> model.run(scratch, 2));
+
+      assertEquals(Code.RUNTIME_FAILED, e.code());
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "model fails-model 1.0.0 ("
+                      + bundle.sha256().substring(0, 12)
+                      + ") failed to run: ONNX Runtime: "),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("invalid dimensions for output: p"), e.getMessage());
+      assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+      scratch.put(0, 0, new float[] {1, 2, 3}, 3);
+      assertEquals(TestBundles.expected(new float[] {1, 2, 3}), model.run(scratch, 1)[0][0], 1e-6);
+    }
+  }
+
+  @Test
   void refusesRunsAfterClose() {
     OnnxModel model = OnnxModel.load(TestBundles.bundle(), RuntimeOptions.DEFAULT);
     OnnxModel.Scratch scratch = model.scratch(1);
