@@ -139,6 +139,12 @@ public final class Gateway implements AutoCloseable {
           }
 
           @Override
+          public CompletableFuture<Long> recordFailure(
+              LoadedModel model, String requestId, String deviceId, String error) {
+            return CompletableFuture.completedFuture(-1L);
+          }
+
+          @Override
           public Optional<String> problem() {
             return Optional.empty();
           }

@@ -29,10 +29,7 @@ final class HttpErrors {
 
   /** Answers a failure with its status and {@code {"error": "..."}}. */
   static void respond(RoutingContext ctx, Throwable failure) {
-    Throwable cause =
-        failure instanceof CompletionException && failure.getCause() != null
-            ? failure.getCause()
-            : failure;
+    Throwable cause = unwrap(failure);
     if (cause instanceof AuditException e) {
       if (e.code() == AuditException.Code.OVERLOADED) {
         ctx.response().putHeader("retry-after", RETRY_AFTER_SECONDS);
@@ -60,7 +57,9 @@ final class HttpErrors {
       }
       respond(ctx, status(e.code()), e.getMessage());
       if (status(e.code()) >= 500) {
-        LOG.log(Level.ERROR, e.getMessage(), e.getCause());
+        // A coded failure is an expected fault whose message names what failed and why: one line,
+        // no stack trace.
+        LOG.log(Level.ERROR, e.getMessage());
       }
       return;
     }
@@ -69,6 +68,13 @@ final class HttpErrors {
         "unexpected failure on " + ctx.request().method() + " " + ctx.request().path(),
         cause);
     respond(ctx, 500, "internal error: " + cause);
+  }
+
+  /** The failure inside a {@link CompletionException}, or the failure itself. */
+  static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause()
+        : failure;
   }
 
   static void respond(RoutingContext ctx, int status, String message) {

@@ -17,6 +17,7 @@ import io.vigil.inference.validation.ValidatedInput;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -232,6 +233,7 @@ public final class OipVerticle extends VerticleBase {
         model
             .batcher()
             .submit(input)
+            .exceptionallyCompose(failure -> recordedFailure(model, requestId, device, failure))
             .thenCompose(
                 outputs ->
                     recorder
@@ -255,6 +257,32 @@ public final class OipVerticle extends VerticleBase {
   }
 
   private record Answer(float[][] outputs, long auditSeq) {}
+
+  /**
+   * A model that cannot run an input that passed validation is a fault of the model: it is recorded
+   * as an event, without the input, before the device gets its 500, which names the entry.
+   */
+  private CompletableFuture<float[][]> recordedFailure(
+      LoadedModel model, String requestId, String device, Throwable failure) {
+    Throwable cause = HttpErrors.unwrap(failure);
+    if (!(cause instanceof InferenceException e)
+        || e.code() != InferenceException.Code.RUNTIME_FAILED) {
+      return CompletableFuture.failedFuture(cause);
+    }
+    return recorder
+        .recordFailure(model, requestId, device, e.getMessage())
+        .handle(
+            (seq, notRecorded) ->
+                CompletableFuture.<float[][]>failedFuture(
+                    new InferenceException(
+                        InferenceException.Code.RUNTIME_FAILED,
+                        e.getMessage()
+                            + (notRecorded == null
+                                ? "; recorded as ledger entry " + seq
+                                : "; the failure could not be recorded in the ledger: "
+                                    + HttpErrors.unwrap(notRecorded).getMessage()))))
+        .thenCompose(Function.identity());
+  }
 
   private String device(RoutingContext ctx) {
     if (deviceIdentityHeader.isEmpty()) {

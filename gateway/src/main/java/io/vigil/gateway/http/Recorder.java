@@ -20,6 +20,14 @@ public interface Recorder {
       float[][] outputs,
       long latencyMicros);
 
+  /**
+   * Records that the model failed to run a request that passed validation: the model, the request
+   * and the error, never the input values; completes with the event's sequence number once it is
+   * durable.
+   */
+  CompletableFuture<Long> recordFailure(
+      LoadedModel model, String requestId, String deviceId, String error);
+
   /** Why recording cannot work now, if it cannot; readiness reports it. */
   Optional<String> problem();
 }

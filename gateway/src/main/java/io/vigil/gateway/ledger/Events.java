@@ -60,6 +60,19 @@ public final class Events {
     return EventEntry.of("bundle.refused", SYSTEM, Map.of("reason", reason));
   }
 
+  /**
+   * A model failed to run a request that passed validation; the event names the model, the request
+   * and the error, and holds no input value.
+   */
+  public static EventEntry inferenceFailed(
+      Bundle bundle, String requestId, String deviceId, String error) {
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("request_id", requestId);
+    request.put("device_id", deviceId);
+    request.put("error", error);
+    return EventEntry.of("inference.failed", SYSTEM, bundleDetails(bundle, request));
+  }
+
   /** Old entries were sealed into segment files. */
   public static EventEntry archived(List<Segment> segments) {
     return EventEntry.of(

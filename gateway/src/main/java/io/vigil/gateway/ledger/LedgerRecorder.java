@@ -60,6 +60,14 @@ public final class LedgerRecorder implements Recorder {
   }
 
   @Override
+  public CompletableFuture<Long> recordFailure(
+      LoadedModel model, String requestId, String deviceId, String error) {
+    return ledger
+        .append(Events.inferenceFailed(model.bundle(), requestId, deviceId, error))
+        .thenApply(Receipt::seq);
+  }
+
+  @Override
   public Optional<String> problem() {
     if (ledger.healthy()) {
       return Optional.empty();
