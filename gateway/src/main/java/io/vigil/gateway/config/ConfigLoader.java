@@ -117,10 +117,12 @@ public final class ConfigLoader {
     String host = in.read(ServerConfig.HOST, ServerConfig.DEFAULT_HOST);
     int port = in.read(ServerConfig.PORT, ServerConfig.DEFAULT_PORT);
     long maxBodyBytes = in.read(ServerConfig.MAX_BODY_BYTES, ServerConfig.DEFAULT_MAX_BODY_BYTES);
+    long maxInflightBodyBytes =
+        in.read(ServerConfig.MAX_INFLIGHT_BODY_BYTES, ServerConfig.defaultMaxInflightBodyBytes());
     String deviceIdentityHeader =
         in.read(ServerConfig.DEVICE_IDENTITY_HEADER, ServerConfig.DEFAULT_DEVICE_IDENTITY_HEADER);
     in.rejectUnknownKeys();
-    return new ServerConfig(host, port, maxBodyBytes, deviceIdentityHeader);
+    return new ServerConfig(host, port, maxBodyBytes, maxInflightBodyBytes, deviceIdentityHeader);
   }
 
   private static AdminConfig readAdmin(YamlSection in) {

@@ -11,14 +11,25 @@ import java.util.regex.Pattern;
  * @param host the address the HTTP server listens on: a literal IP address or a host name
  * @param port the TCP port, 0 for any free port
  * @param maxBodyBytes the largest request body accepted; larger requests get 413
+ * @param maxInflightBodyBytes the memory that request bodies, and the values decoded from them, may
+ *     hold at once across all connections; a request that would go over it gets 429 before its body
+ *     is read
  * @param deviceIdentityHeader the header that names the calling device, or empty for none
  */
-public record ServerConfig(String host, int port, long maxBodyBytes, String deviceIdentityHeader) {
+public record ServerConfig(
+    String host,
+    int port,
+    long maxBodyBytes,
+    long maxInflightBodyBytes,
+    String deviceIdentityHeader) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_BODY_BYTES = Units.MIB;
   public static final String DEFAULT_DEVICE_IDENTITY_HEADER = "";
+
+  /** The smallest memory budget for request bodies. */
+  public static final long MIN_INFLIGHT_BODY_BYTES = 64 * Units.KIB;
 
   private static final Pattern IPV4 =
       Pattern.compile(
@@ -36,6 +47,13 @@ public record ServerConfig(String host, int port, long maxBodyBytes, String devi
   static final Setting<Integer> PORT = Setting.integer("server.port", 0, 65535);
   static final Setting<Long> MAX_BODY_BYTES =
       Setting.size("server.max-body-bytes", Units.KIB, 256 * Units.MIB);
+  static final Setting<Long> MAX_INFLIGHT_BODY_BYTES =
+      Setting.sizeOrAuto(
+          "server.max-inflight-body-bytes",
+          MIN_INFLIGHT_BODY_BYTES,
+          Runtime.getRuntime().maxMemory(),
+          "the JVM's maximum heap",
+          defaultMaxInflightBodyBytes());
   static final Setting<String> DEVICE_IDENTITY_HEADER =
       Setting.text(
           "server.device-identity-header",
@@ -50,13 +68,42 @@ public record ServerConfig(String host, int port, long maxBodyBytes, String devi
     HOST.check(host);
     PORT.check(port);
     MAX_BODY_BYTES.check(maxBodyBytes);
+    MAX_INFLIGHT_BODY_BYTES.check(maxInflightBodyBytes);
+    if (maxBodyBytes > maxInflightBodyBytes) {
+      throw ConfigErrors.invalid(
+          MAX_BODY_BYTES.key()
+              + ": expected at most "
+              + MAX_INFLIGHT_BODY_BYTES.key()
+              + " ("
+              + Units.formatSize(maxInflightBodyBytes)
+              + "), got '"
+              + Units.formatSize(maxBodyBytes)
+              + "': a body that large could never be read within the memory that request bodies"
+              + " may hold at once; lower it, or raise "
+              + MAX_INFLIGHT_BODY_BYTES.key()
+              + " or the heap (-Xmx)");
+    }
     DEVICE_IDENTITY_HEADER.check(deviceIdentityHeader);
+  }
+
+  /** A {@code server} section whose memory budget for request bodies is derived from the heap. */
+  public ServerConfig(String host, int port, long maxBodyBytes, String deviceIdentityHeader) {
+    this(host, port, maxBodyBytes, defaultMaxInflightBodyBytes(), deviceIdentityHeader);
   }
 
   /** The {@code server} section that an empty file gives. */
   public static ServerConfig defaults() {
     return new ServerConfig(
         DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_DEVICE_IDENTITY_HEADER);
+  }
+
+  /**
+   * The default of {@code server.max-inflight-body-bytes}, {@code auto}: a quarter of the JVM's
+   * maximum heap, in whole MiB, which leaves the rest to the models, the ledger and the runtime.
+   */
+  public static long defaultMaxInflightBodyBytes() {
+    long quarter = Runtime.getRuntime().maxMemory() / 4;
+    return Math.max(MIN_INFLIGHT_BODY_BYTES, quarter / Units.MIB * Units.MIB);
   }
 
   // Syntax only: resolving a name here would make start-up wait on DNS.

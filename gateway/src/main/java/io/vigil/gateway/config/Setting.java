@@ -84,6 +84,26 @@ final class Setting<T> {
         Units::formatSize);
   }
 
+  /**
+   * A size from {@code minBytes} to {@code maxBytes} ({@code maxName} says what that bound is), or
+   * {@code auto}, standing for {@code autoBytes}.
+   */
+  static Setting<Long> sizeOrAuto(
+      String key, long minBytes, long maxBytes, String maxName, long autoBytes) {
+    return new Setting<>(
+        key,
+        "a size from "
+            + Units.formatSize(minBytes)
+            + " to "
+            + Units.formatSize(maxBytes)
+            + " ("
+            + maxName
+            + "), in bytes or with KiB or MiB, or auto",
+        text -> text.strip().equals("auto") ? Optional.of(autoBytes) : Units.parseSize(text),
+        value -> value >= minBytes && value <= maxBytes,
+        Units::formatSize);
+  }
+
   static Setting<Duration> duration(String key, Duration min, Duration max) {
     return new Setting<>(
         key,

@@ -74,7 +74,11 @@ public record VigilConfig(
   public VigilConfig withPort(int newPort) {
     ServerConfig s =
         new ServerConfig(
-            server.host(), newPort, server.maxBodyBytes(), server.deviceIdentityHeader());
+            server.host(),
+            newPort,
+            server.maxBodyBytes(),
+            server.maxInflightBodyBytes(),
+            server.deviceIdentityHeader());
     return new VigilConfig(dataDir, s, inference, audit, admin, installDemoBundle, shutdownGrace);
   }
 

@@ -139,9 +139,43 @@ class ConfigLoaderTest {
   @ParameterizedTest
   @CsvSource({"1024, 1024", "2048, 2048", "4KiB, 4096", "2MiB, 2097152", "256MiB, 268435456"})
   void readsSizesInBytesKibAndMib(String written, long expectedBytes) {
-    VigilConfig config = ConfigLoader.parse("server:\n  max-body-bytes: " + written, FILE);
+    VigilConfig config =
+        ConfigLoader.parse(
+            "server:\n  max-body-bytes: " + written + "\n  max-inflight-body-bytes: 256MiB", FILE);
 
     assertEquals(expectedBytes, config.server().maxBodyBytes());
+  }
+
+  @Test
+  void readsTheMemoryForRequestBodiesAsASizeOrAutoAQuarterOfTheHeap() {
+    VigilConfig set = ConfigLoader.parse("server:\n  max-inflight-body-bytes: 32MiB", FILE);
+    VigilConfig auto = ConfigLoader.parse("server:\n  max-inflight-body-bytes: auto", FILE);
+
+    assertEquals(32L << 20, set.server().maxInflightBodyBytes());
+    long quarterOfHeap = Runtime.getRuntime().maxMemory() / 4;
+    assertEquals(quarterOfHeap - quarterOfHeap % (1 << 20), auto.server().maxInflightBodyBytes());
+    assertEquals(VigilConfig.defaults().server(), auto.server());
+  }
+
+  @Test
+  void rejectsABodyLimitThatTheMemoryForRequestBodiesCouldNeverHold() {
+    assertEquals(
+        "vigil.yaml: server.max-body-bytes: expected at most server.max-inflight-body-bytes"
+            + " (1MiB), got '2MiB': a body that large could never be read within the memory that"
+            + " request bodies may hold at once; lower it, or raise server.max-inflight-body-bytes"
+            + " or the heap (-Xmx)",
+        errorOf("server:\n  max-body-bytes: 2MiB\n  max-inflight-body-bytes: 1MiB\n"));
+  }
+
+  @Test
+  void rejectsMoreMemoryForRequestBodiesThanTheHeap() {
+    long overHeap = Runtime.getRuntime().maxMemory() + 1;
+
+    assertTrue(
+        errorOf("server:\n  max-inflight-body-bytes: " + overHeap + "\n")
+            .startsWith(
+                "vigil.yaml: server.max-inflight-body-bytes: expected a size from 64KiB to "),
+        "names the key and the range");
   }
 
   @ParameterizedTest
@@ -329,7 +363,7 @@ class ConfigLoaderTest {
   void rejectsUnknownNestedKeyAndNamesItsPath() {
     assertEquals(
         "vigil.yaml: unknown key 'server.prot'; expected one of:"
-            + " host, port, max-body-bytes, device-identity-header",
+            + " host, port, max-body-bytes, max-inflight-body-bytes, device-identity-header",
         errorOf("server:\n  prot: 9000\n"));
   }
 
