@@ -14,6 +14,7 @@ import io.vigil.gateway.admin.Metrics;
 import io.vigil.gateway.config.ConfigSource;
 import io.vigil.gateway.config.InferenceConfig;
 import io.vigil.gateway.config.VigilConfig;
+import io.vigil.gateway.http.BodyBudget;
 import io.vigil.gateway.http.Lifecycle;
 import io.vigil.gateway.http.OipVerticle;
 import io.vigil.gateway.http.Recorder;
@@ -66,6 +67,7 @@ public final class Gateway implements AutoCloseable {
   private final Vertx vertx;
   private final ModelRegistry models;
   private final Lifecycle lifecycle = new Lifecycle();
+  private final BodyBudget bodyBudget;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Optional<Ledger> ledger;
   private final Recorder recorder;
@@ -90,6 +92,7 @@ public final class Gateway implements AutoCloseable {
                 inference.inlineBelow()),
             inference.outOfRange(),
             inference.maxRowsPerRequest());
+    this.bodyBudget = new BodyBudget(config.server().maxInflightBodyBytes());
     this.vertx = Vertx.vertx();
     this.disk = new DiskWatch(config.dataDir(), config.audit().minFreeSpace());
   }
@@ -191,6 +194,7 @@ public final class Gateway implements AutoCloseable {
                       config.server().host(),
                       config.server().port(),
                       config.server().maxBodyBytes(),
+                      bodyBudget,
                       config.server().deviceIdentityHeader(),
                       version,
                       () -> disk.warning().stream().toList());
@@ -341,6 +345,11 @@ public final class Gateway implements AutoCloseable {
   /** Readiness and requests in flight. */
   public Lifecycle lifecycle() {
     return lifecycle;
+  }
+
+  /** The memory that request bodies hold now, and may hold at once. */
+  public BodyBudget bodyBudget() {
+    return bodyBudget;
   }
 
   /** The ledger, unless this gateway was started unrecorded for a benchmark. */

@@ -152,6 +152,11 @@ public final class GatewayProcess implements AutoCloseable {
     return List.copyOf(output);
   }
 
+  /** Whether the process is still running. */
+  public boolean alive() {
+    return process.isAlive();
+  }
+
   /** Sends SIGTERM, as systemd does on stop. */
   public void terminate() {
     // Through the handle: Process.destroy() would also close our end of its output.

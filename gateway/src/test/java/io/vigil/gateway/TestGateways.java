@@ -41,10 +41,17 @@ public final class TestGateways {
 
   /** {@code config} with another body limit. */
   public static VigilConfig withMaxBody(VigilConfig config, long maxBodyBytes) {
+    return withBodyLimits(config, maxBodyBytes, config.server().maxInflightBodyBytes());
+  }
+
+  /** {@code config} with another body limit and memory budget for request bodies. */
+  public static VigilConfig withBodyLimits(
+      VigilConfig config, long maxBodyBytes, long maxInflightBodyBytes) {
     ServerConfig s = config.server();
     return new VigilConfig(
         config.dataDir(),
-        new ServerConfig(s.host(), s.port(), maxBodyBytes, s.deviceIdentityHeader()),
+        new ServerConfig(
+            s.host(), s.port(), maxBodyBytes, maxInflightBodyBytes, s.deviceIdentityHeader()),
         config.inference(),
         config.audit(),
         config.admin(),

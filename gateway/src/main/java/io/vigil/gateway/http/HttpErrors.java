@@ -1,5 +1,6 @@
 package io.vigil.gateway.http;
 
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import io.vigil.audit.AuditException;
 import io.vigil.inference.InferenceException;
@@ -77,11 +78,12 @@ final class HttpErrors {
         : failure;
   }
 
-  static void respond(RoutingContext ctx, int status, String message) {
+  /** Answers {@code status} with {@code {"error": message}}; completes once it is written. */
+  static Future<Void> respond(RoutingContext ctx, int status, String message) {
     if (ctx.response().ended() || ctx.response().closed()) {
-      return;
+      return Future.succeededFuture();
     }
-    ctx.response()
+    return ctx.response()
         .setStatusCode(status)
         .putHeader("content-type", "application/json")
         .end(OipEncoder.error(message));

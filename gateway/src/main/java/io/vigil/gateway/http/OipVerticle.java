@@ -9,10 +9,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
 import io.vigil.inference.InferenceException;
+import io.vigil.inference.validation.InputTensor;
 import io.vigil.inference.validation.ValidatedInput;
 import java.util.List;
 import java.util.UUID;
@@ -46,7 +46,7 @@ public final class OipVerticle extends VerticleBase {
   private final Lifecycle lifecycle;
   private final String host;
   private final int port;
-  private final long maxBodyBytes;
+  private final BodyReader bodyReader;
   private final String deviceIdentityHeader;
   private final String serverVersion;
   private final Supplier<List<String>> warnings;
@@ -54,8 +54,10 @@ public final class OipVerticle extends VerticleBase {
 
   /**
    * A verticle that serves {@code models} on {@code host:port} and records every answer with {@code
-   * recorder} before it sends it; the device is named by {@code deviceIdentityHeader} (empty: every
-   * device is {@code anonymous}); a ready gateway lists {@code warnings} in its readiness answer.
+   * recorder} before it sends it; request bodies are read within {@code bodyBudget}, which every
+   * verticle of the server shares; the device is named by {@code deviceIdentityHeader} (empty:
+   * every device is {@code anonymous}); a ready gateway lists {@code warnings} in its readiness
+   * answer.
    */
   public OipVerticle(
       ModelRegistry models,
@@ -64,6 +66,7 @@ public final class OipVerticle extends VerticleBase {
       String host,
       int port,
       long maxBodyBytes,
+      BodyBudget bodyBudget,
       String deviceIdentityHeader,
       String serverVersion,
       Supplier<List<String>> warnings) {
@@ -72,7 +75,7 @@ public final class OipVerticle extends VerticleBase {
     this.lifecycle = lifecycle;
     this.host = host;
     this.port = port;
-    this.maxBodyBytes = maxBodyBytes;
+    this.bodyReader = new BodyReader(bodyBudget, maxBodyBytes);
     this.deviceIdentityHeader = deviceIdentityHeader;
     this.serverVersion = serverVersion;
     this.warnings = warnings;
@@ -100,16 +103,15 @@ public final class OipVerticle extends VerticleBase {
         .handler(
             ctx ->
                 modelReady(ctx, models.version(ctx.pathParam("model"), ctx.pathParam("version"))));
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
     router
         .post("/v2/models/:model/infer")
-        .handler(body)
         .handler(this::enter)
+        .handler(bodyReader)
         .handler(ctx -> infer(ctx, models.active(ctx.pathParam("model"))));
     router
         .post("/v2/models/:model/versions/:version/infer")
-        .handler(body)
         .handler(this::enter)
+        .handler(bodyReader)
         .handler(
             ctx -> infer(ctx, models.version(ctx.pathParam("model"), ctx.pathParam("version"))));
     router.route().failureHandler(this::failure);
@@ -192,7 +194,7 @@ public final class OipVerticle extends VerticleBase {
 
   private void enter(RoutingContext ctx) {
     if (lifecycle.draining()) {
-      HttpErrors.respond(
+      bodyReader.refuse(
           ctx, 503, "the gateway is shutting down; send this request again after it restarts");
       return;
     }
@@ -203,13 +205,13 @@ public final class OipVerticle extends VerticleBase {
   }
 
   private void infer(RoutingContext ctx, LoadedModel model) {
-    Buffer body = ctx.body().buffer();
-    if (body == null || body.length() == 0) {
+    RequestBody body = BodyReader.take(ctx);
+    if (body.length() == 0) {
       throw new InferenceException(
           InferenceException.Code.INPUT_INVALID,
           "request body is empty; expected an OIP v2 inference request (JSON)");
     }
-    InferRequest request = OipDecoder.decode(body.getBytes());
+    InferRequest request = OipDecoder.decode(body, OipDecoder.Limits.of(model));
     for (String output : request.outputs()) {
       if (model.manifest().output(output).isEmpty()) {
         throw new InferenceException(
@@ -223,6 +225,11 @@ public final class OipVerticle extends VerticleBase {
       }
     }
     ValidatedInput input = model.validator().validate(request.inputs());
+    long values = request.inputs().stream().mapToLong(InputTensor::size).sum();
+    if (!BodyReader.holdDecoded(ctx, values)) {
+      bodyReader.refuse(ctx, 429, bodyReader.shortOfMemory(values * BodyBudget.BYTES_PER_VALUE));
+      return;
+    }
     long started = ctx.get(STARTED_NANOS);
     String requestId = request.id().orElseGet(() -> UUID.randomUUID().toString());
     String device = device(ctx);
@@ -295,9 +302,6 @@ public final class OipVerticle extends VerticleBase {
   private void failure(RoutingContext ctx) {
     if (ctx.failure() != null) {
       HttpErrors.respond(ctx, ctx.failure());
-    } else if (ctx.statusCode() == 413) {
-      HttpErrors.respond(
-          ctx, 413, "request body is larger than the limit of " + maxBodyBytes + " bytes");
     } else {
       HttpErrors.respond(ctx, ctx.statusCode(), "request failed with status " + ctx.statusCode());
     }

@@ -29,6 +29,15 @@ public final class InputValidator {
     this.maxRows = maxRows;
   }
 
+  /** The most input values one request may carry: {@code maxRows} rows of every input. */
+  public long maxValues() {
+    long rowWidths = 0;
+    for (TensorSpec spec : manifest.inputs()) {
+      rowWidths += spec.rowWidth();
+    }
+    return maxRows * rowWidths;
+  }
+
   /** Checks the tensors; the first problem found is thrown as {@link Code#INPUT_INVALID}. */
   public ValidatedInput validate(List<InputTensor> tensors) {
     List<TensorSpec> specs = manifest.inputs();

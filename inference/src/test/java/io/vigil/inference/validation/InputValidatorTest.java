@@ -129,4 +129,12 @@ class InputValidatorTest {
   private static InputTensor tensor(String name, String datatype, long[] shape, float... values) {
     return new InputTensor(name, datatype, shape, values, new BitSet());
   }
+
+  @Test
+  void aRequestMayCarryMaxRowsOfEveryInput() {
+    InputValidator validator =
+        new InputValidator(TestBundles.manifest("test-model", "1.0.0", 1), RangePolicy.REJECT, 4);
+
+    assertEquals(4 * 3, validator.maxValues());
+  }
 }
