@@ -232,13 +232,12 @@ public final class Gateway implements AutoCloseable {
                   .executeBlocking(this::archiveOldEntries, false)
                   .onFailure(
                       e ->
-                          LOG.log(
+                          logFailure(
                               Level.ERROR,
                               "ledger archiving failed, entries stay in the database and it is"
                                   + " tried again in "
-                                  + config.audit().archiveInterval()
-                                  + ": "
-                                  + e.getMessage())));
+                                  + config.audit().archiveInterval(),
+                              e)));
     }
     lifecycle.markReady();
   }
@@ -261,9 +260,10 @@ public final class Gateway implements AutoCloseable {
       record(Events.archived(sealed));
       LOG.log(
           Level.INFO,
-          "sealed {0} ledger segment(s) up to entry {1}",
-          sealed.size(),
-          sealed.get(sealed.size() - 1).endSeq());
+          "sealed "
+              + sealed.size()
+              + " ledger segment(s) up to entry "
+              + sealed.get(sealed.size() - 1).endSeq());
     }
     return sealed.size();
   }
@@ -274,8 +274,7 @@ public final class Gateway implements AutoCloseable {
       if (in == null) {
         LOG.log(
             Level.WARNING,
-            "this build carries no demonstration bundle ({0})",
-            DEMO_BUNDLE_RESOURCE);
+            "this build carries no demonstration bundle (" + DEMO_BUNDLE_RESOURCE + ")");
         return Optional.empty();
       }
       return Optional.of(BundleReader.read(in.readAllBytes(), "demonstration bundle"));
@@ -381,9 +380,10 @@ public final class Gateway implements AutoCloseable {
       if (left > 0) {
         LOG.log(
             Level.WARNING,
-            "{0} requests still in flight after the grace of {1}; closing anyway",
-            left,
-            config.shutdownGrace());
+            left
+                + " requests still in flight after the grace of "
+                + config.shutdownGrace()
+                + "; closing anyway");
       }
       try {
         await(vertx.close(), "close the HTTP server");
@@ -395,7 +395,7 @@ public final class Gateway implements AutoCloseable {
         try {
           record(Events.stopped(left));
         } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "the stop could not be recorded: " + e.getMessage());
+          logFailure(Level.WARNING, "the stop could not be recorded", e);
         }
         ledger.get().close();
       }
@@ -426,6 +426,20 @@ public final class Gateway implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new GatewayException(Code.UNAVAILABLE, "interrupted while recording " + event.type());
+    }
+  }
+
+  /**
+   * Logs {@code what} failed: on one line with the reason for an expected failure (a module's coded
+   * exception), with the stack trace for anything else, which is a defect.
+   */
+  private static void logFailure(Level level, String what, Throwable failure) {
+    if (failure instanceof GatewayException
+        || failure instanceof AuditException
+        || failure instanceof InferenceException) {
+      LOG.log(level, what + ": " + failure.getMessage());
+    } else {
+      LOG.log(level, what, failure);
     }
   }
 

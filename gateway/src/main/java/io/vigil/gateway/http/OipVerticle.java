@@ -32,6 +32,10 @@ import java.util.function.Supplier;
  * the event loop too (a few microseconds for the demo model's 30 inputs); only its commit waits on
  * the ledger's writer thread. The answer is sent from this verticle's context once the entry is
  * committed.
+ *
+ * <p>Request bodies are read within the {@link BodyBudget} that every verticle shares, and what a
+ * body makes the gateway allocate is bounded by the model (see {@link BodyReader} and {@link
+ * OipDecoder}), so that no number or size of requests can run the heap out.
  */
 public final class OipVerticle extends VerticleBase {
 
@@ -234,8 +238,7 @@ public final class OipVerticle extends VerticleBase {
     String requestId = request.id().orElseGet(() -> UUID.randomUUID().toString());
     String device = device(ctx);
     // The ledger entry is made on the thread that ran the model (a runner, or this event loop for
-    // an
-    // inline model); the answer leaves only after its commit.
+    // an inline model); the answer leaves only after its commit.
     CompletableFuture<Answer> answer =
         model
             .batcher()

@@ -87,19 +87,21 @@ public final class ModelRegistry implements AutoCloseable {
     MicroBatcher batcher = loaded.batcher();
     LOG.log(
         Level.INFO,
-        "loaded {0}{1} in {2} ms{3}",
-        bundle.label(),
-        bundle.manifest().demo() ? " [DEMO, not for clinical use]" : "",
-        (System.nanoTime() - started) / 1_000_000,
-        batcher.rowNanos() < 0
-            ? ""
-            : String.format(
-                Locale.ROOT,
-                "; one row takes %.1f us, so it runs %s",
-                batcher.rowNanos() / 1000.0,
-                batcher.runsInline()
-                    ? "on the receiving thread while its queue is empty"
-                    : "on the batcher's threads"));
+        "loaded "
+            + bundle.label()
+            + (bundle.manifest().demo() ? " [DEMO, not for clinical use]" : "")
+            + " in "
+            + (System.nanoTime() - started) / 1_000_000
+            + " ms"
+            + (batcher.rowNanos() < 0
+                ? ""
+                : String.format(
+                    Locale.ROOT,
+                    "; one row takes %.1f us, so it runs %s",
+                    batcher.rowNanos() / 1000.0,
+                    batcher.runsInline()
+                        ? "on the receiving thread while its queue is empty"
+                        : "on the batcher's threads")));
     return loaded;
   }
 
@@ -165,7 +167,7 @@ public final class ModelRegistry implements AutoCloseable {
 
   private synchronized void refuse(String reason) {
     refused.add(reason);
-    LOG.log(Level.ERROR, "refused a stored bundle: {0}", reason);
+    LOG.log(Level.ERROR, "refused a stored bundle: " + reason);
   }
 
   private static InferenceException notFound(String message) {
