@@ -133,7 +133,8 @@ public final class BundleReader {
         if (entries.size() >= MAX_ENTRIES) {
           throw invalid(name, "holds more than " + MAX_ENTRIES + " files");
         }
-        byte[] content = readCapped(zip, DEFAULT_MAX_BUNDLE_BYTES - total, name, entryName);
+        byte[] content =
+            readCapped(zip, entry.getSize(), DEFAULT_MAX_BUNDLE_BYTES - total, name, entryName);
         total += content.length;
         if (entries.put(entryName, content) != null) {
           throw invalid(name, "holds the file " + entryName + " twice");
@@ -153,8 +154,24 @@ public final class BundleReader {
     return entries;
   }
 
-  private static byte[] readCapped(InputStream in, long cap, String name, String entryName)
+  /**
+   * Reads one file of the zip, refusing it past {@code cap} bytes. A file whose size the zip
+   * declares (every file of a bundle, which is stored) is read into an array of that size in one
+   * step: growing a buffer to the size of a large model would need three times its size at once.
+   */
+  private static byte[] readCapped(
+      InputStream in, long declaredSize, long cap, String name, String entryName)
       throws IOException {
+    if (declaredSize > cap) {
+      throw pastLimit(name, entryName);
+    }
+    if (declaredSize >= 0) {
+      byte[] content = new byte[(int) declaredSize];
+      if (in.readNBytes(content, 0, content.length) != content.length || in.read() >= 0) {
+        throw invalid(name, "file " + entryName + " does not have the size its zip entry gives");
+      }
+      return content;
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buffer = new byte[64 * 1024];
     long read = 0;
@@ -162,17 +179,21 @@ public final class BundleReader {
     while ((n = in.read(buffer)) > 0) {
       read += n;
       if (read > cap) {
-        throw invalid(
-            name,
-            "file "
-                + entryName
-                + " unpacks past the size limit of "
-                + DEFAULT_MAX_BUNDLE_BYTES
-                + " bytes");
+        throw pastLimit(name, entryName);
       }
       out.write(buffer, 0, n);
     }
     return out.toByteArray();
+  }
+
+  private static InferenceException pastLimit(String name, String entryName) {
+    return invalid(
+        name,
+        "file "
+            + entryName
+            + " unpacks past the size limit of "
+            + DEFAULT_MAX_BUNDLE_BYTES
+            + " bytes");
   }
 
   private static InferenceException invalid(String name, String problem) {
