@@ -2,10 +2,12 @@ package io.vigil.gateway.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.vigil.gateway.models.LoadedModel;
 import io.vigil.inference.InferenceException;
@@ -68,14 +70,16 @@ final class OipDecoder {
       // A body of n bytes holds at most (n + 1) / 2 values ("1,2,3"): no more is ever allocated.
       long valuesInBody = (body.length() + 1) / 2;
       return decode(p, limits, Math.min(limits.values(), valuesInBody));
+    } catch (StreamConstraintsException e) {
+      throw invalid("request body holds a text longer than " + MAX_TEXT_CHARS + " characters");
     } catch (JsonProcessingException e) {
+      JsonLocation where = e.getLocation();
       throw invalid(
           "request body is not valid JSON: "
               + e.getOriginalMessage()
-              + " at line "
-              + e.getLocation().getLineNr()
-              + ", column "
-              + e.getLocation().getColumnNr());
+              + (where == null
+                  ? ""
+                  : " at line " + where.getLineNr() + ", column " + where.getColumnNr()));
     } catch (IOException e) {
       throw invalid("request body cannot be read: " + e.getMessage());
     }
