@@ -31,7 +31,7 @@ final class DiskWatch {
     try {
       free = Files.getFileStore(dir).getUsableSpace();
     } catch (IOException e) {
-      LOG.log(Level.WARNING, "cannot read the free space of {0}: {1}", dir, e.getMessage());
+      LOG.log(Level.WARNING, "cannot read the free space of " + dir + ": " + e.getMessage());
       return;
     }
     freeBytes = free;
@@ -41,10 +41,13 @@ final class DiskWatch {
     } else if (!nowLow && low) {
       LOG.log(
           Level.INFO,
-          "the disk holding {0} has {1} free again, above audit.min-free-space ({2})",
-          dir,
-          bytes(free),
-          bytes(minFreeBytes));
+          "the disk holding "
+              + dir
+              + " has "
+              + bytes(free)
+              + " free again, above audit.min-free-space ("
+              + bytes(minFreeBytes)
+              + ")");
     }
     low = nowLow;
   }

@@ -44,7 +44,8 @@ final class HttpErrors {
             "the request cannot be recorded as it is, so it gets no answer: " + e.getMessage());
         return;
       }
-      LOG.log(Level.ERROR, "a prediction could not be recorded: " + e.getMessage());
+      // No line per refused request: the ledger logs its fault once when it begins and once when
+      // it ends, and readiness reports it meanwhile.
       respond(
           ctx,
           503,
