@@ -31,6 +31,7 @@ final class BodyReader implements Handler<RoutingContext> {
 
   private static final String BODY = "vigil.body";
   private static final String RESERVATION = "vigil.reservation";
+  private static final String CONTINUED = "vigil.continued";
 
   private final BodyBudget budget;
   private final long maxBodyBytes;
@@ -63,6 +64,7 @@ final class BodyReader implements Handler<RoutingContext> {
     if (request.version() != HttpVersion.HTTP_1_0
         && "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
       ctx.response().writeContinue();
+      ctx.put(CONTINUED, Boolean.TRUE);
     }
     Reading reading = new Reading(ctx, reservation, declared);
     request.handler(reading::chunk).endHandler(v -> reading.end()).resume();
@@ -102,8 +104,9 @@ final class BodyReader implements Handler<RoutingContext> {
 
   /**
    * Answers {@code status} before the body was read, keeping none of it: the rest of the body is
-   * read and dropped up to a bound, then the connection is closed, or at once when the client waits
-   * for a 100 Continue before it sends the body.
+   * read and dropped, and the connection closed only if more than a bound arrives; a client that
+   * waits for a 100 Continue before it sends the body gets none, and the connection is closed once
+   * the answer is written.
    */
   void refuse(RoutingContext ctx, int status, String message) {
     HttpServerRequest request = ctx.request();
@@ -115,7 +118,9 @@ final class BodyReader implements Handler<RoutingContext> {
       HttpErrors.respond(ctx, status, message);
       return;
     }
-    if (http1 && "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+    if (http1
+        && ctx.get(CONTINUED) == null
+        && "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
       ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
       Future<Void> sent = HttpErrors.respond(ctx, status, message);
       sent.onComplete(v -> request.connection().close());

@@ -192,6 +192,48 @@ class BodyBudgetTest {
     }
   }
 
+  @Test
+  void aChunkedBodyRefusedAfterA100ContinueIsDroppedAndItsConnectionServesTheNextRequest()
+      throws Exception {
+    try (Socket hold = new Socket("127.0.0.1", gateway.port());
+        Socket socket = new Socket("127.0.0.1", gateway.port())) {
+      hold.getOutputStream().write(head(60_000, false));
+      hold.getOutputStream().flush();
+      awaitHeld(60_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      out.write(
+          ("POST "
+                  + INFER
+                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+                  + "Expect: 100-continue\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertEquals(100, Raw.read(in).status());
+
+      // when the client, told to continue, sends chunks past what is left of the budget
+      byte[] chunk = new byte[16 * 1024];
+      Arrays.fill(chunk, (byte) ' ');
+      for (int i = 0; i < 3; i++) {
+        out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(chunk);
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+      }
+      out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+
+      // then it is refused, the rest is dropped, and the same connection answers the next request
+      assertEquals(429, Raw.read(in).status());
+      byte[] next = padded(1000);
+      out.write(head(next.length, false));
+      out.write(next);
+      out.flush();
+      assertEquals(200, Raw.read(in).status());
+    }
+    awaitHeld(0);
+    logs.assertFormattedWithoutStackTraces();
+  }
+
   private String base() {
     return "http://127.0.0.1:" + gateway.port();
   }
