@@ -121,7 +121,8 @@ class WriteFailureTest {
       AuditException e = failureOf(futures.get(2));
       assertEquals(AuditException.Code.WRITE_FAILED, e.code());
       assertTrue(e.getMessage().contains("no room for this node"), e.getMessage());
-      assertFalse(ledger.healthy());
+      // (Whether the ledger is healthy at this instant is a race: the writer may already have
+      // reopened and re-checked by itself, since the trigger only fails a node at level 2.)
       long committed = 5;
       for (CompletableFuture<Receipt> f : futures.subList(0, 2)) {
         if (!f.isCompletedExceptionally()) {
