@@ -68,15 +68,7 @@ public final class GatewayProcess implements AutoCloseable {
    */
   public static GatewayProcess startUnder(List<String> wrapper, Path workDir, String... args)
       throws Exception {
-    List<String> command = new ArrayList<>(wrapper);
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Vigil.class.getName());
-    command.addAll(withFreeAdminPort(args));
-    Process p =
-        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+    Process p = launch(wrapper, workDir, args);
     GatewayProcess gp = new GatewayProcess(p);
     gp.port.get(60, TimeUnit.SECONDS);
     return gp;
@@ -87,15 +79,7 @@ public final class GatewayProcess implements AutoCloseable {
    * command), and returns its exit status and everything it printed.
    */
   public static Exited run(Path workDir, long timeoutSeconds, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Vigil.class.getName());
-    command.addAll(withFreeAdminPort(args));
-    Process p =
-        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+    Process p = launch(List.of(), workDir, args);
     CompletableFuture<String> out =
         CompletableFuture.supplyAsync(
             () -> {
@@ -110,6 +94,24 @@ public final class GatewayProcess implements AutoCloseable {
       throw new IllegalStateException("vigil did not exit within " + timeoutSeconds + " s");
     }
     return new Exited(p.exitValue(), out.get(10, TimeUnit.SECONDS));
+  }
+
+  /**
+   * {@code vigil ARGS...} in a new JVM of the unit's heap on the test class path, under a wrapper.
+   */
+  private static Process launch(List<String> wrapper, Path workDir, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>(wrapper);
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Vigil.class.getName());
+    command.addAll(withFreeAdminPort(args));
+    return new ProcessBuilder(command)
+        .directory(workDir.toFile())
+        .redirectErrorStream(true)
+        .start();
   }
 
   /**
