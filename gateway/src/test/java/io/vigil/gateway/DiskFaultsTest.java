@@ -68,6 +68,8 @@ class DiskFaultsTest {
   @Test
   void aFullDiskAnswers503SaysSoAndRecoversByItselfWithNothingAcknowledgedLost() throws Exception {
     // A full disk needs a small filesystem: tmpfs, which only root may mount (CI runs as root).
+    // CI runs as root; a developer without root has the audit module's disk-full test, which falls
+    // back to SQLite's max_page_count.
     assumeTrue(ROOT, "mounting a tmpfs to fill needs root");
     Path data = Files.createDirectory(work.resolve("data"));
     mount(data, "size=8m");
@@ -93,7 +95,8 @@ class DiskFaultsTest {
       throws Exception {
     // libfiu (Debian's fiu-utils, installed by .ci/run) makes fsync and fdatasync fail inside the
     // gateway's JVM, as a dying disk does.
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/fiu-run")), "needs fiu-utils");
+    // .ci/run installs it from Debian; only a machine without it (not CI) skips this test.
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/fiu-run")), "needs fiu-utils (Debian)");
     Path data = work.resolve("data");
     try (GatewayProcess g = serve(List.of("fiu-run", "-x"), data)) {
       Recovery r;
