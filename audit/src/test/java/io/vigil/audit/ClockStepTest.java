@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -32,22 +30,7 @@ class ClockStepTest {
   private final AtomicLong stepNanos = new AtomicLong();
 
   private final Clock wall =
-      new Clock() {
-        @Override
-        public ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return START.plusNanos(monotonic.getAsLong() + stepNanos.get());
-        }
-      };
+      TestLedgers.clockAt(() -> START.plusNanos(monotonic.getAsLong() + stepNanos.get()));
 
   private Ledger open() {
     LedgerOptions options = TestLedgers.options(dir).withCheckpointInterval(Duration.ofMinutes(1));

@@ -71,6 +71,11 @@ final class TestLedgers {
   /** A wall clock that runs with this monotonic time, one microsecond further on each reading. */
   static Clock clockOf(LongSupplier nanoTime) {
     AtomicLong reads = new AtomicLong();
+    return clockAt(() -> START.plusNanos(nanoTime.getAsLong() + 1000 * reads.incrementAndGet()));
+  }
+
+  /** A wall clock in UTC that reads whatever {@code now} says. */
+  static Clock clockAt(java.util.function.Supplier<Instant> now) {
     return new Clock() {
       @Override
       public ZoneId getZone() {
@@ -84,7 +89,7 @@ final class TestLedgers {
 
       @Override
       public Instant instant() {
-        return START.plusNanos(nanoTime.getAsLong() + 1000 * reads.incrementAndGet());
+        return now.get();
       }
     };
   }

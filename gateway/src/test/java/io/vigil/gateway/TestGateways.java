@@ -100,4 +100,21 @@ public final class TestGateways {
             .build();
     return client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
   }
+
+  /**
+   * Writes {@code vigil.yaml} in {@code dir} for a gateway process with its data in {@code
+   * dataDir}, no demonstration bundle, any free OIP port, and these more settings under {@code
+   * server:} ({@code serverLines}, indented) and after it ({@code moreYaml}).
+   */
+  public static java.nio.file.Path configFile(
+      java.nio.file.Path dir, java.nio.file.Path dataDir, String serverLines, String moreYaml)
+      throws java.io.IOException {
+    return java.nio.file.Files.writeString(
+        dir.resolve("vigil.yaml"),
+        "data-dir: "
+            + dataDir
+            + "\ninstall-demo-bundle: false\nserver:\n  port: 0\n"
+            + serverLines
+            + moreYaml);
+  }
 }

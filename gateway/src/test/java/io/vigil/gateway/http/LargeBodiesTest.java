@@ -12,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,12 +41,7 @@ class LargeBodiesTest {
     // given a gateway of 256 MiB of heap that accepts bodies of 48 MiB
     Path dataDir = dir.resolve("data");
     TestGateways.preinstall(dataDir, TestBundles.bundle());
-    Path config = dir.resolve("vigil.yaml");
-    Files.writeString(
-        config,
-        "data-dir: "
-            + dataDir
-            + "\ninstall-demo-bundle: false\nserver:\n  port: 0\n  max-body-bytes: 48MiB\n");
+    Path config = TestGateways.configFile(dir, dataDir, "  max-body-bytes: 48MiB\n", "");
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     try (GatewayProcess vigil = GatewayProcess.start(dir, "serve", "--config", config.toString())) {

@@ -18,7 +18,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -56,12 +55,9 @@ class CrashSafetyTest {
   void noAcknowledgedPredictionIsLostAcrossRepeatedKillMinus9() throws Exception {
     Path dataDir = dir.resolve("data");
     TestGateways.preinstall(dataDir, TestBundles.bundle());
-    Path config = dir.resolve("vigil.yaml");
-    Files.writeString(
-        config,
-        "data-dir: "
-            + dataDir
-            + "\ninstall-demo-bundle: false\nserver:\n  port: 0\naudit:\n  durability: full\n  checkpoint-every: 50\n");
+    Path config =
+        TestGateways.configFile(
+            dir, dataDir, "", "audit:\n  durability: full\n  checkpoint-every: 50\n");
     Map<String, Long> acknowledged = new ConcurrentHashMap<>();
     AtomicLong attempted = new AtomicLong();
     SplittableRandom random = new SplittableRandom(7);
