@@ -1,0 +1,108 @@
+package io.vigil.trust.key;
+
+import io.vigil.trust.Ed25519;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+
+/** An Ed25519 private key with its TUF public key: what Vigil and its manufacturers sign with. */
+public final class SigningKey {
+
+  // PKCS#8 PrivateKeyInfo for Ed25519 (RFC 8410): 16 bytes, then the 32-byte seed.
+  private static final byte[] PKCS8_PREFIX =
+      HexFormat.of().parseHex("302e020100300506032b657004220420");
+
+  private final PrivateKey privateKey;
+  private final PublicKey publicKey;
+
+  private SigningKey(PrivateKey privateKey, PublicKey publicKey) {
+    this.privateKey = privateKey;
+    this.publicKey = publicKey;
+  }
+
+  /** A new random key. */
+  public static SigningKey generate() {
+    byte[] seed = new byte[32];
+    new SecureRandom().nextBytes(seed);
+    return fromSeed(seed);
+  }
+
+  /**
+   * The key of a 32-byte seed: the same seed gives the same key, which is what a reproducible
+   * demonstration repository needs and nothing else should use.
+   */
+  public static SigningKey fromSeed(byte[] seed) {
+    if (seed.length != 32) {
+      throw new IllegalArgumentException("an Ed25519 seed has 32 bytes, not " + seed.length);
+    }
+    byte[] pkcs8 = Arrays.copyOf(PKCS8_PREFIX, PKCS8_PREFIX.length + 32);
+    System.arraycopy(seed, 0, pkcs8, PKCS8_PREFIX.length, 32);
+    return fromPkcs8(pkcs8);
+  }
+
+  /** The key of a PKCS#8 encoding; throws {@link IllegalArgumentException} if it is not Ed25519. */
+  public static SigningKey fromPkcs8(byte[] pkcs8) {
+    if (pkcs8.length != PKCS8_PREFIX.length + 32
+        || !Arrays.equals(pkcs8, 0, PKCS8_PREFIX.length, PKCS8_PREFIX, 0, PKCS8_PREFIX.length)) {
+      throw new IllegalArgumentException("not an Ed25519 PKCS#8 private key");
+    }
+    byte[] seed = Arrays.copyOfRange(pkcs8, PKCS8_PREFIX.length, pkcs8.length);
+    try {
+      PrivateKey key =
+          KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+      byte[] raw = new Ed25519PrivateKeyParameters(seed, 0).generatePublicKey().getEncoded();
+      return new SigningKey(
+          key, new PublicKey(PublicKey.ED25519, PublicKey.ED25519, HexFormat.of().formatHex(raw)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("not a valid Ed25519 private key: " + e.getMessage(), e);
+    }
+  }
+
+  /** The public half, as TUF writes it. */
+  public PublicKey publicKey() {
+    return publicKey;
+  }
+
+  /** The TUF key id of the public half. */
+  public String keyId() {
+    return publicKey.keyId();
+  }
+
+  /** The raw 32-byte public key. */
+  public byte[] publicKeyRaw() {
+    return HexFormat.of().parseHex(publicKey.publicValue());
+  }
+
+  /** The JDK public key, for writing it as PEM. */
+  java.security.PublicKey jdkPublicKey() {
+    return Ed25519.publicKey(publicKeyRaw());
+  }
+
+  /** The PKCS#8 encoding of the private key, for writing it to a key file. */
+  byte[] pkcs8() {
+    return privateKey.getEncoded();
+  }
+
+  /** Signs {@code message}. */
+  public byte[] sign(byte[] message) {
+    try {
+      Signature signer = Signature.getInstance("Ed25519");
+      signer.initSign(privateKey);
+      signer.update(message);
+      return signer.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Ed25519 signing failed", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SigningKey[" + publicKey + "]";
+  }
+}
