@@ -36,11 +36,10 @@ public final class AuditException extends RuntimeException {
     SIGN_FAILED,
     /** A segment file could not be written or did not read back as written. */
     ARCHIVE_FAILED,
-    /**
-     * The database was created with another origin, segment size or a newer schema, or another
-     * process writes it.
-     */
+    /** The database was created with another origin, segment size or a newer schema. */
     INCOMPATIBLE,
+    /** Another process (a running gateway) has the ledger open for writing. */
+    IN_USE,
     /** Too many entries are waiting for the writer; the caller may retry later. */
     OVERLOADED,
     /** The ledger is closed. */

@@ -24,6 +24,9 @@ final class Damage {
   /** The event the gateway records last on a clean shutdown. */
   static final String CLEAN_STOP = "gateway.stopped";
 
+  /** The event a {@code vigil} command that wrote to a stopped gateway's ledger ends with. */
+  static final String COMMAND_FINISHED = "command.finished";
+
   /** The lines of {@code quick_check} that an error quotes. */
   private static final int QUOTED_LINES = 3;
 
@@ -108,7 +111,9 @@ final class Damage {
       try (ResultSet rs =
           s.executeQuery("SELECT kind, ref FROM entries ORDER BY seq DESC LIMIT 1")) {
         return !rs.next()
-            || (EntryCodec.EVENT.equals(rs.getString(1)) && CLEAN_STOP.equals(rs.getString(2)));
+            || (EntryCodec.EVENT.equals(rs.getString(1))
+                && (CLEAN_STOP.equals(rs.getString(2))
+                    || COMMAND_FINISHED.equals(rs.getString(2))));
       }
     }
   }

@@ -80,8 +80,8 @@ public final class LedgerRecovery {
    * ledger at the same place whose first entry is a {@code ledger.continued} event by {@code
    * actor}, and closes it.
    *
-   * @throws AuditException {@code INCOMPATIBLE} if a writer has the ledger open, {@code NOT_FOUND}
-   *     if there is nothing to move, {@code WRITE_FAILED} if the files cannot be moved
+   * @throws AuditException {@code IN_USE} if a writer has the ledger open, {@code NOT_FOUND} if
+   *     there is nothing to move, {@code WRITE_FAILED} if the files cannot be moved
    */
   public static Result recover(
       LedgerOptions options, NoteSigner signer, Clock clock, String actor) {

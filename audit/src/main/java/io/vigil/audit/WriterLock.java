@@ -39,7 +39,7 @@ final class WriterLock implements AutoCloseable {
     }
     closeQuietly(channel);
     throw new AuditException(
-        AuditException.Code.INCOMPATIBLE,
+        AuditException.Code.IN_USE,
         "the ledger " + database + " is already open for writing (" + file + " is locked)");
   }
 

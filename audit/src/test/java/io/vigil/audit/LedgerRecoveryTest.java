@@ -161,7 +161,7 @@ class LedgerRecoveryTest {
     Map<String, String> before = ledgerFiles(dir);
     try (Ledger ledger = TestLedgers.open(dir)) {
       AuditException e = assertThrows(AuditException.class, this::recover);
-      assertEquals(AuditException.Code.INCOMPATIBLE, e.code());
+      assertEquals(AuditException.Code.IN_USE, e.code());
       assertTrue(ledger.healthy());
     }
     assertEquals(before.keySet(), ledgerFiles(dir).keySet());

@@ -267,7 +267,7 @@ class LedgerTest {
       AuditException e = assertThrows(AuditException.class, () -> TestLedgers.open(dir));
 
       assertTrue(first.healthy());
-      assertEquals(AuditException.Code.INCOMPATIBLE, e.code());
+      assertEquals(AuditException.Code.IN_USE, e.code());
       assertTrue(e.getMessage().contains("already open for writing"), e.getMessage());
     }
     TestLedgers.open(dir).close();

@@ -9,6 +9,7 @@ import io.vigil.audit.EventEntry;
 import io.vigil.audit.Ledger;
 import io.vigil.audit.Segment;
 import io.vigil.gateway.GatewayException.Code;
+import io.vigil.gateway.admin.AdminUrl;
 import io.vigil.gateway.admin.AdminVerticle;
 import io.vigil.gateway.admin.Metrics;
 import io.vigil.gateway.config.ConfigSource;
@@ -18,6 +19,10 @@ import io.vigil.gateway.http.BodyBudget;
 import io.vigil.gateway.http.Lifecycle;
 import io.vigil.gateway.http.OipVerticle;
 import io.vigil.gateway.http.Recorder;
+import io.vigil.gateway.install.ClasspathSource;
+import io.vigil.gateway.install.InstallReport;
+import io.vigil.gateway.install.InstallRequest;
+import io.vigil.gateway.install.Installer;
 import io.vigil.gateway.ledger.Events;
 import io.vigil.gateway.ledger.LedgerRecorder;
 import io.vigil.gateway.ledger.Ledgers;
@@ -33,6 +38,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -72,6 +78,8 @@ public final class Gateway implements AutoCloseable {
   private final Optional<Ledger> ledger;
   private final Recorder recorder;
   private final DiskWatch disk;
+  private ModelStore store;
+  private Installer installer;
   private int port;
   private int adminPort;
   private boolean closing;
@@ -164,12 +172,12 @@ public final class Gateway implements AutoCloseable {
 
   private void startUp() {
     disk.check();
-    ModelStore store = ModelStore.open(config.dataDir());
+    store = ModelStore.open(config.dataDir());
+    installer =
+        new Installer(
+            config.trustDir(), store, config.trust().site(), Clock.systemUTC(), this::record);
     if (config.installDemoBundle()) {
-      demoBundle()
-          .filter(store::install)
-          .ifPresent(
-              b -> record(Events.bundleInstalled(b, "demonstration bundle shipped in the jar")));
+      installDemo();
     }
     models.loadAll(store);
     models.refused().forEach(reason -> record(Events.bundleRefused(reason)));
@@ -205,11 +213,13 @@ public final class Gateway implements AutoCloseable {
         "start the HTTP server on " + config.server().host() + ":" + config.server().port());
     port = verticles.get(0).actualPort();
     AdminVerticle admin =
-        new AdminVerticle(config.admin().host(), config.admin().port(), this::metrics);
+        new AdminVerticle(
+            config.admin().host(), config.admin().port(), this::metrics, this::install);
     await(
         vertx.deployVerticle(admin),
         "start the admin server on " + config.admin().host() + ":" + config.admin().port());
     adminPort = admin.actualPort();
+    AdminUrl.write(config.dataDir(), config.admin().host(), adminPort);
     // A statfs can hang on a sick disk: never on an event loop.
     WorkerExecutor diskWatch = vertx.createSharedWorkerExecutor(DISK_WATCH_POOL, 1);
     vertx.setPeriodic(
@@ -266,6 +276,85 @@ public final class Gateway implements AutoCloseable {
               + sealed.get(sealed.size() - 1).endSeq());
     }
     return sealed.size();
+  }
+
+  /**
+   * Installs the demonstration bundle through the same TUF path as any other: its repository ships
+   * in the jar, and its root, marked as a demonstration root, is trusted on the first start. A
+   * refusal is recorded and logged, and the gateway starts without it.
+   */
+  private void installDemo() {
+    Optional<ClasspathSource> demo = ClasspathSource.demo();
+    if (demo.isEmpty()) {
+      LOG.log(Level.WARNING, "this build carries no demonstration repository");
+      return;
+    }
+    if (!installer.trusts(Installer.DEMO)) {
+      installer.trustFirstRoot(Installer.DEMO, demo.get().firstRoot(), Events.SYSTEM);
+    }
+    try {
+      InstallReport report =
+          installer.install(Installer.DEMO, demo.get(), Events.SYSTEM, Optional.empty());
+      report.refused().forEach(r -> LOG.log(Level.ERROR, "demonstration bundle " + r));
+    } catch (GatewayException e) {
+      LOG.log(Level.ERROR, e.getMessage());
+    }
+  }
+
+  /**
+   * Installs what a trusted repository approves, while the gateway runs: what {@code vigil install}
+   * asks through the admin port. New bundles are loaded and answer at once; a refusal leaves the
+   * models being served as they were.
+   */
+  public synchronized InstallReport install(InstallRequest request) {
+    if (closing || installer == null) {
+      throw new GatewayException(Code.UNAVAILABLE, "the gateway is not running");
+    }
+    request
+        .root()
+        .ifPresent(root -> installer.trustFirstRoot(request.repository(), root, request.actor()));
+    InstallReport report =
+        installer.install(
+            request.repository(), request.source(), request.actor(), request.approver());
+    for (Bundle bundle : report.installed()) {
+      try {
+        LoadedModel loaded = models.load(bundle);
+        record(
+            Events.bundleActivated(bundle, models.active(bundle.manifest().modelId()) == loaded));
+      } catch (InferenceException e) {
+        record(Events.bundleRefused(bundle.label() + ": " + e.getMessage()));
+      }
+    }
+    return report;
+  }
+
+  /**
+   * Installs from a repository into a stopped gateway's data directory, recording in its ledger:
+   * what {@code vigil install} does when no gateway runs.
+   *
+   * @throws io.vigil.audit.AuditException {@code IN_USE} when a running gateway holds the ledger
+   */
+  public static InstallReport installStopped(VigilConfig config, InstallRequest request) {
+    DataDirectory.check(config.dataDir());
+    try (Ledger ledger = Ledgers.open(config)) {
+      Installer installer =
+          new Installer(
+              config.trustDir(),
+              ModelStore.open(config.dataDir()),
+              config.trust().site(),
+              Clock.systemUTC(),
+              event -> Ledgers.record(ledger, event));
+      try {
+        request
+            .root()
+            .ifPresent(
+                root -> installer.trustFirstRoot(request.repository(), root, request.actor()));
+        return installer.install(
+            request.repository(), request.source(), request.actor(), request.approver());
+      } finally {
+        Ledgers.record(ledger, Events.commandFinished("install", request.actor()));
+      }
+    }
   }
 
   /** The bundle shipped in the jar, verified like any other; absent in a build without it. */
@@ -391,6 +480,7 @@ public final class Gateway implements AutoCloseable {
         LOG.log(Level.WARNING, "while closing the HTTP server: " + e.getMessage());
       }
       models.close();
+      AdminUrl.delete(config.dataDir());
       if (ledger.isPresent()) {
         try {
           record(Events.stopped(left));
@@ -408,25 +498,7 @@ public final class Gateway implements AutoCloseable {
 
   /** Records an event and waits for its commit: events are rare and must not be lost. */
   private void record(EventEntry event) {
-    if (ledger.isEmpty()) {
-      return;
-    }
-    try {
-      ledger.get().append(event).get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof AuditException ae) {
-        throw ae;
-      }
-      throw new GatewayException(
-          Code.RECORD_FAILED, "cannot record " + event.type() + ": " + e.getCause(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new GatewayException(
-          Code.RECORD_FAILED,
-          "cannot record " + event.type() + ": the ledger did not commit within 30 s");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new GatewayException(Code.UNAVAILABLE, "interrupted while recording " + event.type());
-    }
+    ledger.ifPresent(l -> Ledgers.record(l, event));
   }
 
   /**

@@ -36,7 +36,12 @@ public final class GatewayException extends RuntimeException {
     /** A part of the gateway did not start or stop in time, or the wait was interrupted. */
     UNAVAILABLE(1),
     /** Recorded data does not hold what a command expected of it. */
-    DATA_INVALID(1);
+    DATA_INVALID(1),
+    /**
+     * An update failed a trust or scope check; it was recorded, nothing was installed and the
+     * models being served did not change (exit status 2).
+     */
+    UPDATE_REFUSED(2);
 
     private final int exitStatus;
 

@@ -35,6 +35,7 @@ public final class TestGateways {
             maxBatch, delay, queueCapacity, runners, 1, policy, maxRows, Duration.ZERO),
         config.audit(),
         config.admin(),
+        config.trust(),
         config.installDemoBundle(),
         config.shutdownGrace());
   }
@@ -55,7 +56,21 @@ public final class TestGateways {
         config.inference(),
         config.audit(),
         config.admin(),
+        config.trust(),
         config.installDemoBundle(),
+        config.shutdownGrace());
+  }
+
+  /** {@code config} without the demonstration bundle. */
+  public static VigilConfig withoutDemo(VigilConfig config) {
+    return new VigilConfig(
+        config.dataDir(),
+        config.server(),
+        config.inference(),
+        config.audit(),
+        config.admin(),
+        config.trust(),
+        false,
         config.shutdownGrace());
   }
 

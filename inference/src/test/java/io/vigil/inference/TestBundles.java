@@ -38,6 +38,11 @@ public final class TestBundles {
 
   /** A draft manifest (no files) for model {@code modelId}, version and release as given. */
   public static Manifest manifest(String modelId, String version, long release) {
+    return manifest(modelId, version, release, true);
+  }
+
+  /** As {@link #manifest(String, String, long)}, marked as a demonstration bundle or not. */
+  public static Manifest manifest(String modelId, String version, long release, boolean demo) {
     List<Feature> features = new ArrayList<>();
     for (int i = 0; i < WEIGHTS.length; i++) {
       features.add(new Feature("f" + i, "mmol/L", -100, 100, true));
@@ -48,7 +53,7 @@ public final class TestBundles {
         release,
         Manifest.PLATFORM_ONNX,
         "Test model for Vigil's own tests; not a medical device.",
-        true,
+        demo,
         new Pccp("PCCP-TEST-1", "initial-release"),
         List.of(new TensorSpec("x", "FP32", List.of(-1L, (long) WEIGHTS.length), features)),
         List.of(new TensorSpec("p", "FP32", List.of(-1L, 1L), List.of())),
@@ -76,6 +81,13 @@ public final class TestBundles {
   /** A valid, verified bundle. */
   public static Bundle bundle(String modelId, String version, long release) {
     return BundleWriter.write(manifest(modelId, version, release), files());
+  }
+
+  /**
+   * A valid bundle that is not marked as a demonstration: what a manufacturer ships to patients.
+   */
+  public static Bundle clinicalBundle(String modelId, String version, long release) {
+    return BundleWriter.write(manifest(modelId, version, release, false), files());
   }
 
   /**

@@ -2,14 +2,23 @@ package io.vigil.gateway.admin;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vigil.gateway.install.InstallReport;
+import io.vigil.gateway.install.InstallRequest;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * Hospital IT's HTTP server, on its own port ({@code admin.port}, loopback by default): {@code
- * /metrics} in the Prometheus text format. The admin API and the dashboard will live here too.
+ * /metrics} in the Prometheus text format, and {@code POST /admin/v1/updates/install}, which
+ * installs what a trusted repository in a local directory approves (what {@code vigil install} asks
+ * of a running gateway). The rest of the admin API and the dashboard will live here too.
  */
 public final class AdminVerticle extends VerticleBase {
 
@@ -18,14 +27,30 @@ public final class AdminVerticle extends VerticleBase {
 
   private final String host;
   private final int port;
+
+  /** The worker pool, of one thread, that runs installs: file reads, hashing, ONNX sessions. */
+  static final String INSTALL_POOL = "vigil-installer";
+
+  /** The largest install request body: a path, a name and at most a root file. */
+  static final long MAX_INSTALL_BODY = 1 << 20;
+
   private final Supplier<String> metrics;
+  private final Function<InstallRequest, InstallReport> install;
   private HttpServer server;
 
-  /** A server on {@code host:port} whose {@code /metrics} answers what {@code metrics} writes. */
-  public AdminVerticle(String host, int port, Supplier<String> metrics) {
+  /**
+   * A server on {@code host:port} whose {@code /metrics} answers what {@code metrics} writes and
+   * whose install endpoint runs {@code install}.
+   */
+  public AdminVerticle(
+      String host,
+      int port,
+      Supplier<String> metrics,
+      Function<InstallRequest, InstallReport> install) {
     this.host = host;
     this.port = port;
     this.metrics = metrics;
+    this.install = install;
   }
 
   @Override
@@ -35,11 +60,40 @@ public final class AdminVerticle extends VerticleBase {
         .get("/metrics")
         .handler(
             ctx -> ctx.response().putHeader("content-type", PROMETHEUS_TEXT).end(metrics.get()));
+    WorkerExecutor installer = vertx.createSharedWorkerExecutor(INSTALL_POOL, 1);
+    router
+        .post("/admin/v1/updates/install")
+        .handler(BodyHandler.create().setBodyLimit(MAX_INSTALL_BODY))
+        .handler(
+            ctx -> {
+              InstallRequest request;
+              try {
+                request = InstallRequests.parse(ctx.body().asJsonObject());
+              } catch (RuntimeException e) {
+                error(ctx, 400, e.getMessage());
+                return;
+              }
+              installer
+                  .executeBlocking(() -> install.apply(request), false)
+                  .onSuccess(
+                      report ->
+                          ctx.response()
+                              .putHeader("content-type", "application/json")
+                              .end(new JsonObject(report.toMap()).encodePrettily()))
+                  .onFailure(e -> error(ctx, InstallRequests.status(e), e.getMessage()));
+            });
     return vertx
         .createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
         .requestHandler(router)
         .listen()
         .onSuccess(s -> server = s);
+  }
+
+  private static void error(RoutingContext ctx, int status, String message) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .end(new JsonObject().put("error", String.valueOf(message)).encode());
   }
 
   /** The port it listens on (the configured one, or the one picked for port 0). */

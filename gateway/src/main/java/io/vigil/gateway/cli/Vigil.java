@@ -14,7 +14,11 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       BundleCommand.class,
       AuditCommand.class,
-      IdentityCommand.class
+      IdentityCommand.class,
+      KeysCommand.class,
+      RepoCommand.class,
+      InstallCommand.class,
+      TufClientCommand.class
     })
 public final class Vigil {
 

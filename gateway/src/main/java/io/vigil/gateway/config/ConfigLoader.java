@@ -108,9 +108,10 @@ public final class ConfigLoader {
     InferenceConfig inference = readInference(top.section(VigilConfig.INFERENCE));
     AuditConfig audit = readAudit(top.section(VigilConfig.AUDIT));
     AdminConfig admin = readAdmin(top.section(VigilConfig.ADMIN));
+    TrustConfig trust = readTrust(top.section(VigilConfig.TRUST));
     top.rejectUnknownKeys();
     return new VigilConfig(
-        dataDir, server, inference, audit, admin, installDemoBundle, shutdownGrace);
+        dataDir, server, inference, audit, admin, trust, installDemoBundle, shutdownGrace);
   }
 
   private static ServerConfig readServer(YamlSection in) {
@@ -130,6 +131,13 @@ public final class ConfigLoader {
     int port = in.read(AdminConfig.PORT, AdminConfig.DEFAULT_PORT);
     in.rejectUnknownKeys();
     return new AdminConfig(host, port);
+  }
+
+  private static TrustConfig readTrust(YamlSection in) {
+    Path dir = in.read(TrustConfig.DIR, TrustConfig.DEFAULT_DIR);
+    String site = in.read(TrustConfig.SITE, TrustConfig.DEFAULT_SITE);
+    in.rejectUnknownKeys();
+    return new TrustConfig(dir, site);
   }
 
   private static InferenceConfig readInference(YamlSection in) {

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param inference how requests are queued, batched and run
  * @param audit the ledger every prediction is recorded in
  * @param admin where hospital IT and monitoring reach the gateway
+ * @param trust where the trusted TUF metadata lives and which site this gateway is
  * @param installDemoBundle whether the signed demonstration bundle is installed on first start
  * @param shutdownGrace how long requests in flight may take to finish once shutdown begins
  */
@@ -23,6 +24,7 @@ public record VigilConfig(
     InferenceConfig inference,
     AuditConfig audit,
     AdminConfig admin,
+    TrustConfig trust,
     boolean installDemoBundle,
     Duration shutdownGrace) {
 
@@ -38,6 +40,7 @@ public record VigilConfig(
   static final String INFERENCE = "inference";
   static final String AUDIT = "audit";
   static final String ADMIN = "admin";
+  static final String TRUST = "trust";
 
   /**
    * Checks every value; a bad one throws {@link GatewayException} ({@code CONFIG_INVALID}) naming
@@ -49,6 +52,7 @@ public record VigilConfig(
     Objects.requireNonNull(inference, INFERENCE);
     Objects.requireNonNull(audit, AUDIT);
     Objects.requireNonNull(admin, ADMIN);
+    Objects.requireNonNull(trust, TRUST);
     SHUTDOWN_GRACE.check(shutdownGrace);
   }
 
@@ -60,6 +64,7 @@ public record VigilConfig(
         InferenceConfig.defaults(),
         AuditConfig.defaults(),
         AdminConfig.defaults(),
+        TrustConfig.defaults(),
         DEFAULT_INSTALL_DEMO_BUNDLE,
         DEFAULT_SHUTDOWN_GRACE);
   }
@@ -67,7 +72,7 @@ public record VigilConfig(
   /** This configuration with another data directory (the command line's {@code --data-dir}). */
   public VigilConfig withDataDir(Path newDataDir) {
     return new VigilConfig(
-        newDataDir, server, inference, audit, admin, installDemoBundle, shutdownGrace);
+        newDataDir, server, inference, audit, admin, trust, installDemoBundle, shutdownGrace);
   }
 
   /** This configuration with another OIP port (the command line's {@code --port}). */
@@ -79,7 +84,8 @@ public record VigilConfig(
             server.maxBodyBytes(),
             server.maxInflightBodyBytes(),
             server.deviceIdentityHeader());
-    return new VigilConfig(dataDir, s, inference, audit, admin, installDemoBundle, shutdownGrace);
+    return new VigilConfig(
+        dataDir, s, inference, audit, admin, trust, installDemoBundle, shutdownGrace);
   }
 
   /** This configuration with another admin port (the command line's {@code --admin-port}). */
@@ -90,7 +96,13 @@ public record VigilConfig(
         inference,
         audit,
         new AdminConfig(admin.host(), newPort),
+        trust,
         installDemoBundle,
         shutdownGrace);
+  }
+
+  /** The directory of trusted TUF metadata: {@code trust.dir}, relative to the data directory. */
+  public Path trustDir() {
+    return dataDir.resolve(trust.dir());
   }
 }

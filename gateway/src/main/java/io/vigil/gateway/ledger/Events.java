@@ -49,6 +49,47 @@ public final class Events {
     return EventEntry.of("bundle.installed", SYSTEM, bundleDetails(bundle, Map.of("from", from)));
   }
 
+  /**
+   * A bundle that a trusted repository approved was verified and stored; {@code approval} says by
+   * which repository, target and metadata versions, and {@code actor} who installed it.
+   */
+  public static EventEntry bundleApproved(
+      Bundle bundle, Map<String, Object> approval, String actor) {
+    return EventEntry.of("bundle.installed", actor, bundleDetails(bundle, approval));
+  }
+
+  /**
+   * An update was refused; {@code check} is the check that failed and {@code attack} the attack it
+   * matched, so that an inspector reads what was tried without the gateway's logs.
+   */
+  public static EventEntry updateRefused(
+      String repository, String source, String check, String attack, String reason, String actor) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("repository", repository);
+    details.put("source", source);
+    details.put("check", check);
+    details.put("attack", attack);
+    details.put("reason", reason);
+    return EventEntry.of("update.refused", actor, details);
+  }
+
+  /** A repository's first root was trusted, out of band; later roots come only by rotation. */
+  public static EventEntry rootTrusted(
+      String repository, long version, boolean demo, String sha256, String actor) {
+    return EventEntry.of(
+        "trust.root.trusted",
+        actor,
+        Map.of(
+            "repository",
+            repository,
+            "root_version",
+            version,
+            "demo",
+            demo,
+            "root_sha256",
+            sha256));
+  }
+
   /** A bundle was loaded and answers requests; {@code active} when it is its model's default. */
   public static EventEntry bundleActivated(Bundle bundle, boolean active) {
     return EventEntry.of(
@@ -82,6 +123,14 @@ public final class Events {
             "segments", segments.stream().map(Segment::toString).toList(),
             "first_seq", segments.get(0).firstSeq(),
             "end_seq", segments.get(segments.size() - 1).endSeq()));
+  }
+
+  /**
+   * A {@code vigil} command that wrote to a stopped gateway's ledger closed it: like {@link
+   * #stopped}, the mark of a clean end.
+   */
+  public static EventEntry commandFinished(String command, String actor) {
+    return EventEntry.of("command.finished", actor, Map.of("command", command));
   }
 
   /** The gateway stopped; {@code abandoned} requests were still in flight after the grace. */

@@ -1,14 +1,20 @@
 package io.vigil.gateway.ledger;
 
+import io.vigil.audit.AuditException;
+import io.vigil.audit.EventEntry;
 import io.vigil.audit.Ledger;
 import io.vigil.audit.LedgerOptions;
 import io.vigil.gateway.GatewayException;
+import io.vigil.gateway.GatewayException.Code;
 import io.vigil.gateway.config.AuditConfig;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.trust.IdentityKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Opens the gateway's ledger and identity key where the configuration puts them. */
 public final class Ledgers {
@@ -62,5 +68,29 @@ public final class Ledgers {
   /** Where the ledger's database is. */
   public static Path database(Path dataDir) {
     return dataDir.resolve(DATABASE);
+  }
+
+  /**
+   * Appends {@code event} and waits for its commit: events are rare and must not be lost.
+   *
+   * @throws GatewayException {@code RECORD_FAILED} when it cannot be committed within 30 s
+   */
+  public static void record(Ledger ledger, EventEntry event) {
+    try {
+      ledger.append(event).get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof AuditException ae) {
+        throw ae;
+      }
+      throw new GatewayException(
+          Code.RECORD_FAILED, "cannot record " + event.type() + ": " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new GatewayException(
+          Code.RECORD_FAILED,
+          "cannot record " + event.type() + ": the ledger did not commit within 30 s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GatewayException(Code.UNAVAILABLE, "interrupted while recording " + event.type());
+    }
   }
 }

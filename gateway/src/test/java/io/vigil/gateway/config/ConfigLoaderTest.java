@@ -107,6 +107,7 @@ class ConfigLoaderTest {
                 Duration.ofMinutes(30),
                 2048 * 1024 * 1024L),
             new AdminConfig("0.0.0.0", 9091),
+            TrustConfig.defaults(),
             false,
             Duration.ofSeconds(45)),
         config);
@@ -355,7 +356,7 @@ class ConfigLoaderTest {
     // when it is read, then the key is named with every key that would have been accepted
     assertEquals(
         "vigil.yaml: unknown key 'servr'; expected one of:"
-            + " data-dir, install-demo-bundle, shutdown-grace, server, inference, audit, admin",
+            + " data-dir, install-demo-bundle, shutdown-grace, server, inference, audit, admin, trust",
         errorOf(yaml));
   }
 

@@ -37,6 +37,7 @@ class VigilConfigTest {
                     InferenceConfig.defaults(),
                     AuditConfig.defaults(),
                     AdminConfig.defaults(),
+                    TrustConfig.defaults(),
                     true,
                     Duration.ofMinutes(11)));
 

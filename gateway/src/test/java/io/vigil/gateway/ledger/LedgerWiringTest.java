@@ -162,6 +162,7 @@ class LedgerWiringTest {
         c.inference(),
         c.audit(),
         c.admin(),
+        c.trust(),
         c.installDemoBundle(),
         c.shutdownGrace());
   }

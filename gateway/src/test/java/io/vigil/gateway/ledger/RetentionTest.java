@@ -49,6 +49,7 @@ class RetentionTest {
             base.inference(),
             small,
             base.admin(),
+            base.trust(),
             base.installDemoBundle(),
             base.shutdownGrace());
     HttpClient client = HttpClient.newHttpClient();

@@ -49,7 +49,12 @@ public final class KeyFiles {
       if (Files.exists(privateFile)) {
         throw new FileAlreadyExistsException(privateFile.toString());
       }
-      Path pub = Files.createTempFile(dir, "." + name + "-", ".tmp");
+      Path pub =
+          Files.createTempFile(
+              dir,
+              "." + name + "-",
+              ".tmp",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
       Files.writeString(pub, pem("PUBLIC KEY", key.jdkPublicKey().getEncoded()));
       Files.move(
           pub,

@@ -207,6 +207,21 @@ public final class Repository {
     return file;
   }
 
+  /**
+   * Withdraws the approval of the target at {@code path} (its file stays, for clients mid-update),
+   * then signs new targets, snapshot and timestamp versions.
+   */
+  public void remove(String path) {
+    if (!targets.targets().containsKey(path)) {
+      throw new IllegalArgumentException("no target " + path + " in " + dir);
+    }
+    Map<String, TargetFile> next = new TreeMap<>(targets.targets());
+    next.remove(path);
+    targets = new Targets(targets.version() + 1, expires("targets"), next, targets.delegations());
+    write(targets, keys.of("targets"), targets.version() + ".targets.json");
+    snapshotAndTimestamp(snapshot.version() + 1, timestamp.version() + 1);
+  }
+
   /** New versions of targets, snapshot and timestamp, with new expiry dates. */
   public void signAll() {
     targets =
@@ -273,6 +288,16 @@ public final class Repository {
   /** The current top-level targets. */
   public Targets targets() {
     return targets;
+  }
+
+  /** The newest snapshot. */
+  public Snapshot latestSnapshot() {
+    return snapshot;
+  }
+
+  /** The newest timestamp. */
+  public Timestamp latestTimestamp() {
+    return timestamp;
   }
 
   /** The repository's directory. */

@@ -13,7 +13,9 @@ import java.util.Optional;
 
 /**
  * A repository over HTTP(S), with the JDK's client: metadata under one base URL, targets under
- * another. A 403 or 404 means "not there"; any other failure is {@link Code#FETCH_FAILED}.
+ * another. A 403 or 404 means "not there"; any other failure is {@link Code#FETCH_FAILED}. File
+ * names are appended to the base URLs as they are (role names already URL-encoded), never resolved,
+ * so that an encoded base path reaches the server unchanged.
  */
 public final class HttpSource implements Source {
 
@@ -33,6 +35,7 @@ public final class HttpSource implements Source {
         HttpClient.newBuilder()
             .connectTimeout(timeout)
             .followRedirects(HttpClient.Redirect.NEVER)
+            .version(HttpClient.Version.HTTP_1_1)
             .build();
   }
 
@@ -43,12 +46,12 @@ public final class HttpSource implements Source {
 
   @Override
   public Optional<byte[]> metadata(String name, long maxLength) {
-    return get(metadataBase.resolve(name), maxLength, "metadata file " + name);
+    return get(URI.create(metadataBase + name), maxLength, "metadata file " + name);
   }
 
   @Override
   public Optional<byte[]> target(String path, long maxLength) {
-    return get(targetsBase.resolve(path), maxLength, "target " + path);
+    return get(URI.create(targetsBase + path), maxLength, "target " + path);
   }
 
   @Override

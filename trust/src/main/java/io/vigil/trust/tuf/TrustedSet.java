@@ -230,6 +230,30 @@ final class TrustedSet {
     targets.put(role, next);
   }
 
+  /**
+   * Checks a targets role loaded earlier against {@code delegator}'s keys and threshold: a role
+   * that two roles delegate to (a diamond) must satisfy each of them, not only the first that
+   * loaded it.
+   */
+  void reverifyTargets(String role, String delegator) {
+    Metadata<Targets> loaded = targets.get(role);
+    if (delegator.equals("root")) {
+      loaded.verify(role, root.signed().role("targets"), root.signed().keys());
+      return;
+    }
+    Delegations d =
+        targets
+            .get(delegator)
+            .signed()
+            .delegations()
+            .orElseThrow(() -> new IllegalStateException(delegator + " delegates nothing"));
+    Role r =
+        d.role(role)
+            .orElseThrow(
+                () -> new IllegalStateException(delegator + " does not delegate to " + role));
+    loaded.verify(role, r, d.keys(), Code.UNSIGNED, "as delegated by " + delegator + ": ");
+  }
+
   private TrustException expired(String role, Signed s) {
     return new TrustException(
         Code.EXPIRED,

@@ -2,9 +2,12 @@ package io.vigil.trust.tuf;
 
 import io.vigil.trust.TrustException;
 import io.vigil.trust.TrustException.Code;
+import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -149,6 +153,7 @@ public final class Updater {
   private Targets loadTargets(String role, String delegator) {
     Optional<Targets> loaded = trusted.targets(role);
     if (loaded.isPresent()) {
+      trusted.reverifyTargets(role, delegator);
       return loaded.get();
     }
     Optional<byte[]> stored = local.read(role);
@@ -297,6 +302,44 @@ public final class Updater {
     return data;
   }
 
+  /**
+   * The verified bytes of {@code target} in {@code dir}, under the target path URL-encoded into one
+   * file name: a file already there that matches the signed length and hashes is kept and nothing
+   * is fetched; otherwise the target is downloaded, checked in memory, and only then written, so
+   * that a refused download leaves no file and never damages an earlier good copy.
+   */
+  public Path downloadTo(TargetFile target, Path dir) {
+    Path file = dir.resolve(LocalStore.quote(target.path()));
+    try {
+      if (Files.isRegularFile(file) && Files.size(file) == target.length()) {
+        byte[] cached = Files.readAllBytes(file);
+        try {
+          Hashes.check(
+              cached,
+              OptionalLong.of(target.length()),
+              target.hashes(),
+              Code.TARGET_MISMATCH,
+              "cached target");
+          return file;
+        } catch (TrustException e) {
+          LOG.log(Level.DEBUG, "cached " + target.path() + " does not match: " + e.getMessage());
+        }
+      }
+      byte[] data = download(target);
+      Files.createDirectories(dir);
+      Path temp = Files.createTempFile(dir, ".download-", ".tmp");
+      try {
+        Files.write(temp, data);
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+      return file;
+    } catch (IOException e) {
+      throw new TrustException(Code.STORE_FAILED, "cannot write " + file + ": " + e, e);
+    }
+  }
+
   /** The trusted root after the last refresh. */
   public Root root() {
     if (trusted == null) {
@@ -304,6 +347,14 @@ public final class Updater {
           .root();
     }
     return trusted.root();
+  }
+
+  /** The trusted top-level targets version after the last refresh. */
+  public long targetsVersion() {
+    if (trusted == null) {
+      refresh();
+    }
+    return trusted.targets("targets").orElseThrow().version();
   }
 
   /** Where the trusted metadata lives. */

@@ -1,0 +1,340 @@
+package io.vigil.gateway.install;
+
+import io.vigil.audit.EventEntry;
+import io.vigil.canonical.Sha256;
+import io.vigil.gateway.GatewayException;
+import io.vigil.gateway.GatewayException.Code;
+import io.vigil.gateway.ledger.Events;
+import io.vigil.inference.InferenceException;
+import io.vigil.inference.bundle.Bundle;
+import io.vigil.inference.bundle.BundleReader;
+import io.vigil.inference.bundle.TargetCustom;
+import io.vigil.inference.store.ModelStore;
+import io.vigil.trust.TrustException;
+import io.vigil.trust.tuf.Metadata;
+import io.vigil.trust.tuf.Root;
+import io.vigil.trust.tuf.Source;
+import io.vigil.trust.tuf.TargetFile;
+import io.vigil.trust.tuf.Updater;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The one way a bundle enters the model store: the TUF client workflow against a trusted
+ * repository, then the bundle's own checks against what the manufacturer signed about it (model,
+ * version, release, PCCP, site, rollout). No byte of a bundle is parsed before its length and hash
+ * matched the signed target. Every refusal is a ledger event naming the check that failed.
+ */
+public final class Installer {
+
+  /** The repository of the demonstration bundle, whose keys are public. */
+  public static final String DEMO = "demo";
+
+  /** The repository {@code vigil install} uses when none is named. */
+  public static final String DEFAULT_REPOSITORY = "manufacturer";
+
+  private static final String BUNDLE_SUFFIX = ".vbundle";
+
+  private final Path trustDir;
+  private final ModelStore store;
+  private final String site;
+  private final Clock clock;
+  private final Consumer<EventEntry> events;
+
+  /**
+   * An installer over the trusted metadata in {@code trustDir} (one folder a repository), storing
+   * into {@code store}, for a gateway at {@code site}, recording into {@code events}.
+   */
+  public Installer(
+      Path trustDir, ModelStore store, String site, Clock clock, Consumer<EventEntry> events) {
+    this.trustDir = trustDir;
+    this.store = store;
+    this.site = site;
+    this.clock = clock;
+    this.events = events;
+  }
+
+  /** Whether {@code repository} has a trusted root. */
+  public boolean trusts(String repository) {
+    return Files.exists(trustDir.resolve(repository).resolve("root.json"));
+  }
+
+  /**
+   * Trusts {@code root} as the first root of {@code repository}: the one step that is taken out of
+   * band. A repository that is trusted already is refused; its root changes only by rotation.
+   */
+  public void trustFirstRoot(String repository, byte[] root, String actor) {
+    checkName(repository);
+    try {
+      Updater.initialize(trustDir.resolve(repository), root);
+    } catch (TrustException e) {
+      throw new GatewayException(
+          Code.UPDATE_REFUSED,
+          "cannot trust this root for repository '" + repository + "': " + e.getMessage(),
+          e);
+    }
+    Root r = Metadata.root(root).signed();
+    events.accept(Events.rootTrusted(repository, r.version(), r.demo(), Sha256.hex(root), actor));
+  }
+
+  /**
+   * Refreshes {@code repository}'s metadata from {@code source} and installs, per model, the newest
+   * release approved for this site, if it is newer than the installed one. A target whose rollout
+   * is {@code local-approval} installs only when {@code approver} names the local operator who
+   * approves it.
+   *
+   * @throws GatewayException {@link Code#UPDATE_REFUSED} when the repository's metadata fails a
+   *     check (recorded first); per-target refusals are in the report
+   */
+  public InstallReport install(
+      String repository, Source source, String actor, Optional<String> approver) {
+    long started = System.nanoTime();
+    checkName(repository);
+    if (!trusts(repository)) {
+      throw new GatewayException(
+          Code.NOT_FOUND,
+          "no trusted root for repository '"
+              + repository
+              + "' in "
+              + trustDir
+              + ": the very first install needs --root FILE, the manufacturer's root metadata"
+              + " delivered out of band");
+    }
+    Updater updater;
+    List<TargetFile> targets;
+    try {
+      updater = Updater.open(trustDir.resolve(repository), source, clock, Updater.Limits.DEFAULT);
+      updater.refresh();
+      targets = updater.targets();
+    } catch (TrustException e) {
+      events.accept(
+          Events.updateRefused(
+              repository,
+              source.describe(),
+              check(e.code()),
+              e.code().attack(),
+              e.getMessage(),
+              actor));
+      throw new GatewayException(
+          Code.UPDATE_REFUSED,
+          "refused the update from "
+              + source.describe()
+              + " (repository '"
+              + repository
+              + "'): "
+              + e.code().attack()
+              + ": "
+              + e.getMessage()
+              + ". Nothing was installed; the models being served are unchanged.");
+    }
+    boolean demoOnly = repository.equals(DEMO) || updater.root().demo();
+    Run run = new Run(repository, source, updater, actor, approver, demoOnly);
+    Map<String, List<Candidate>> byModel = new LinkedHashMap<>();
+    for (TargetFile t : targets) {
+      if (!t.path().endsWith(BUNDLE_SUFFIX)) {
+        continue;
+      }
+      try {
+        TargetCustom custom = TargetCustom.fromJson(t.custom().orElse(null), t.path());
+        byModel
+            .computeIfAbsent(custom.modelId(), k -> new ArrayList<>())
+            .add(new Candidate(t, custom));
+      } catch (InferenceException e) {
+        run.refuse(
+            t.path(), "custom-fields", TrustException.Code.MALFORMED.attack(), e.getMessage());
+      }
+    }
+    Map<String, Bundle> installed = installedByModel();
+    for (Map.Entry<String, List<Candidate>> model : byModel.entrySet()) {
+      run.consider(
+          model.getKey(), model.getValue(), Optional.ofNullable(installed.get(model.getKey())));
+    }
+    return new InstallReport(
+        repository,
+        source.describe(),
+        updater.root().version(),
+        updater.targetsVersion(),
+        run.installed,
+        run.unchanged,
+        run.held,
+        run.refused,
+        (System.nanoTime() - started) / 1_000_000);
+  }
+
+  private Map<String, Bundle> installedByModel() {
+    Map<String, Bundle> newest = new LinkedHashMap<>();
+    for (Bundle b : store.list().bundles()) {
+      newest.merge(
+          b.manifest().modelId(),
+          b,
+          (x, y) -> x.manifest().release() >= y.manifest().release() ? x : y);
+    }
+    return newest;
+  }
+
+  private static void checkName(String repository) {
+    if (!repository.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
+      throw new GatewayException(
+          Code.CONFIG_INVALID,
+          "a repository name is lower-case letters, digits, '.', '_' and '-', not '"
+              + repository
+              + "'");
+    }
+  }
+
+  /** A check's name as events and reports write it: {@code rollback}, {@code mix-and-match}. */
+  static String check(TrustException.Code code) {
+    return code.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+
+  private record Candidate(TargetFile target, TargetCustom custom) {}
+
+  /** One install's decisions and what it records. */
+  private final class Run {
+    final String repository;
+    final Source source;
+    final Updater updater;
+    final String actor;
+    final Optional<String> approver;
+    final boolean demoOnly;
+    final List<Bundle> installed = new ArrayList<>();
+    final List<String> unchanged = new ArrayList<>();
+    final List<String> held = new ArrayList<>();
+    final List<InstallReport.Refusal> refused = new ArrayList<>();
+
+    Run(
+        String repository,
+        Source source,
+        Updater updater,
+        String actor,
+        Optional<String> approver,
+        boolean demoOnly) {
+      this.repository = repository;
+      this.source = source;
+      this.updater = updater;
+      this.actor = actor;
+      this.approver = approver;
+      this.demoOnly = demoOnly;
+    }
+
+    void consider(String modelId, List<Candidate> candidates, Optional<Bundle> current) {
+      List<Candidate> forSite = candidates.stream().filter(c -> c.custom().isFor(site)).toList();
+      if (forSite.isEmpty()) {
+        held.add(
+            modelId
+                + ": approved only for sites "
+                + candidates.get(0).custom().sites()
+                + (site.isEmpty()
+                    ? "; this gateway names no site (trust.site)"
+                    : ", not '" + site + "'"));
+        return;
+      }
+      Candidate best =
+          forSite.stream().max(Comparator.comparingLong(c -> c.custom().release())).orElseThrow();
+      long release = best.custom().release();
+      String path = best.target().path();
+      if (current.isPresent()) {
+        long installedRelease = current.get().manifest().release();
+        String installedSha = current.get().sha256();
+        if (release < installedRelease) {
+          refuse(
+              path,
+              "release-counter",
+              TrustException.Code.ROLLBACK.attack(),
+              "model "
+                  + modelId
+                  + " release "
+                  + release
+                  + " is offered, but release "
+                  + installedRelease
+                  + " is installed; a release counter never goes back");
+          return;
+        }
+        if (release == installedRelease) {
+          if (best.target().hashes().getOrDefault("sha256", "").equals(installedSha)) {
+            unchanged.add(
+                modelId
+                    + " release "
+                    + release
+                    + " ("
+                    + best.custom().version()
+                    + ") is installed");
+          } else {
+            refuse(
+                path,
+                "release-counter",
+                TrustException.Code.ROLLBACK.attack(),
+                "model "
+                    + modelId
+                    + " release "
+                    + release
+                    + " is offered with other bytes than the installed release "
+                    + release
+                    + "; a release number names one bundle");
+          }
+          return;
+        }
+      }
+      if (best.custom().rollout() == TargetCustom.Rollout.LOCAL_APPROVAL && approver.isEmpty()) {
+        held.add(
+            path
+                + ": release "
+                + release
+                + " needs a local operator's approval (vigil install --approve)");
+        return;
+      }
+      byte[] bytes;
+      try {
+        bytes = updater.download(best.target());
+      } catch (TrustException e) {
+        refuse(path, check(e.code()), e.code().attack(), e.getMessage());
+        return;
+      }
+      Bundle bundle;
+      try {
+        bundle = BundleReader.read(bytes, path);
+        best.custom().check(bundle.manifest(), path);
+      } catch (InferenceException e) {
+        refuse(path, "bundle", "bundle does not match what was signed about it", e.getMessage());
+        return;
+      }
+      if (demoOnly && !bundle.manifest().demo()) {
+        refuse(
+            path,
+            "demo-root",
+            "a demonstration root's keys are public",
+            "repository '"
+                + repository
+                + "' has a demonstration root; it may install only bundles marked demo");
+        return;
+      }
+      store.install(bundle);
+      Map<String, Object> approval = new LinkedHashMap<>();
+      approval.put("repository", repository);
+      approval.put("source", source.describe());
+      approval.put("target", path);
+      approval.put("root_version", updater.root().version());
+      approval.put("targets_version", updater.targetsVersion());
+      approval.put("rollout", best.custom().rollout().jsonName());
+      approval.put("pccp", best.custom().pccp().id());
+      approver.ifPresent(a -> approval.put("approved_by", a));
+      events.accept(Events.bundleApproved(bundle, approval, actor));
+      installed.add(bundle);
+    }
+
+    void refuse(String target, String check, String attack, String reason) {
+      refused.add(new InstallReport.Refusal(target, check, attack, reason));
+      events.accept(
+          Events.updateRefused(
+              repository, source.describe() + " target " + target, check, attack, reason, actor));
+    }
+  }
+}
