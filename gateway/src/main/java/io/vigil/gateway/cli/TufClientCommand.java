@@ -112,7 +112,10 @@ final class TufClientCommand implements Callable<Integer> {
     for (String name : targetNames) {
       Optional<TargetFile> target = updater.targetInfo(name);
       if (target.isEmpty()) {
-        throw new IllegalArgumentException("target " + name + ": " + updater.whyNotApproved(name));
+        // Not whyNotApproved: it would fetch roles the search did not need, and the protocol
+        // (like python-tuf) fetches a delegated role only when the search reaches it.
+        throw new IllegalArgumentException(
+            "target " + name + " is not listed by any role trusted for its path");
       }
       Path file = updater.downloadTo(target.get(), targetDir);
       System.err.println("vigil tuf-client: " + target.get() + " -> " + file);
