@@ -73,6 +73,12 @@ final class RepositoryFixture {
   /** The keys that sign each role's metadata when it is published. */
   final Map<String, List<Signer>> signers = new HashMap<>();
 
+  /**
+   * Roles whose signatures are carried under chosen key ids rather than their keys' own: the way
+   * one key passes itself off as two.
+   */
+  final Map<String, Map<String, Signer>> signAs = new HashMap<>();
+
   /** What the snapshot and timestamp list: the last published file of each role. */
   final Map<String, MetaFile> published = new TreeMap<>();
 
@@ -186,28 +192,28 @@ final class RepositoryFixture {
   }
 
   byte[] publishRoot() {
-    byte[] file = sign(root(), signers("root"));
+    byte[] file = signRole("root", root());
     write(rootVersion + ".root.json", file);
     return file;
   }
 
   byte[] publishTargets(String role) {
     TargetsRole r = role(role);
-    byte[] file = sign(r.signed(), signers(role));
+    byte[] file = signRole(role, r.signed());
     write(targetsFileName(role, r.version), file);
     published.put(role + ".json", meta(r.version, file));
     return file;
   }
 
   byte[] publishSnapshot() {
-    byte[] file = sign(snapshot(), signers("snapshot"));
+    byte[] file = signRole("snapshot", snapshot());
     write(snapshotFileName(snapshotVersion), file);
     published.put("snapshot.json", meta(snapshotVersion, file));
     return file;
   }
 
   byte[] publishTimestamp() {
-    byte[] file = sign(timestamp(), signers("timestamp"));
+    byte[] file = signRole("timestamp", timestamp());
     write("timestamp.json", file);
     return file;
   }
@@ -236,6 +242,11 @@ final class RepositoryFixture {
     role(role).version++;
     publishTargets(role);
     newSnapshot();
+  }
+
+  private byte[] signRole(String role, Signed signed) {
+    Map<String, Signer> as = signAs.get(role);
+    return as == null ? sign(signed, signers(role)) : signAs(signed.toJson(), as);
   }
 
   String targetsFileName(String role, long version) {
