@@ -264,9 +264,13 @@ public final class Updater {
       }
       Targets targets = loadTargets(next[0], next[1]);
       roles.put(next[0], targets);
+      // Hash bins too: a target that only a bin lists is approved like any other.
       targets
           .delegations()
-          .ifPresent(d -> d.roles().forEach(r -> toVisit.add(new String[] {r.name(), next[0]})));
+          .ifPresent(
+              d ->
+                  d.roleNames(limits.maxDelegations())
+                      .forEach(name -> toVisit.add(new String[] {name, next[0]})));
     }
     return roles;
   }
