@@ -175,7 +175,7 @@ public final class Updater {
   /**
    * The target at {@code path} as the roles trusted for that path describe it (5.6.7: a preorder
    * depth-first search of the delegations, terminating roles ending the search, each role visited
-   * once, at most {@link Limits#maxDelegations} roles).
+   * once, at most {@link Limits#maxDelegations} delegated roles besides the top-level targets).
    */
   public Optional<TargetFile> targetInfo(String path) {
     if (trusted == null) {
@@ -184,8 +184,8 @@ public final class Updater {
     Deque<String[]> toVisit = new ArrayDeque<>();
     toVisit.push(new String[] {"targets", "root"});
     Set<String> visited = new HashSet<>();
-    int budget = limits.maxDelegations();
-    while (budget > 0 && !toVisit.isEmpty()) {
+    // The top-level targets is no delegation: it and up to maxDelegations roles, as python-tuf.
+    while (visited.size() <= limits.maxDelegations() && !toVisit.isEmpty()) {
       String[] next = toVisit.pop();
       String role = next[0];
       if (visited.contains(role)) {
@@ -197,7 +197,6 @@ public final class Updater {
         return Optional.of(found);
       }
       visited.add(role);
-      budget--;
       if (targets.delegations().isPresent()) {
         List<String[]> children = new ArrayList<>();
         for (Map.Entry<String, Boolean> child : targets.delegations().get().rolesFor(path)) {
@@ -257,7 +256,7 @@ public final class Updater {
     Map<String, Targets> roles = new java.util.LinkedHashMap<>();
     Deque<String[]> toVisit = new ArrayDeque<>();
     toVisit.add(new String[] {"targets", "root"});
-    while (!toVisit.isEmpty() && roles.size() < limits.maxDelegations()) {
+    while (!toVisit.isEmpty() && roles.size() <= limits.maxDelegations()) {
       String[] next = toVisit.poll();
       if (roles.containsKey(next[0])) {
         continue;
