@@ -143,6 +143,31 @@ class HttpSourceTest {
         "is longer than its cap of " + model.length + " bytes");
   }
 
+  @Test
+  void downloadsATargetWhosePathMustBeEscapedInAUrl() {
+    RepositoryFixture repo = RepositoryFixture.started(base);
+    byte[] model = "model with a space in its name".getBytes(UTF_8);
+    repo.addTarget("models/my model ä 100%.bin", model);
+    repo.newTargets("targets");
+    Updater updater = Updater.open(repo.client, source, repo.clock, repo.limits);
+
+    byte[] downloaded =
+        updater.download(updater.targetInfo("models/my model ä 100%.bin").orElseThrow());
+
+    assertArrayEquals(model, downloaded);
+  }
+
+  @Test
+  void looksForATargetPathThatReadsLikeAUrlUnderTheTargetsBase() {
+    RepositoryFixture.started(base);
+    String elsewhere =
+        "http://127.0.0.1:" + server.getAddress().getPort() + "/metadata/1.root.json";
+
+    Optional<byte[]> fetched = source.target(elsewhere, 100_000);
+
+    assertTrue(fetched.isEmpty());
+  }
+
   /** Serves {@code base/repository/PATH}, or an endless body for {@link #endlessTarget}. */
   private void file(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
