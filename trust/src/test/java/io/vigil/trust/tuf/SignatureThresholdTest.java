@@ -84,7 +84,7 @@ class SignatureThresholdTest {
   @Test
   void refusesATimestampSignedByOneOfTheTwoKeysItsThresholdNeeds() {
     RepositoryFixture repo = withTimestampThreshold2();
-    Signer second = repo.signers("timestamp").remove(1);
+    repo.signers("timestamp").remove(1);
     repo.newTimestamp();
 
     assertRefused(
@@ -94,7 +94,6 @@ class SignatureThresholdTest {
         "its threshold is 2");
 
     assertEquals(1, repo.trustedVersion("timestamp"));
-    assertFalse(second.keyId().isEmpty());
   }
 
   @Test

@@ -91,6 +91,20 @@ class UpdaterTest {
   }
 
   @Test
+  void approvesNothingFromBeforeARefreshThatFailed() {
+    repo.addTarget("a.bin", new byte[] {1});
+    repo.newTargets("targets");
+    Updater updater = repo.updater();
+    assertTrue(updater.targetInfo("a.bin").isPresent());
+    repo.write("timestamp.json", "{".getBytes(UTF_8));
+
+    assertRefused(Code.MALFORMED, updater::refresh, "timestamp metadata is not valid JSON");
+
+    assertRefused(
+        Code.MALFORMED, () -> updater.targetInfo("a.bin"), "timestamp metadata is not valid JSON");
+  }
+
+  @Test
   void readsARepositoryWithoutConsistentSnapshots(@TempDir Path other) {
     RepositoryFixture plain = new RepositoryFixture(other);
     plain.consistentSnapshot = false;
