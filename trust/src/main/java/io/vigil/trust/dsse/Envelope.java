@@ -105,8 +105,9 @@ public final class Envelope {
   }
 
   /**
-   * The payload, once at least {@code threshold} distinct keys of {@code trusted} (by key id) have
-   * signed it as a payload of {@code expectedType}; a key counts once however often it signed.
+   * The payload, once at least {@code threshold} distinct keys of {@code trusted} have signed it as
+   * a payload of {@code expectedType}; a key counts once however often, and under however many key
+   * ids, it signed.
    *
    * @throws TrustException {@link Code#MALFORMED} for another payload type, {@link Code#UNSIGNED}
    *     below the threshold
@@ -119,11 +120,12 @@ public final class Envelope {
       throw malformed("payload type is '" + payloadType + "', expected '" + expectedType + "'");
     }
     byte[] pae = pae(payloadType, payload);
-    Set<PublicKey> valid = new HashSet<>();
+    // Counted by key material: one key under two ids, however each writes it, is one key.
+    Set<String> valid = new HashSet<>();
     for (Signature s : signatures) {
       PublicKey key = trusted.get(s.keyId());
       if (key != null && key.verify(pae, s.sig)) {
-        valid.add(key);
+        key.material().ifPresent(valid::add);
       }
     }
     if (valid.size() < threshold) {

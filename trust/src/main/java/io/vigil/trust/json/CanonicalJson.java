@@ -14,7 +14,10 @@ public final class CanonicalJson {
 
   private CanonicalJson() {}
 
-  /** The canonical UTF-8 bytes of {@code node}; a floating-point number is refused. */
+  /**
+   * The canonical UTF-8 bytes of {@code node}; a floating-point number and a string with an
+   * unpaired surrogate are refused.
+   */
   public static byte[] bytes(JsonNode node) {
     StringBuilder sb = new StringBuilder();
     write(node, sb);
@@ -69,6 +72,20 @@ public final class CanonicalJson {
     sb.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < s.length()
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          sb.append(c).append(s.charAt(++i));
+          continue;
+        }
+        // UTF-8 has no encoding for it: String.getBytes would write '?', so that a signature
+        // over "?" would also verify "\ud800" (Python refuses to encode it too).
+        throw new IllegalArgumentException(
+            String.format(
+                "canonical JSON cannot encode an unpaired surrogate (U+%04X) in a string",
+                (int) c));
+      }
       if (c == '"' || c == '\\') {
         sb.append('\\');
       }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.canonical.Sha256;
 import io.vigil.trust.json.CanonicalJson;
 import io.vigil.trust.json.Json;
+import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A public key as TUF and securesystemslib write it: {@code keytype}, {@code scheme} and {@code
@@ -58,6 +60,15 @@ public record PublicKey(String keyType, String scheme, String publicValue) {
    */
   public boolean verify(byte[] message, byte[] signature) {
     return Verifiers.verify(this, message, signature);
+  }
+
+  /**
+   * The key itself, in hex of the DER SubjectPublicKeyInfo, the same however the key object writes
+   * it (hex case, PEM layout, either ECDSA key type, another scheme): two key objects with one
+   * material are one key, which a threshold counts once. Empty for a key Vigil cannot read.
+   */
+  public Optional<String> material() {
+    return Verifiers.material(this).map(HexFormat.of()::formatHex);
   }
 
   /** Whether Vigil can verify signatures of this key type and scheme. */

@@ -10,6 +10,7 @@ import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.HexFormat;
+import java.util.Optional;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -44,6 +45,25 @@ final class Verifiers {
       };
     } catch (GeneralSecurityException | IllegalArgumentException | IOException e) {
       return false;
+    }
+  }
+
+  /**
+   * The key as the JDK re-encodes it (DER SubjectPublicKeyInfo), however its object writes it;
+   * empty for a key that this client cannot read.
+   */
+  static Optional<byte[]> material(PublicKey key) {
+    if (!supports(key)) {
+      return Optional.empty();
+    }
+    try {
+      java.security.PublicKey jdk =
+          key.scheme().equals("ed25519")
+              ? Ed25519.publicKey(HexFormat.of().parseHex(key.publicValue()))
+              : pem(key.publicValue());
+      return Optional.of(jdk.getEncoded());
+    } catch (IllegalArgumentException | IOException e) {
+      return Optional.empty();
     }
   }
 

@@ -75,6 +75,13 @@ public record Delegations(
     return roles.stream().filter(r -> r.name().equals(name)).map(DelegatedRole::role).findFirst();
   }
 
+  /** The names of the roles delegated to, in order; of hash bins, the first {@code max}. */
+  List<String> roleNames(int max) {
+    return succinct.isPresent()
+        ? succinct.get().roleNames(max)
+        : roles.stream().map(DelegatedRole::name).toList();
+  }
+
   /** The roles trusted for {@code targetPath}, in order, and whether each one terminates. */
   List<Map.Entry<String, Boolean>> rolesFor(String targetPath) {
     if (succinct.isPresent()) {

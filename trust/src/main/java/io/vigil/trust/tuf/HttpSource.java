@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -21,6 +22,8 @@ public final class HttpSource implements Source {
 
   /** How long a connection and a whole response may take by default. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final String HEX = "0123456789ABCDEF";
 
   private final URI metadataBase;
   private final URI targetsBase;
@@ -51,7 +54,9 @@ public final class HttpSource implements Source {
 
   @Override
   public Optional<byte[]> target(String path, long maxLength) {
-    return get(URI.create(targetsBase + path), maxLength, "target " + path);
+    // A target path is a file path, not a URL: escaped byte by byte and appended, never resolved,
+    // so that a space is no error and "http://elsewhere/x" is looked for under targetsBase.
+    return get(URI.create(targetsBase + escapePath(path)), maxLength, "target " + path);
   }
 
   @Override
@@ -85,6 +90,27 @@ public final class HttpSource implements Source {
       Thread.currentThread().interrupt();
       throw new TrustException(Code.FETCH_FAILED, "GET " + uri + " was interrupted", e);
     }
+  }
+
+  /** {@code path} with every UTF-8 byte but the unreserved characters and '/' percent-encoded. */
+  static String escapePath(String path) {
+    StringBuilder sb = new StringBuilder();
+    for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~'
+          || c == '/') {
+        sb.append((char) c);
+      } else {
+        sb.append('%').append(HEX.charAt(c >> 4)).append(HEX.charAt(c & 15));
+      }
+    }
+    return sb.toString();
   }
 
   private static URI withSlash(URI uri) {

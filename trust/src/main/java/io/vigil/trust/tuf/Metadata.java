@@ -126,8 +126,9 @@ public final class Metadata<T extends Signed> {
 
   /**
    * Checks that at least {@code role.threshold()} distinct keys of {@code role}, looked up in
-   * {@code keys}, signed this metadata; a key listed under two ids, a key id listed twice, a key
-   * missing from {@code keys} and a signature that does not verify all count for nothing.
+   * {@code keys}, signed this metadata. A key counts once, however many ids list it and however
+   * each writes it; a key missing from {@code keys} and a signature that does not verify count for
+   * nothing.
    *
    * @throws TrustException {@link Code#UNSIGNED} naming the role and the count
    */
@@ -153,7 +154,9 @@ public final class Metadata<T extends Signed> {
 
   private int validSignatures(Role role, Map<String, PublicKey> keys) {
     Set<String> counted = new HashSet<>();
-    Set<PublicKey> distinct = new HashSet<>();
+    // By key material, not by key object: one key written two ways (hex case, PEM layout, key
+    // type alias) under two key ids is still one key.
+    Set<String> distinct = new HashSet<>();
     List<String> ids = new ArrayList<>(role.keyIds());
     for (String id : ids) {
       PublicKey key = keys.get(id);
@@ -168,7 +171,7 @@ public final class Metadata<T extends Signed> {
         continue;
       }
       if (key.verify(canonical, bytes)) {
-        distinct.add(key);
+        key.material().ifPresent(distinct::add);
       }
     }
     return distinct.size();

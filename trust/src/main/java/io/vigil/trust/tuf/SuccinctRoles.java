@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.canonical.Sha256;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Hash-bin delegation in few bytes (TAP 15): {@code 2^bitLength} roles named {@code PREFIX-HEX},
@@ -44,7 +46,20 @@ public record SuccinctRoles(Role role, int bitLength, String namePrefix) {
             | ((hash[1] & 0xffL) << 16)
             | ((hash[2] & 0xffL) << 8)
             | (hash[3] & 0xffL);
-    long bin = first >>> (32 - bitLength);
+    return name(first >>> (32 - bitLength));
+  }
+
+  /** The names of the first {@code max} bins, in order (all of them when there are fewer). */
+  List<String> roleNames(int max) {
+    long count = Math.min(1L << bitLength, Math.max(max, 0));
+    List<String> names = new ArrayList<>();
+    for (long bin = 0; bin < count; bin++) {
+      names.add(name(bin));
+    }
+    return names;
+  }
+
+  private String name(long bin) {
     int width = (int) Math.ceil(bitLength / 4.0);
     return namePrefix + "-" + String.format("%0" + width + "x", bin);
   }

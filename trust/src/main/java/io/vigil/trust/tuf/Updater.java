@@ -180,7 +180,7 @@ public final class Updater {
   /**
    * The target at {@code path} as the roles trusted for that path describe it (5.6.7: a preorder
    * depth-first search of the delegations, terminating roles ending the search, each role visited
-   * once, at most {@link Limits#maxDelegations} roles).
+   * once, at most {@link Limits#maxDelegations} delegated roles besides the top-level targets).
    */
   public Optional<TargetFile> targetInfo(String path) {
     if (trusted == null) {
@@ -189,8 +189,8 @@ public final class Updater {
     Deque<String[]> toVisit = new ArrayDeque<>();
     toVisit.push(new String[] {"targets", "root"});
     Set<String> visited = new HashSet<>();
-    int budget = limits.maxDelegations();
-    while (budget > 0 && !toVisit.isEmpty()) {
+    // The top-level targets is no delegation: it and up to maxDelegations roles, as python-tuf.
+    while (visited.size() <= limits.maxDelegations() && !toVisit.isEmpty()) {
       String[] next = toVisit.pop();
       String role = next[0];
       if (visited.contains(role)) {
@@ -202,7 +202,6 @@ public final class Updater {
         return Optional.of(found);
       }
       visited.add(role);
-      budget--;
       if (targets.delegations().isPresent()) {
         List<String[]> children = new ArrayList<>();
         for (Map.Entry<String, Boolean> child : targets.delegations().get().rolesFor(path)) {
@@ -262,16 +261,20 @@ public final class Updater {
     Map<String, Targets> roles = new java.util.LinkedHashMap<>();
     Deque<String[]> toVisit = new ArrayDeque<>();
     toVisit.add(new String[] {"targets", "root"});
-    while (!toVisit.isEmpty() && roles.size() < limits.maxDelegations()) {
+    while (!toVisit.isEmpty() && roles.size() <= limits.maxDelegations()) {
       String[] next = toVisit.poll();
       if (roles.containsKey(next[0])) {
         continue;
       }
       Targets targets = loadTargets(next[0], next[1]);
       roles.put(next[0], targets);
+      // Hash bins too: a target that only a bin lists is approved like any other.
       targets
           .delegations()
-          .ifPresent(d -> d.roles().forEach(r -> toVisit.add(new String[] {r.name(), next[0]})));
+          .ifPresent(
+              d ->
+                  d.roleNames(limits.maxDelegations())
+                      .forEach(name -> toVisit.add(new String[] {name, next[0]})));
     }
     return roles;
   }
