@@ -110,10 +110,12 @@ public final class Installer {
     }
     Updater updater;
     List<TargetFile> targets;
+    List<String> unapproved;
     try {
       updater = Updater.open(trustDir.resolve(repository), source, clock, Updater.Limits.DEFAULT);
       updater.refresh();
       targets = updater.targets();
+      unapproved = updater.listedButNotApproved();
     } catch (TrustException e) {
       events.accept(
           Events.updateRefused(
@@ -151,6 +153,13 @@ public final class Installer {
         run.refuse(
             t.path(), "custom-fields", TrustException.Code.MALFORMED.attack(), e.getMessage());
       }
+    }
+    for (String path : unapproved) {
+      run.refuse(
+          path,
+          check(TrustException.Code.NOT_APPROVED),
+          TrustException.Code.NOT_APPROVED.attack(),
+          updater.whyNotApproved(path));
     }
     Map<String, Bundle> installed = installedByModel();
     for (Map.Entry<String, List<Candidate>> model : byModel.entrySet()) {

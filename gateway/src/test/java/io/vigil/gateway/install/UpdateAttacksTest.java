@@ -23,11 +23,15 @@ import io.vigil.inference.bundle.TargetCustom;
 import io.vigil.trust.key.PublicKey;
 import io.vigil.trust.key.SigningKey;
 import io.vigil.trust.repo.Expiry;
+import io.vigil.trust.tuf.DelegatedRole;
+import io.vigil.trust.tuf.Delegations;
 import io.vigil.trust.tuf.MetaFile;
 import io.vigil.trust.tuf.Metadata;
 import io.vigil.trust.tuf.Role;
 import io.vigil.trust.tuf.Root;
 import io.vigil.trust.tuf.Snapshot;
+import io.vigil.trust.tuf.TargetFile;
+import io.vigil.trust.tuf.Targets;
 import io.vigil.trust.tuf.Timestamp;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -305,6 +309,76 @@ class UpdateAttacksTest {
         new String(
                 read(dataDir.resolve("trust/manufacturer/timestamp.json")), StandardCharsets.UTF_8)
             .contains("\"version\" : 3"));
+  }
+
+  @Test
+  void refusesABundleThatADelegatedRoleSignedOutsideItsPaths() {
+    SigningKey team = SigningKey.generate();
+    Bundle three = release(3);
+    String path = TargetCustom.targetPath(three.manifest());
+    ManufacturerRepository.write(manufacturer.targetFile(three), three.bytes());
+    Targets delegated =
+        new Targets(
+            1,
+            manufacturer.repo.targets().expires(),
+            Map.of(
+                path,
+                new TargetFile(
+                    path,
+                    three.bytes().length,
+                    Map.of("sha256", three.sha256()),
+                    java.util.Optional.of(
+                        TargetCustom.of(three.manifest(), TargetCustom.Rollout.AUTOMATIC, List.of())
+                            .toJson()))),
+            java.util.Optional.empty());
+    byte[] teamFile = publish("1.team-a.json", delegated, List.of(team));
+    Targets top = manufacturer.repo.targets();
+    Targets delegating =
+        new Targets(
+            top.version() + 1,
+            top.expires(),
+            top.targets(),
+            java.util.Optional.of(
+                new Delegations(
+                    Map.of(team.keyId(), team.publicKey()),
+                    List.of(
+                        new DelegatedRole(
+                            "team-a",
+                            new Role(List.of(team.keyId()), 1),
+                            false,
+                            java.util.Optional.of(List.of("other-model/*")),
+                            java.util.Optional.empty())),
+                    java.util.Optional.empty())));
+    byte[] topFile =
+        publish(
+            delegating.version() + ".targets.json",
+            delegating,
+            List.of(manufacturer.keys.get("targets")));
+    Snapshot s = manufacturer.repo.latestSnapshot();
+    Snapshot snapshot =
+        new Snapshot(
+            s.version() + 1,
+            s.expires(),
+            Map.of(
+                "targets.json",
+                    new MetaFile(delegating.version(), OptionalLong.of(topFile.length), Map.of()),
+                "team-a.json", new MetaFile(1, OptionalLong.of(teamFile.length), Map.of())));
+    byte[] snapshotFile =
+        publish(
+            snapshot.version() + ".snapshot.json",
+            snapshot,
+            List.of(manufacturer.keys.get("snapshot")));
+    Timestamp t = manufacturer.repo.latestTimestamp();
+    publish(
+        "timestamp.json",
+        new Timestamp(
+            t.version() + 1,
+            t.expires(),
+            new MetaFile(snapshot.version(), OptionalLong.of(snapshotFile.length), Map.of())),
+        List.of(manufacturer.keys.get("timestamp")));
+
+    assertRefusedAndStillServing(
+        "not-approved", "is listed by [team-a], but no role is delegated to approve that path");
   }
 
   @Test

@@ -235,6 +235,22 @@ public final class Updater {
   }
 
   /**
+   * The target paths that some reachable role lists although no role trusted for that path approves
+   * them: a delegated role that signed outside its patterns, which a gateway records.
+   */
+  public List<String> listedButNotApproved() {
+    Set<String> names = new LinkedHashSet<>();
+    reachableRoles().values().forEach(t -> names.addAll(t.targets().keySet()));
+    List<String> out = new ArrayList<>();
+    for (String name : names) {
+      if (targetInfo(name).isEmpty()) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  /**
    * Why {@code path} is not approved, for a refusal: the roles that list it without being trusted
    * for its path, if any do.
    */
