@@ -254,10 +254,8 @@ public final class Installer {
         long installedRelease = current.get().manifest().release();
         String installedSha = current.get().sha256();
         if (release < installedRelease) {
-          refuse(
+          refuseRelease(
               path,
-              "release-counter",
-              TrustException.Code.ROLLBACK.attack(),
               "model "
                   + modelId
                   + " release "
@@ -277,10 +275,8 @@ public final class Installer {
                     + best.custom().version()
                     + ") is installed");
           } else {
-            refuse(
+            refuseRelease(
                 path,
-                "release-counter",
-                TrustException.Code.ROLLBACK.attack(),
                 "model "
                     + modelId
                     + " release "
@@ -337,6 +333,10 @@ public final class Installer {
       approver.ifPresent(a -> approval.put("approved_by", a));
       events.accept(Events.bundleApproved(bundle, approval, actor));
       installed.add(bundle);
+    }
+
+    void refuseRelease(String target, String reason) {
+      refuse(target, "release-counter", TrustException.Code.ROLLBACK.attack(), reason);
     }
 
     void refuse(String target, String check, String attack, String reason) {

@@ -148,6 +148,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readsTheTrustSectionAndPutsARelativeTrustDirectoryUnderTheDataDirectory() {
+    VigilConfig config =
+        ConfigLoader.parse("data-dir: /var/lib/vigil\ntrust:\n  dir: tuf\n  site: ward-7\n", FILE);
+
+    assertEquals(Path.of("/var/lib/vigil/tuf"), config.trustDir());
+    assertEquals("ward-7", config.trust().site());
+    assertEquals(
+        Path.of("/etc/vigil/trust"),
+        ConfigLoader.parse("trust:\n  dir: /etc/vigil/trust\n", FILE).trustDir());
+  }
+
+  @Test
+  void rejectsASiteNameThatIsNotOneWord() {
+    assertTrue(
+        errorOf("trust:\n  site: ward 7\n")
+            .startsWith("vigil.yaml: trust.site: expected a site name"),
+        errorOf("trust:\n  site: ward 7\n"));
+  }
+
+  @Test
   void readsTheMemoryForRequestBodiesAsASizeOrAutoAQuarterOfTheHeap() {
     VigilConfig set = ConfigLoader.parse("server:\n  max-inflight-body-bytes: 32MiB", FILE);
     VigilConfig auto = ConfigLoader.parse("server:\n  max-inflight-body-bytes: auto", FILE);

@@ -55,7 +55,7 @@ public final class KeyFiles {
               "." + name + "-",
               ".tmp",
               PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
-      Files.writeString(pub, pem("PUBLIC KEY", key.jdkPublicKey().getEncoded()));
+      Files.writeString(pub, publicKeyPem(key));
       Files.move(
           pub,
           dir.resolve(name + PUBLIC_SUFFIX),
@@ -136,6 +136,11 @@ public final class KeyFiles {
           "public key " + file + " is not an Ed25519 PEM key: " + e.getMessage(),
           e);
     }
+  }
+
+  /** The public half of {@code key} as a PEM {@code PUBLIC KEY}, as {@link #write} writes it. */
+  public static String publicKeyPem(SigningKey key) {
+    return pem("PUBLIC KEY", key.jdkPublicKey().getEncoded());
   }
 
   /** {@code der} as PEM of {@code type}, 64 characters a line. */

@@ -20,10 +20,23 @@ public final class SigningKey {
 
   private final PrivateKey privateKey;
   private final PublicKey publicKey;
+  // Initialising a Signature costs more than signing a small message: each thread keeps one.
+  private final ThreadLocal<Signature> signers;
 
   private SigningKey(PrivateKey privateKey, PublicKey publicKey) {
     this.privateKey = privateKey;
     this.publicKey = publicKey;
+    this.signers =
+        ThreadLocal.withInitial(
+            () -> {
+              try {
+                Signature signer = Signature.getInstance("Ed25519");
+                signer.initSign(privateKey);
+                return signer;
+              } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("Ed25519 is not available", e);
+              }
+            });
   }
 
   /** A new random key. */
@@ -92,8 +105,7 @@ public final class SigningKey {
   /** Signs {@code message}. */
   public byte[] sign(byte[] message) {
     try {
-      Signature signer = Signature.getInstance("Ed25519");
-      signer.initSign(privateKey);
+      Signature signer = signers.get();
       signer.update(message);
       return signer.sign();
     } catch (GeneralSecurityException e) {

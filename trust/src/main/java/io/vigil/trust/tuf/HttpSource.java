@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -22,8 +21,6 @@ public final class HttpSource implements Source {
 
   /** How long a connection and a whole response may take by default. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-
-  private static final String HEX = "0123456789ABCDEF";
 
   private final URI metadataBase;
   private final URI targetsBase;
@@ -94,23 +91,7 @@ public final class HttpSource implements Source {
 
   /** {@code path} with every UTF-8 byte but the unreserved characters and '/' percent-encoded. */
   static String escapePath(String path) {
-    StringBuilder sb = new StringBuilder();
-    for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
-      int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z')
-          || (c >= 'A' && c <= 'Z')
-          || (c >= '0' && c <= '9')
-          || c == '-'
-          || c == '.'
-          || c == '_'
-          || c == '~'
-          || c == '/') {
-        sb.append((char) c);
-      } else {
-        sb.append('%').append(HEX.charAt(c >> 4)).append(HEX.charAt(c & 15));
-      }
-    }
-    return sb.toString();
+    return LocalStore.quote(path, "/");
   }
 
   private static URI withSlash(URI uri) {

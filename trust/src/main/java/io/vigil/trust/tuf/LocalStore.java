@@ -86,8 +86,16 @@ final class LocalStore {
 
   /** Python's {@code urllib.parse.quote(name, safe="")}: how TUF clients name role files. */
   static String quote(String name) {
+    return quote(name, "");
+  }
+
+  /**
+   * Python's {@code urllib.parse.quote(text, safe)}: every byte of the UTF-8 text percent-encoded
+   * but letters, digits, {@code _.-~} and the characters of {@code safe}.
+   */
+  static String quote(String text, String safe) {
     StringBuilder sb = new StringBuilder();
-    for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
+    for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
       if ((c >= 'a' && c <= 'z')
           || (c >= 'A' && c <= 'Z')
@@ -95,7 +103,8 @@ final class LocalStore {
           || c == '_'
           || c == '.'
           || c == '-'
-          || c == '~') {
+          || c == '~'
+          || (c < 0x80 && safe.indexOf(c) >= 0)) {
         sb.append((char) c);
       } else {
         sb.append('%')

@@ -196,24 +196,7 @@ final class TrustedSet {
     }
     Hashes.check(data, listed.length(), listed.hashes(), Code.MIX_AND_MATCH, role + " metadata");
     Metadata<Targets> next = Metadata.targets(data);
-    if (delegator.equals("root")) {
-      next.verify(role, root.signed().role("targets"), root.signed().keys());
-    } else {
-      Metadata<Targets> parent = targets.get(delegator);
-      if (parent == null) {
-        throw new IllegalStateException(delegator + " must be loaded before " + role);
-      }
-      Delegations d =
-          parent
-              .signed()
-              .delegations()
-              .orElseThrow(() -> new IllegalStateException(delegator + " delegates nothing"));
-      Role r =
-          d.role(role)
-              .orElseThrow(
-                  () -> new IllegalStateException(delegator + " does not delegate to " + role));
-      next.verify(role, r, d.keys());
-    }
+    verifyDelegated(next, role, delegator, "");
     if (next.signed().version() != listed.version()) {
       throw new TrustException(
           Code.MIX_AND_MATCH,
@@ -236,14 +219,22 @@ final class TrustedSet {
    * loaded it.
    */
   void reverifyTargets(String role, String delegator) {
-    Metadata<Targets> loaded = targets.get(role);
+    verifyDelegated(targets.get(role), role, delegator, "as delegated by " + delegator + ": ");
+  }
+
+  /** Checks {@code metadata} of {@code role} against the keys and threshold its delegator gives. */
+  private void verifyDelegated(
+      Metadata<Targets> metadata, String role, String delegator, String context) {
     if (delegator.equals("root")) {
-      loaded.verify(role, root.signed().role("targets"), root.signed().keys());
+      metadata.verify(role, root.signed().role("targets"), root.signed().keys());
       return;
     }
+    Metadata<Targets> parent = targets.get(delegator);
+    if (parent == null) {
+      throw new IllegalStateException(delegator + " must be loaded before " + role);
+    }
     Delegations d =
-        targets
-            .get(delegator)
+        parent
             .signed()
             .delegations()
             .orElseThrow(() -> new IllegalStateException(delegator + " delegates nothing"));
@@ -251,7 +242,7 @@ final class TrustedSet {
         d.role(role)
             .orElseThrow(
                 () -> new IllegalStateException(delegator + " does not delegate to " + role));
-    loaded.verify(role, r, d.keys(), Code.UNSIGNED, "as delegated by " + delegator + ": ");
+    metadata.verify(role, r, d.keys(), Code.UNSIGNED, context);
   }
 
   private TrustException expired(String role, Signed s) {
