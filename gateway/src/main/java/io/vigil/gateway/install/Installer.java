@@ -73,6 +73,27 @@ public final class Installer {
    */
   public void trustFirstRoot(String repository, byte[] root, String actor) {
     checkName(repository);
+    boolean demo;
+    try {
+      demo = Metadata.root(root).signed().demo();
+    } catch (TrustException e) {
+      throw new GatewayException(
+          Code.UPDATE_REFUSED,
+          "cannot trust this root for repository '" + repository + "': " + e.getMessage(),
+          e);
+    }
+    // A demonstration root's keys are public: were it trusted under another name, a root rotated
+    // by anyone could drop its mark and approve clinical bundles. Only the name pins it.
+    if (demo && !repository.equals(DEMO)) {
+      throw new GatewayException(
+          Code.UPDATE_REFUSED,
+          "this is a demonstration root (its keys are public); it can be trusted only as"
+              + " repository '"
+              + DEMO
+              + "', never as '"
+              + repository
+              + "'");
+    }
     try {
       Updater.initialize(trustDir.resolve(repository), root);
     } catch (TrustException e) {
@@ -137,7 +158,7 @@ public final class Installer {
               + e.getMessage()
               + ". Nothing was installed; the models being served are unchanged.");
     }
-    boolean demoOnly = repository.equals(DEMO) || updater.root().demo();
+    boolean demoOnly = repository.equals(DEMO);
     Run run = new Run(repository, source, updater, actor, approver, demoOnly);
     Map<String, List<Candidate>> byModel = new LinkedHashMap<>();
     for (TargetFile t : targets) {

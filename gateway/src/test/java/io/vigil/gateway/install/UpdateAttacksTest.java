@@ -4,6 +4,7 @@ import static io.vigil.gateway.install.ManufacturerRepository.read;
 import static io.vigil.gateway.install.ManufacturerRepository.release;
 import static io.vigil.gateway.install.ManufacturerRepository.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -383,16 +384,11 @@ class UpdateAttacksTest {
 
   @Test
   void aDemonstrationRootApprovesNoClinicalBundle() throws Exception {
-    ManufacturerRepository demo =
-        new ManufacturerRepository(
-            Files.createDirectory(repoDir.resolve("demo-like")),
-            Clock.systemUTC(),
-            Expiry.DEFAULT,
-            true);
+    ManufacturerRepository demo = demoRepository();
     demo.approve(TestBundles.clinicalBundle(ManufacturerRepository.MODEL, "1.0.5", 5));
     InstallRequest request =
         new InstallRequest(
-            "demo-like",
+            Installer.DEMO,
             demo.source(),
             java.util.Optional.of(demo.firstRoot()),
             "operator:test",
@@ -403,6 +399,33 @@ class UpdateAttacksTest {
     assertEquals(1, report.refused().size(), report.toMap().toString());
     assertEquals("demo-root", report.refused().get(0).check());
     assertStillServingReleaseTwo();
+  }
+
+  @Test
+  void aDemonstrationRootIsTrustedUnderNoOtherName() throws Exception {
+    ManufacturerRepository demo = demoRepository();
+    InstallRequest request =
+        new InstallRequest(
+            "hospital-vendor",
+            demo.source(),
+            java.util.Optional.of(demo.firstRoot()),
+            "operator:test",
+            java.util.Optional.empty());
+
+    GatewayException e = assertThrows(GatewayException.class, () -> gateway.install(request));
+
+    assertEquals(GatewayException.Code.UPDATE_REFUSED, e.code());
+    assertTrue(e.getMessage().contains("can be trusted only as repository 'demo'"), e.getMessage());
+    assertTrue(Files.notExists(dataDir.resolve("trust/hospital-vendor/root.json")));
+    assertStillServingReleaseTwo();
+  }
+
+  private ManufacturerRepository demoRepository() throws java.io.IOException {
+    return new ManufacturerRepository(
+        Files.createDirectory(repoDir.resolve("demo-like")),
+        Clock.systemUTC(),
+        Expiry.DEFAULT,
+        true);
   }
 
   private Root rootTrusting(SigningKey newRootKey) {
