@@ -78,7 +78,6 @@ public final class Gateway implements AutoCloseable {
   private final Optional<Ledger> ledger;
   private final Recorder recorder;
   private final DiskWatch disk;
-  private ModelStore store;
   private Installer installer;
   private int port;
   private int adminPort;
@@ -172,17 +171,23 @@ public final class Gateway implements AutoCloseable {
 
   private void startUp() {
     disk.check();
-    store = ModelStore.open(config.dataDir());
-    installer =
-        new Installer(
-            config.trustDir(), store, config.trust().site(), Clock.systemUTC(), this::record);
-    if (config.installDemoBundle()) {
-      installDemo();
-    }
+    ModelStore store = ModelStore.open(config.dataDir());
+    // The store is read and verified once: what is loaded is what the installer compares with.
     models.loadAll(store);
     models.refused().forEach(reason -> record(Events.bundleRefused(reason)));
     for (LoadedModel m : models.all()) {
       record(Events.bundleActivated(m.bundle(), models.active(m.manifest().modelId()) == m));
+    }
+    installer =
+        new Installer(
+            config.trustDir(),
+            store,
+            () -> models.all().stream().map(LoadedModel::bundle).toList(),
+            config.trust().site(),
+            Clock.systemUTC(),
+            this::record);
+    if (config.installDemoBundle()) {
+      installDemo();
     }
     if (!models.hasModels()) {
       LOG.log(Level.WARNING, "no model is loaded: readiness stays false until one is installed");
@@ -296,6 +301,7 @@ public final class Gateway implements AutoCloseable {
       InstallReport report =
           installer.install(Installer.DEMO, demo.get(), Events.SYSTEM, Optional.empty());
       report.refused().forEach(r -> LOG.log(Level.ERROR, "demonstration bundle " + r));
+      activate(report.installed());
     } catch (GatewayException e) {
       LOG.log(Level.ERROR, e.getMessage());
     }
@@ -316,7 +322,13 @@ public final class Gateway implements AutoCloseable {
     InstallReport report =
         installer.install(
             request.repository(), request.source(), request.actor(), request.approver());
-    for (Bundle bundle : report.installed()) {
+    activate(report.installed());
+    return report;
+  }
+
+  /** Loads newly installed bundles; one that fails its load checks is recorded as refused. */
+  private void activate(List<Bundle> installed) {
+    for (Bundle bundle : installed) {
       try {
         LoadedModel loaded = models.load(bundle);
         record(
@@ -325,7 +337,6 @@ public final class Gateway implements AutoCloseable {
         record(Events.bundleRefused(bundle.label() + ": " + e.getMessage()));
       }
     }
-    return report;
   }
 
   /**
@@ -337,10 +348,12 @@ public final class Gateway implements AutoCloseable {
   public static InstallReport installStopped(VigilConfig config, InstallRequest request) {
     DataDirectory.check(config.dataDir());
     try (Ledger ledger = Ledgers.open(config)) {
+      ModelStore store = ModelStore.open(config.dataDir());
       Installer installer =
           new Installer(
               config.trustDir(),
-              ModelStore.open(config.dataDir()),
+              store,
+              () -> store.list().bundles(),
               config.trust().site(),
               Clock.systemUTC(),
               event -> Ledgers.record(ledger, event));

@@ -20,12 +20,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The one way a bundle enters the model store: the TUF client workflow against a trusted
@@ -45,18 +47,26 @@ public final class Installer {
 
   private final Path trustDir;
   private final ModelStore store;
+  private final Supplier<Collection<Bundle>> installed;
   private final String site;
   private final Clock clock;
   private final Consumer<EventEntry> events;
 
   /**
    * An installer over the trusted metadata in {@code trustDir} (one folder a repository), storing
-   * into {@code store}, for a gateway at {@code site}, recording into {@code events}.
+   * into {@code store}, comparing with the bundles {@code installed} gives (a running gateway's
+   * loaded ones, or the store's), for a gateway at {@code site}, recording into {@code events}.
    */
   public Installer(
-      Path trustDir, ModelStore store, String site, Clock clock, Consumer<EventEntry> events) {
+      Path trustDir,
+      ModelStore store,
+      Supplier<Collection<Bundle>> installed,
+      String site,
+      Clock clock,
+      Consumer<EventEntry> events) {
     this.trustDir = trustDir;
     this.store = store;
+    this.installed = installed;
     this.site = site;
     this.clock = clock;
     this.events = events;
@@ -182,10 +192,12 @@ public final class Installer {
           TrustException.Code.NOT_APPROVED.attack(),
           updater.whyNotApproved(path));
     }
-    Map<String, Bundle> installed = installedByModel();
+    Map<String, Bundle> newestInstalled = installedByModel();
     for (Map.Entry<String, List<Candidate>> model : byModel.entrySet()) {
       run.consider(
-          model.getKey(), model.getValue(), Optional.ofNullable(installed.get(model.getKey())));
+          model.getKey(),
+          model.getValue(),
+          Optional.ofNullable(newestInstalled.get(model.getKey())));
     }
     return new InstallReport(
         repository,
@@ -201,7 +213,7 @@ public final class Installer {
 
   private Map<String, Bundle> installedByModel() {
     Map<String, Bundle> newest = new LinkedHashMap<>();
-    for (Bundle b : store.list().bundles()) {
+    for (Bundle b : installed.get()) {
       newest.merge(
           b.manifest().modelId(),
           b,
