@@ -66,15 +66,16 @@ public final class AdminVerticle extends VerticleBase {
         .handler(BodyHandler.create().setBodyLimit(MAX_INSTALL_BODY))
         .handler(
             ctx -> {
-              InstallRequest request;
+              JsonObject body;
               try {
-                request = InstallRequests.parse(ctx.body().asJsonObject());
+                body = ctx.body().asJsonObject();
               } catch (RuntimeException e) {
-                error(ctx, 400, e.getMessage());
+                error(ctx, 400, "the body must be a JSON object: " + e.getMessage());
                 return;
               }
+              // Even the request's directory is looked at off the event loop: a stat can hang.
               installer
-                  .executeBlocking(() -> install.apply(request), false)
+                  .executeBlocking(() -> install.apply(InstallRequests.parse(body)), false)
                   .onSuccess(
                       report ->
                           ctx.response()

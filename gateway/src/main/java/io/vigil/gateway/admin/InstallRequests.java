@@ -54,6 +54,9 @@ final class InstallRequests {
 
   /** 422 for a refused update, 404 for an unknown repository, 400 for a bad request, else 500. */
   static int status(Throwable e) {
+    if (e instanceof IllegalArgumentException) {
+      return 400;
+    }
     if (e instanceof GatewayException g) {
       return switch (g.code()) {
         case UPDATE_REFUSED -> 422;
