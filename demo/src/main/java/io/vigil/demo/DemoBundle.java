@@ -2,7 +2,7 @@ package io.vigil.demo;
 
 import io.vigil.demo.Trainer.Trained;
 import io.vigil.demo.WdbcData.Sample;
-import io.vigil.monitoring.BundleBuilder;
+import io.vigil.inference.build.BundleBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -60,14 +60,14 @@ public final class DemoBundle {
     Trained trained = Trainer.train(data, split.train(), TrainingSettings.DEFAULT);
     byte[] onnx = OnnxGraph.write(trained.model());
     Qualification q;
-    List<GoldenVectors.Vector> golden;
+    List<GoldenRows.Vector> golden;
     try (OnnxScorer scorer = OnnxScorer.open(onnx)) {
       List<Sample> validation = data.select(split.validation());
       List<Sample> test = data.select(split.test());
       q =
           Qualification.of(
               Scored.of(validation, scorer.score(validation)), Scored.of(test, scorer.score(test)));
-      golden = GoldenVectors.compute(GoldenVectors.pick(test), scorer);
+      golden = GoldenRows.compute(GoldenRows.pick(test), scorer);
     }
     Evidence evidence =
         new Evidence(data, split, TrainingSettings.DEFAULT, WdbcData.sha256(onnx), q, golden);
@@ -82,7 +82,7 @@ public final class DemoBundle {
     write(in.reference(), referenceCsv(data, split));
     write(in.evidence().resolve(EVIDENCE_JSON), EvidenceJson.write(evidence));
     write(in.evidence().resolve(EVIDENCE_MD), EvidenceMarkdown.write(evidence));
-    write(in.evidence().resolve(GOLDEN_VECTORS), GoldenVectors.json(golden));
+    write(in.evidence().resolve(GOLDEN_VECTORS), GoldenRows.json(golden));
     requireOnly(in.evidence(), Set.of(EVIDENCE_JSON, EVIDENCE_MD, GOLDEN_VECTORS));
     return in;
   }

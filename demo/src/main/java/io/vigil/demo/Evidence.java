@@ -9,7 +9,7 @@ record Evidence(
     TrainingSettings training,
     String onnxSha256,
     Qualification qualification,
-    List<GoldenVectors.Vector> golden) {
+    List<GoldenRows.Vector> golden) {
 
   static final String DATASET_NAME = "Breast Cancer Wisconsin (Diagnostic), WDBC";
   static final String SOURCE =

@@ -98,10 +98,10 @@ final class EvidenceMarkdown {
     md.append("golden-vectors.json holds ")
         .append(e.golden().size())
         .append(" test rows (")
-        .append(GoldenVectors.PER_CLASS)
+        .append(GoldenRows.PER_CLASS)
         .append(" of each class) with the probability ONNX Runtime computed for them; a gateway")
         .append(" re-runs them before it activates the model and requires agreement within ")
-        .append(GoldenVectors.TOLERANCE)
+        .append(GoldenRows.TOLERANCE)
         .append(".\n");
     return md.toString().getBytes(StandardCharsets.UTF_8);
   }

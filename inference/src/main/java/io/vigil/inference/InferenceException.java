@@ -20,7 +20,13 @@ public final class InferenceException extends RuntimeException {
     /** The model store could not be read or written. */
     STORE_FAILED,
     /** ONNX Runtime failed to load or run the model. */
-    RUNTIME_FAILED
+    RUNTIME_FAILED,
+    /** A reference data file is missing, unreadable or holds a bad header, row or cell. */
+    REFERENCE_DATA_INVALID,
+    /** A reference profile is malformed or names a bad value. */
+    PROFILE_INVALID,
+    /** A bundle could not be built from the given model, manifest, data and evidence. */
+    BUNDLE_BUILD_FAILED
   }
 
   private final Code code;

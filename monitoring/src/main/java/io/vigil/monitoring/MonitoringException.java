@@ -5,12 +5,12 @@ public final class MonitoringException extends RuntimeException {
 
   /** What went wrong. */
   public enum Code {
-    /** A reference data file is missing, unreadable or holds a bad header, row or cell. */
-    REFERENCE_DATA_INVALID,
-    /** A reference profile is malformed or names a bad value. */
-    PROFILE_INVALID,
-    /** A bundle could not be built from the given model, manifest, data and evidence. */
-    BUNDLE_BUILD_FAILED
+    /** A model's manifest or reference profile cannot be monitored as it is. */
+    PROFILE_UNUSABLE,
+    /** The persisted monitoring state cannot be read or written. */
+    STATE_FAILED,
+    /** A model is suspended by the safety policy and must not answer. */
+    SUSPENDED
   }
 
   private final Code code;

@@ -2,10 +2,10 @@ package io.vigil.gateway.cli;
 
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.GatewayException;
+import io.vigil.inference.build.BundleBuilder;
+import io.vigil.inference.build.BundleSummary;
 import io.vigil.inference.bundle.Bundle;
 import io.vigil.inference.bundle.BundleReader;
-import io.vigil.monitoring.BundleBuilder;
-import io.vigil.monitoring.BundleSummary;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

@@ -24,7 +24,13 @@ final class HttpErrors {
       case MODEL_NOT_FOUND -> 404;
       case QUEUE_FULL -> 429;
       case MODEL_UNAVAILABLE -> 503;
-      case BUNDLE_INVALID, STORE_FAILED, RUNTIME_FAILED -> 500;
+      case BUNDLE_INVALID,
+          STORE_FAILED,
+          RUNTIME_FAILED,
+          REFERENCE_DATA_INVALID,
+          PROFILE_INVALID,
+          BUNDLE_BUILD_FAILED ->
+          500;
     };
   }
 

@@ -30,8 +30,7 @@ class ExitStatusTest {
           new GatewayException(GatewayException.Code.NOT_FOUND, "no ledger at x"),
           new InferenceException(InferenceException.Code.BUNDLE_INVALID, "bundle b is bad"),
           new AuditException(AuditException.Code.CORRUPT, "entry 3 is damaged"),
-          new MonitoringException(
-              MonitoringException.Code.REFERENCE_DATA_INVALID, "reference data r: bad"),
+          new MonitoringException(MonitoringException.Code.STATE_FAILED, "monitoring state s: bad"),
           new TrustException(TrustException.Code.KEY_WRITE_FAILED, "cannot write key k")
         }) {
       ExitStatus.Failure f = ExitStatus.of(e).orElseThrow();

@@ -1,4 +1,4 @@
-package io.vigil.monitoring;
+package io.vigil.inference.build;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.canonical.Sha256;
+import io.vigil.inference.InferenceException;
 import io.vigil.inference.bundle.Bundle;
 import io.vigil.inference.bundle.BundleReader;
+import io.vigil.inference.bundle.ReferenceData;
+import io.vigil.inference.bundle.ReferenceProfile;
+import io.vigil.inference.bundle.ReferenceProfileCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,10 +159,10 @@ class BundleBuilderTest {
     f.writeGoldenVectors(new float[] {30, 10, 1}, Fixtures.expectedScore(30, 10, 1) + 0.01);
 
     // when
-    MonitoringException e = assertThrows(MonitoringException.class, f::build);
+    InferenceException e = assertThrows(InferenceException.class, f::build);
 
     // then nothing is written and the message names the model and the vector
-    assertEquals(MonitoringException.Code.BUNDLE_BUILD_FAILED, e.code());
+    assertEquals(InferenceException.Code.BUNDLE_BUILD_FAILED, e.code());
     assertTrue(e.getMessage().contains(f.onnx.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("golden vector 0: output p[0]"), e.getMessage());
     assertFalse(Files.exists(f.out));
@@ -180,7 +184,7 @@ class BundleBuilderTest {
                     + " \"required\": false}"));
     Files.writeString(f.csv, "a,b,c,d\n1,2,3,4\n");
 
-    MonitoringException e = assertThrows(MonitoringException.class, f::build);
+    InferenceException e = assertThrows(InferenceException.class, f::build);
 
     assertTrue(e.getMessage().contains("does not match its manifest"), e.getMessage());
   }
@@ -190,7 +194,7 @@ class BundleBuilderTest {
     Fixtures f = new Fixtures(dir);
     Files.writeString(f.manifest, Fixtures.DRAFT_MANIFEST.replace("\"1.0.0\"", "\"one\""));
 
-    MonitoringException e = assertThrows(MonitoringException.class, f::build);
+    InferenceException e = assertThrows(InferenceException.class, f::build);
 
     assertTrue(e.getMessage().startsWith("draft manifest " + f.manifest), e.getMessage());
     assertTrue(e.getMessage().contains("version"), e.getMessage());
@@ -201,9 +205,9 @@ class BundleBuilderTest {
     Fixtures f = new Fixtures(dir);
     Files.writeString(f.csv, "id,a,b,c\n1,1,2,3\n2,1,x,3\n");
 
-    MonitoringException e = assertThrows(MonitoringException.class, f::build);
+    InferenceException e = assertThrows(InferenceException.class, f::build);
 
-    assertEquals(MonitoringException.Code.REFERENCE_DATA_INVALID, e.code());
+    assertEquals(InferenceException.Code.REFERENCE_DATA_INVALID, e.code());
     assertTrue(e.getMessage().contains(f.csv + ": line 3, column 3 (b)"), e.getMessage());
   }
 
@@ -212,9 +216,9 @@ class BundleBuilderTest {
     Fixtures f = new Fixtures(dir);
     Path empty = Files.createDirectory(dir.resolve("no-evidence"));
 
-    MonitoringException e =
+    InferenceException e =
         assertThrows(
-            MonitoringException.class,
+            InferenceException.class,
             () -> BundleBuilder.build(f.onnx, f.manifest, f.csv, empty, f.out));
 
     assertTrue(e.getMessage().contains("holds no files"), e.getMessage());
@@ -225,7 +229,7 @@ class BundleBuilderTest {
     Fixtures f = new Fixtures(dir);
     Files.createDirectory(f.evidence.resolve("roc"));
 
-    MonitoringException e = assertThrows(MonitoringException.class, f::build);
+    InferenceException e = assertThrows(InferenceException.class, f::build);
 
     assertTrue(e.getMessage().contains("the folder roc is empty"), e.getMessage());
   }
@@ -235,7 +239,7 @@ class BundleBuilderTest {
     Fixtures f = new Fixtures(dir);
     Files.createSymbolicLink(f.evidence.resolve("data.csv"), f.csv);
 
-    MonitoringException e = assertThrows(MonitoringException.class, f::build);
+    InferenceException e = assertThrows(InferenceException.class, f::build);
 
     assertTrue(e.getMessage().contains("data.csv is a symbolic link"), e.getMessage());
   }
@@ -245,7 +249,7 @@ class BundleBuilderTest {
     Fixtures f = new Fixtures(dir);
     Files.writeString(f.evidence.resolve(".DS_Store"), "x");
 
-    MonitoringException e = assertThrows(MonitoringException.class, f::build);
+    InferenceException e = assertThrows(InferenceException.class, f::build);
 
     assertTrue(e.getMessage().contains(".DS_Store has a name"), e.getMessage());
   }
@@ -255,9 +259,9 @@ class BundleBuilderTest {
     Fixtures f = new Fixtures(dir);
     Path inside = f.evidence.resolve("tiny.vbundle");
 
-    MonitoringException e =
+    InferenceException e =
         assertThrows(
-            MonitoringException.class,
+            InferenceException.class,
             () -> BundleBuilder.build(f.onnx, f.manifest, f.csv, f.evidence, inside));
 
     assertTrue(e.getMessage().contains("inside the evidence folder"), e.getMessage());
@@ -268,9 +272,9 @@ class BundleBuilderTest {
     Fixtures f = new Fixtures(dir);
     Path missing = dir.resolve("nope.onnx");
 
-    MonitoringException e =
+    InferenceException e =
         assertThrows(
-            MonitoringException.class,
+            InferenceException.class,
             () -> BundleBuilder.build(missing, f.manifest, f.csv, f.evidence, f.out));
 
     assertEquals("model " + missing + " does not exist or is not a file", e.getMessage());

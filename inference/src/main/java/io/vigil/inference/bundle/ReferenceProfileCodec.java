@@ -1,4 +1,4 @@
-package io.vigil.monitoring;
+package io.vigil.inference.bundle;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,12 +9,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.canonical.Decimals;
-import io.vigil.inference.bundle.BundleJson;
-import io.vigil.inference.bundle.JsonFields;
-import io.vigil.monitoring.MonitoringException.Code;
-import io.vigil.monitoring.ReferenceProfile.Distribution;
-import io.vigil.monitoring.ReferenceProfile.FeatureProfile;
-import io.vigil.monitoring.ReferenceProfile.ScoreProfile;
+import io.vigil.inference.InferenceException;
+import io.vigil.inference.InferenceException.Code;
+import io.vigil.inference.bundle.ReferenceProfile.Distribution;
+import io.vigil.inference.bundle.ReferenceProfile.FeatureProfile;
+import io.vigil.inference.bundle.ReferenceProfile.ScoreProfile;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,7 +28,7 @@ import org.apache.datasketches.memory.Memory;
  * as the same FP32 or double value, so equal profiles are equal bytes on every platform and JDK.
  * Reading checks every field and names the first one that is wrong.
  */
-final class ReferenceProfileCodec {
+public final class ReferenceProfileCodec {
 
   /** The value of the {@code format} key this version writes and reads. */
   public static final String FORMAT = "vigil-reference-profile/1";
@@ -158,7 +157,7 @@ final class ReferenceProfileCodec {
     return s.length() <= 40 ? s : s.substring(0, 40) + "...";
   }
 
-  private static MonitoringException invalid(String message) {
-    return new MonitoringException(Code.PROFILE_INVALID, ReferenceProfile.FILE + ": " + message);
+  private static InferenceException invalid(String message) {
+    return new InferenceException(Code.PROFILE_INVALID, ReferenceProfile.FILE + ": " + message);
   }
 }

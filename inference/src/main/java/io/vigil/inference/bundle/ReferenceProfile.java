@@ -1,7 +1,7 @@
-package io.vigil.monitoring;
+package io.vigil.inference.bundle;
 
-import io.vigil.inference.bundle.Manifest;
-import io.vigil.monitoring.MonitoringException.Code;
+import io.vigil.inference.InferenceException;
+import io.vigil.inference.InferenceException.Code;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -38,7 +38,7 @@ import org.apache.datasketches.memory.Memory;
  * random generator that it does not let a caller seed, so the {@code kll} strings (only they) may
  * differ between builds; every other number is exact and reproducible.
  */
-record ReferenceProfile(long rows, List<FeatureProfile> features, ScoreProfile score) {
+public record ReferenceProfile(long rows, List<FeatureProfile> features, ScoreProfile score) {
 
   /** The file name of the profile inside a bundle. */
   public static final String FILE = "reference-profile.json";
@@ -106,7 +106,7 @@ record ReferenceProfile(long rows, List<FeatureProfile> features, ScoreProfile s
       String name = data.features().get(f);
       float[] present = present(data.column(f));
       if (present.length == 0) {
-        throw new MonitoringException(
+        throw new InferenceException(
             Code.REFERENCE_DATA_INVALID,
             "reference data " + data.source() + ": feature " + name + " has no values");
       }
@@ -115,7 +115,7 @@ record ReferenceProfile(long rows, List<FeatureProfile> features, ScoreProfile s
               name, (rows - present.length) / (double) rows, Distribution.of(present)));
     }
     if (scores.length == 0) {
-      throw new MonitoringException(
+      throw new InferenceException(
           Code.REFERENCE_DATA_INVALID,
           "reference data " + data.source() + ": no row has a value for every feature");
     }
@@ -149,13 +149,13 @@ record ReferenceProfile(long rows, List<FeatureProfile> features, ScoreProfile s
             .toList();
     List<String> actual = features.stream().map(FeatureProfile::name).toList();
     if (!expected.equals(actual)) {
-      throw new MonitoringException(
+      throw new InferenceException(
           Code.PROFILE_INVALID,
           FILE + ": features are " + actual + " but the manifest declares " + expected);
     }
     if (!score.output().equals(manifest.decision().output())
         || score.threshold() != manifest.decision().threshold()) {
-      throw new MonitoringException(
+      throw new InferenceException(
           Code.PROFILE_INVALID,
           FILE
               + ": the score is output "

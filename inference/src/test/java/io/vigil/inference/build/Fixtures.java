@@ -1,4 +1,4 @@
-package io.vigil.monitoring;
+package io.vigil.inference.build;
 
 import io.vigil.inference.TinyOnnx;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.vigil.monitoring;
+package io.vigil.inference.build;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

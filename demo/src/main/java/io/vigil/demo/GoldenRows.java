@@ -10,7 +10,7 @@ import java.util.Map;
  * Fixed test rows with the outputs ONNX Runtime gave for them; every gateway re-runs them before it
  * activates the model.
  */
-final class GoldenVectors {
+final class GoldenRows {
 
   static final double TOLERANCE = 1e-5;
   static final int PER_CLASS = 5;
@@ -18,7 +18,7 @@ final class GoldenVectors {
   /** One row and the probability ONNX Runtime computed for it. */
   record Vector(int id, float[] inputs, float probability) {}
 
-  private GoldenVectors() {}
+  private GoldenRows() {}
 
   /** The first {@link #PER_CLASS} test rows of each class, by id. */
   static List<Sample> pick(List<Sample> test) {

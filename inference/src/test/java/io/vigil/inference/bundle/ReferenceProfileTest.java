@@ -1,11 +1,12 @@
-package io.vigil.monitoring;
+package io.vigil.inference.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.monitoring.ReferenceProfile.Distribution;
+import io.vigil.inference.InferenceException;
+import io.vigil.inference.bundle.ReferenceProfile.Distribution;
 import java.util.List;
 import java.util.Random;
 import org.apache.datasketches.kll.KllFloatsSketch;
@@ -176,10 +177,10 @@ class ReferenceProfileTest {
         ReferenceData.of(List.of("a", "b"), new float[][] {{1, Float.NaN}, {2, Float.NaN}});
 
     // when / then
-    MonitoringException e =
+    InferenceException e =
         assertThrows(
-            MonitoringException.class, () -> ReferenceProfile.of(data, "p", 0.5, new float[] {}));
-    assertEquals(MonitoringException.Code.REFERENCE_DATA_INVALID, e.code());
+            InferenceException.class, () -> ReferenceProfile.of(data, "p", 0.5, new float[] {}));
+    assertEquals(InferenceException.Code.REFERENCE_DATA_INVALID, e.code());
     assertTrue(e.getMessage().contains("feature b has no values"), e.getMessage());
   }
 

@@ -1,10 +1,11 @@
-package io.vigil.monitoring;
+package io.vigil.inference.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.inference.InferenceException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -61,13 +62,13 @@ class ReferenceProfileCodecTest {
     String broken = json.replaceFirst("\"decile_edges\" : \\[ [^,]+, ", "\"decile_edges\" : [ ");
 
     // when
-    MonitoringException e =
+    InferenceException e =
         assertThrows(
-            MonitoringException.class,
+            InferenceException.class,
             () -> ReferenceProfileCodec.parse(broken.getBytes(StandardCharsets.UTF_8)));
 
     // then
-    assertEquals(MonitoringException.Code.PROFILE_INVALID, e.code());
+    assertEquals(InferenceException.Code.PROFILE_INVALID, e.code());
     assertTrue(
         e.getMessage()
             .startsWith(
@@ -80,9 +81,9 @@ class ReferenceProfileCodecTest {
     String json = new String(ReferenceProfileCodec.write(sample()), StandardCharsets.UTF_8);
     String broken = json.replace("\"positive_rate\"", "\"positive\"");
 
-    MonitoringException e =
+    InferenceException e =
         assertThrows(
-            MonitoringException.class,
+            InferenceException.class,
             () -> ReferenceProfileCodec.parse(broken.getBytes(StandardCharsets.UTF_8)));
 
     assertEquals(
@@ -95,9 +96,9 @@ class ReferenceProfileCodecTest {
     String json = new String(ReferenceProfileCodec.write(sample()), StandardCharsets.UTF_8);
     String broken = json.replaceFirst("\"count\" : 7,", "\"count\" : 6,");
 
-    MonitoringException e =
+    InferenceException e =
         assertThrows(
-            MonitoringException.class,
+            InferenceException.class,
             () -> ReferenceProfileCodec.parse(broken.getBytes(StandardCharsets.UTF_8)));
 
     assertTrue(e.getMessage().contains("features[0].kll: expected 6 values"), e.getMessage());
@@ -108,9 +109,9 @@ class ReferenceProfileCodecTest {
     String json = new String(ReferenceProfileCodec.write(sample()), StandardCharsets.UTF_8);
     String broken = json.replace("vigil-reference-profile/1", "vigil-reference-profile/2");
 
-    MonitoringException e =
+    InferenceException e =
         assertThrows(
-            MonitoringException.class,
+            InferenceException.class,
             () -> ReferenceProfileCodec.parse(broken.getBytes(StandardCharsets.UTF_8)));
 
     assertTrue(e.getMessage().startsWith("reference-profile.json: format: expected"));
@@ -121,9 +122,9 @@ class ReferenceProfileCodecTest {
     String json = new String(ReferenceProfileCodec.write(sample()), StandardCharsets.UTF_8);
     String broken = json.replace("\"null_rate\" : 0.14285714285714285", "\"null_rate\" : 0.5");
 
-    MonitoringException e =
+    InferenceException e =
         assertThrows(
-            MonitoringException.class,
+            InferenceException.class,
             () -> ReferenceProfileCodec.parse(broken.getBytes(StandardCharsets.UTF_8)));
 
     assertTrue(e.getMessage().contains("lactate: null_rate is 0.5"), e.getMessage());

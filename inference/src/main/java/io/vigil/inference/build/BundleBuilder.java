@@ -1,14 +1,17 @@
-package io.vigil.monitoring;
+package io.vigil.inference.build;
 
 import io.vigil.inference.InferenceException;
+import io.vigil.inference.InferenceException.Code;
 import io.vigil.inference.bundle.Bundle;
 import io.vigil.inference.bundle.BundleWriter;
 import io.vigil.inference.bundle.Manifest;
 import io.vigil.inference.bundle.Manifest.TensorSpec;
 import io.vigil.inference.bundle.ManifestCodec;
+import io.vigil.inference.bundle.ReferenceData;
+import io.vigil.inference.bundle.ReferenceProfile;
+import io.vigil.inference.bundle.ReferenceProfileCodec;
 import io.vigil.inference.runtime.OnnxModel;
 import io.vigil.inference.runtime.RuntimeOptions;
-import io.vigil.monitoring.MonitoringException.Code;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -237,11 +240,11 @@ public final class BundleBuilder {
     }
   }
 
-  private static MonitoringException failed(String message) {
-    return new MonitoringException(Code.BUNDLE_BUILD_FAILED, message);
+  private static InferenceException failed(String message) {
+    return new InferenceException(Code.BUNDLE_BUILD_FAILED, message);
   }
 
-  private static MonitoringException failed(String message, Throwable cause) {
-    return new MonitoringException(Code.BUNDLE_BUILD_FAILED, message, cause);
+  private static InferenceException failed(String message, Throwable cause) {
+    return new InferenceException(Code.BUNDLE_BUILD_FAILED, message, cause);
   }
 }

@@ -1,17 +1,20 @@
-package io.vigil.monitoring;
+package io.vigil.inference.build;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.canonical.Decimals;
+import io.vigil.inference.InferenceException;
 import io.vigil.inference.bundle.Bundle;
 import io.vigil.inference.bundle.Manifest;
 import io.vigil.inference.bundle.Manifest.Feature;
 import io.vigil.inference.bundle.Manifest.Metric;
 import io.vigil.inference.bundle.Manifest.Safety;
 import io.vigil.inference.bundle.Manifest.TensorSpec;
-import io.vigil.monitoring.ReferenceProfile.Distribution;
-import io.vigil.monitoring.ReferenceProfile.FeatureProfile;
-import io.vigil.monitoring.ReferenceProfile.ScoreProfile;
+import io.vigil.inference.bundle.ReferenceProfile;
+import io.vigil.inference.bundle.ReferenceProfile.Distribution;
+import io.vigil.inference.bundle.ReferenceProfile.FeatureProfile;
+import io.vigil.inference.bundle.ReferenceProfile.ScoreProfile;
+import io.vigil.inference.bundle.ReferenceProfileCodec;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Locale;
@@ -135,7 +138,7 @@ public final class BundleSummary {
     ReferenceProfile p;
     try {
       p = ReferenceProfileCodec.parse(file.get());
-    } catch (MonitoringException e) {
+    } catch (InferenceException e) {
       out.append("  INVALID: ").append(e.getMessage()).append('\n');
       return;
     }

@@ -1,7 +1,7 @@
-package io.vigil.monitoring;
+package io.vigil.inference.bundle;
 
-import io.vigil.inference.bundle.Manifest;
-import io.vigil.monitoring.MonitoringException.Code;
+import io.vigil.inference.InferenceException;
+import io.vigil.inference.InferenceException.Code;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * duplicate one, a ragged row or a cell that is not a number is an error that names the file, the
  * line and the column.
  */
-final class ReferenceData {
+public final class ReferenceData {
 
   private static final Pattern NUMBER =
       Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
@@ -64,7 +64,7 @@ final class ReferenceData {
     } catch (CharacterCodingException e) {
       throw invalid(csv + ": is not UTF-8 text");
     } catch (IOException e) {
-      throw new MonitoringException(
+      throw new InferenceException(
           Code.REFERENCE_DATA_INVALID, "reference data " + csv + " cannot be read: " + e, e);
     }
     return parse(csv.toString(), text, featureNames);
@@ -246,7 +246,7 @@ final class ReferenceData {
     return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
   }
 
-  private static MonitoringException invalid(String message) {
-    return new MonitoringException(Code.REFERENCE_DATA_INVALID, "reference data " + message);
+  private static InferenceException invalid(String message) {
+    return new InferenceException(Code.REFERENCE_DATA_INVALID, "reference data " + message);
   }
 }

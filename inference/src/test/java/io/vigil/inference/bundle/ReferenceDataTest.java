@@ -1,4 +1,4 @@
-package io.vigil.monitoring;
+package io.vigil.inference.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.inference.InferenceException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +24,9 @@ class ReferenceDataTest {
     return Files.writeString(dir.resolve("ref.csv"), text);
   }
 
-  private MonitoringException refused(String text) throws IOException {
+  private InferenceException refused(String text) throws IOException {
     Path file = csv(text);
-    return assertThrows(MonitoringException.class, () -> ReferenceData.read(file, FEATURES));
+    return assertThrows(InferenceException.class, () -> ReferenceData.read(file, FEATURES));
   }
 
   @Test
@@ -68,15 +69,15 @@ class ReferenceDataTest {
 
   @Test
   void namesTheFileAndTheMissingFeatureColumn() throws IOException {
-    MonitoringException e = refused("id,a\n1,2\n");
+    InferenceException e = refused("id,a\n1,2\n");
 
-    assertEquals(MonitoringException.Code.REFERENCE_DATA_INVALID, e.code());
+    assertEquals(InferenceException.Code.REFERENCE_DATA_INVALID, e.code());
     assertTrue(e.getMessage().contains("ref.csv: line 1: no column named b"), e.getMessage());
   }
 
   @Test
   void namesTheLineAndColumnOfACellThatIsNotANumber() throws IOException {
-    MonitoringException e = refused("id,a,b\n1,2,3\n2,4,high\n");
+    InferenceException e = refused("id,a,b\n1,2,3\n2,4,high\n");
 
     assertTrue(
         e.getMessage()
@@ -88,16 +89,16 @@ class ReferenceDataTest {
   @Test
   void refusesNumbersJavaWouldParseButACsvShouldNotHold() throws IOException {
     for (String cell : List.of("NaN", "Infinity", "0x1p3", "1d", "1,5")) {
-      MonitoringException e = refused("a,b\n1,\"" + cell + "\"\n");
+      InferenceException e = refused("a,b\n1,\"" + cell + "\"\n");
       assertTrue(e.getMessage().contains("line 2, column 2 (b)"), cell + ": " + e.getMessage());
     }
-    MonitoringException e = refused("a,b\n1,1e39\n");
+    InferenceException e = refused("a,b\n1,1e39\n");
     assertTrue(e.getMessage().contains("outside the range of FP32"), e.getMessage());
   }
 
   @Test
   void namesTheLineOfARaggedRow() throws IOException {
-    MonitoringException e = refused("a,b\n1,2\n3,4,5\n");
+    InferenceException e = refused("a,b\n1,2\n3,4,5\n");
 
     assertTrue(
         e.getMessage().contains("ref.csv: line 3: has 3 fields, but the header has 2"),
@@ -106,14 +107,14 @@ class ReferenceDataTest {
 
   @Test
   void refusesAFileWithoutRows() throws IOException {
-    MonitoringException e = refused("a,b\n");
+    InferenceException e = refused("a,b\n");
 
     assertTrue(e.getMessage().contains("no data rows"), e.getMessage());
   }
 
   @Test
   void refusesAFeatureColumnNamedTwice() throws IOException {
-    MonitoringException e = refused("a,b,a\n1,2,3\n");
+    InferenceException e = refused("a,b,a\n1,2,3\n");
 
     assertTrue(e.getMessage().contains("names the feature a twice"), e.getMessage());
   }
