@@ -12,8 +12,10 @@ import io.vigil.gateway.GatewayException.Code;
 import io.vigil.gateway.admin.AdminUrl;
 import io.vigil.gateway.admin.AdminVerticle;
 import io.vigil.gateway.admin.Metrics;
+import io.vigil.gateway.admin.ModelsApi;
 import io.vigil.gateway.config.ConfigSource;
 import io.vigil.gateway.config.InferenceConfig;
+import io.vigil.gateway.config.MonitoringConfig;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.gateway.http.BodyBudget;
 import io.vigil.gateway.http.Lifecycle;
@@ -32,8 +34,16 @@ import io.vigil.inference.InferenceException;
 import io.vigil.inference.batch.BatchingOptions;
 import io.vigil.inference.bundle.Bundle;
 import io.vigil.inference.bundle.BundleReader;
+import io.vigil.inference.bundle.ReferenceProfile;
+import io.vigil.inference.bundle.ReferenceProfileCodec;
 import io.vigil.inference.runtime.RuntimeOptions;
 import io.vigil.inference.store.ModelStore;
+import io.vigil.monitoring.ModelMonitor;
+import io.vigil.monitoring.MonitorOptions;
+import io.vigil.monitoring.Monitoring;
+import io.vigil.monitoring.SafetyLevel;
+import io.vigil.monitoring.SafetyListener;
+import io.vigil.monitoring.WindowResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger;
@@ -58,6 +68,9 @@ public final class Gateway implements AutoCloseable {
   /** Where the demonstration bundle lies on the class path. */
   public static final String DEMO_BUNDLE_RESOURCE = "/io/vigil/demo/wdbc-malignancy.vbundle";
 
+  /** Where each model version's monitoring state is saved, in the data directory. */
+  public static final String MONITORING_DIR = "monitoring";
+
   /** The worker pool, of one thread, that reads the data directory's free space. */
   static final String DISK_WATCH_POOL = "vigil-disk-watch";
 
@@ -78,6 +91,7 @@ public final class Gateway implements AutoCloseable {
   private final Optional<Ledger> ledger;
   private final Recorder recorder;
   private final DiskWatch disk;
+  private final Optional<Monitoring> monitoring;
   private Installer installer;
   private int port;
   private int adminPort;
@@ -88,6 +102,12 @@ public final class Gateway implements AutoCloseable {
     this.ledger = ledger;
     this.recorder = recorder;
     InferenceConfig inference = config.inference();
+    this.monitoring =
+        config.monitoring().enabled()
+            ? Optional.of(
+                Monitoring.start(
+                    config.dataDir().resolve(MONITORING_DIR), Clock.systemUTC(), safetyEvents()))
+            : Optional.empty();
     this.models =
         new ModelRegistry(
             new RuntimeOptions(inference.intraOpThreads(), false),
@@ -98,7 +118,9 @@ public final class Gateway implements AutoCloseable {
                 inference.runners(),
                 inference.inlineBelow()),
             inference.outOfRange(),
-            inference.maxRowsPerRequest());
+            inference.maxRowsPerRequest(),
+            this::startMonitor,
+            m -> monitoring.ifPresent(all -> all.remove(m)));
     this.bodyBudget = new BodyBudget(config.server().maxInflightBodyBytes());
     this.vertx = Vertx.vertx();
     this.disk = new DiskWatch(config.dataDir(), config.audit().minFreeSpace());
@@ -144,7 +166,8 @@ public final class Gateway implements AutoCloseable {
               String deviceId,
               io.vigil.inference.validation.ValidatedInput input,
               float[][] outputs,
-              long latencyMicros) {
+              long latencyMicros,
+              String safety) {
             return CompletableFuture.completedFuture(-1L);
           }
 
@@ -219,7 +242,11 @@ public final class Gateway implements AutoCloseable {
     port = verticles.get(0).actualPort();
     AdminVerticle admin =
         new AdminVerticle(
-            config.admin().host(), config.admin().port(), this::metrics, this::install);
+            config.admin().host(),
+            config.admin().port(),
+            this::metrics,
+            this::install,
+            new ModelsApi(models, this::resume));
     await(
         vertx.deployVerticle(admin),
         "start the admin server on " + config.admin().host() + ":" + config.admin().port());
@@ -370,6 +397,104 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts monitoring a version being loaded, against the reference profile in its bundle; none
+   * when monitoring is off or the bundle has no profile (then its answers say {@code unmonitored}).
+   */
+  private Optional<ModelMonitor> startMonitor(Bundle bundle) {
+    if (monitoring == null || monitoring.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<byte[]> profile = bundle.file(ReferenceProfile.FILE);
+    if (profile.isEmpty()) {
+      LOG.log(
+          Level.WARNING,
+          bundle.label() + " has no " + ReferenceProfile.FILE + ": its answers are unmonitored");
+      return Optional.empty();
+    }
+    MonitoringConfig m = config.monitoring();
+    MonitorOptions options =
+        MonitorOptions.of(bundle.manifest()).withWindowMaxAge(m.windowMaxAge());
+    if (m.windowRows() > 0 || m.minWindowRows() > 0) {
+      int rows = m.windowRows() > 0 ? m.windowRows() : options.windowRows();
+      int minRows =
+          m.minWindowRows() > 0 ? m.minWindowRows() : Math.min(options.minWindowRows(), rows);
+      options = options.withWindowRows(rows, minRows);
+    }
+    return Optional.of(
+        monitoring
+            .get()
+            .monitor(bundle.manifest(), ReferenceProfileCodec.parse(profile.get()), options));
+  }
+
+  /** Records closed windows and every change of safety level in the ledger. */
+  private SafetyListener safetyEvents() {
+    return new SafetyListener() {
+      @Override
+      public void windowClosed(ModelMonitor monitor, WindowResult window) {
+        record(Events.windowClosed(monitor.modelId(), monitor.version(), window));
+      }
+
+      @Override
+      public void levelChanged(
+          ModelMonitor monitor,
+          SafetyLevel from,
+          SafetyLevel to,
+          List<String> reasons,
+          String actor) {
+        LOG.log(
+            to.compareTo(from) > 0 ? Level.WARNING : Level.INFO,
+            monitor.modelId()
+                + " "
+                + monitor.version()
+                + ": safety "
+                + from.jsonName()
+                + " -> "
+                + to.jsonName()
+                + " "
+                + reasons);
+        record(
+            Events.safetyChanged(monitor.modelId(), monitor.version(), from, to, reasons, actor));
+      }
+    };
+  }
+
+  /**
+   * Resumes a version that the safety policy suspended: an administrator's explicit act, recorded
+   * with who and why before the model answers again.
+   */
+  public SafetyLevel resume(String modelId, Optional<String> version, String actor, String reason) {
+    LoadedModel model =
+        version.isPresent() ? models.version(modelId, version.get()) : models.active(modelId);
+    ModelMonitor monitor =
+        model
+            .monitor()
+            .orElseThrow(
+                () ->
+                    new GatewayException(
+                        Code.NOT_FOUND,
+                        modelId + " " + model.manifest().version() + " is not monitored"));
+    try {
+      monitoring.orElseThrow().resume(monitor, actor, reason).get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new GatewayException(Code.UNAVAILABLE, "resume failed: " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new GatewayException(Code.UNAVAILABLE, "the monitor did not resume within 30 s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GatewayException(Code.UNAVAILABLE, "interrupted while resuming");
+    }
+    return monitor.level();
+  }
+
+  /** The live monitoring, unless it is off. */
+  public Optional<Monitoring> monitoring() {
+    return monitoring;
+  }
+
   /** The bundle shipped in the jar, verified like any other; absent in a build without it. */
   public static Optional<Bundle> demoBundle() {
     try (InputStream in = Gateway.class.getResourceAsStream(DEMO_BUNDLE_RESOURCE)) {
@@ -493,6 +618,7 @@ public final class Gateway implements AutoCloseable {
         LOG.log(Level.WARNING, "while closing the HTTP server: " + e.getMessage());
       }
       models.close();
+      monitoring.ifPresent(Monitoring::close);
       AdminUrl.delete(config.dataDir());
       if (ledger.isPresent()) {
         try {

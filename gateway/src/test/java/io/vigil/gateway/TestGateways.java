@@ -36,6 +36,7 @@ public final class TestGateways {
         config.audit(),
         config.admin(),
         config.trust(),
+        config.monitoring(),
         config.installDemoBundle(),
         config.shutdownGrace());
   }
@@ -57,6 +58,7 @@ public final class TestGateways {
         config.audit(),
         config.admin(),
         config.trust(),
+        config.monitoring(),
         config.installDemoBundle(),
         config.shutdownGrace());
   }
@@ -70,6 +72,7 @@ public final class TestGateways {
         config.audit(),
         config.admin(),
         config.trust(),
+        config.monitoring(),
         false,
         config.shutdownGrace());
   }

@@ -11,6 +11,10 @@ public final class InferenceException extends RuntimeException {
     BUNDLE_INVALID,
     /** A request's tensors do not match the model's manifest. */
     INPUT_INVALID,
+    /**
+     * A request lacks a value the model needs (JSON null): a data-quality signal monitoring counts.
+     */
+    INPUT_MISSING,
     /** No model or version of that name is installed. */
     MODEL_NOT_FOUND,
     /** The model's queue is full; the caller may retry later. */

@@ -36,6 +36,7 @@ public final class AdminVerticle extends VerticleBase {
 
   private final Supplier<String> metrics;
   private final Function<InstallRequest, InstallReport> install;
+  private final ModelsApi models;
   private HttpServer server;
 
   /**
@@ -46,7 +47,9 @@ public final class AdminVerticle extends VerticleBase {
       String host,
       int port,
       Supplier<String> metrics,
-      Function<InstallRequest, InstallReport> install) {
+      Function<InstallRequest, InstallReport> install,
+      ModelsApi models) {
+    this.models = models;
     this.host = host;
     this.port = port;
     this.metrics = metrics;
@@ -61,6 +64,7 @@ public final class AdminVerticle extends VerticleBase {
         .handler(
             ctx -> ctx.response().putHeader("content-type", PROMETHEUS_TEXT).end(metrics.get()));
     WorkerExecutor installer = vertx.createSharedWorkerExecutor(INSTALL_POOL, 1);
+    models.mount(router, installer);
     router
         .post("/admin/v1/updates/install")
         .handler(BodyHandler.create().setBodyLimit(MAX_INSTALL_BODY))

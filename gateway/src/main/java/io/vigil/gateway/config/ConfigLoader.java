@@ -109,9 +109,18 @@ public final class ConfigLoader {
     AuditConfig audit = readAudit(top.section(VigilConfig.AUDIT));
     AdminConfig admin = readAdmin(top.section(VigilConfig.ADMIN));
     TrustConfig trust = readTrust(top.section(VigilConfig.TRUST));
+    MonitoringConfig monitoring = readMonitoring(top.section(VigilConfig.MONITORING));
     top.rejectUnknownKeys();
     return new VigilConfig(
-        dataDir, server, inference, audit, admin, trust, installDemoBundle, shutdownGrace);
+        dataDir,
+        server,
+        inference,
+        audit,
+        admin,
+        trust,
+        monitoring,
+        installDemoBundle,
+        shutdownGrace);
   }
 
   private static ServerConfig readServer(YamlSection in) {
@@ -131,6 +140,16 @@ public final class ConfigLoader {
     int port = in.read(AdminConfig.PORT, AdminConfig.DEFAULT_PORT);
     in.rejectUnknownKeys();
     return new AdminConfig(host, port);
+  }
+
+  private static MonitoringConfig readMonitoring(YamlSection in) {
+    boolean enabled = in.read(MonitoringConfig.ENABLED, MonitoringConfig.DEFAULT_ENABLED);
+    int rows = in.read(MonitoringConfig.WINDOW_ROWS, 0);
+    int minRows = in.read(MonitoringConfig.MIN_WINDOW_ROWS, 0);
+    Duration age =
+        in.read(MonitoringConfig.WINDOW_MAX_AGE, MonitoringConfig.DEFAULT_WINDOW_MAX_AGE);
+    in.rejectUnknownKeys();
+    return new MonitoringConfig(enabled, rows, minRows, age);
   }
 
   private static TrustConfig readTrust(YamlSection in) {

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param audit the ledger every prediction is recorded in
  * @param admin where hospital IT and monitoring reach the gateway
  * @param trust where the trusted TUF metadata lives and which site this gateway is
+ * @param monitoring how live traffic is compared with each model's reference profile
  * @param installDemoBundle whether the signed demonstration bundle is installed on first start
  * @param shutdownGrace how long requests in flight may take to finish once shutdown begins
  */
@@ -25,6 +26,7 @@ public record VigilConfig(
     AuditConfig audit,
     AdminConfig admin,
     TrustConfig trust,
+    MonitoringConfig monitoring,
     boolean installDemoBundle,
     Duration shutdownGrace) {
 
@@ -41,6 +43,7 @@ public record VigilConfig(
   static final String AUDIT = "audit";
   static final String ADMIN = "admin";
   static final String TRUST = "trust";
+  static final String MONITORING = "monitoring";
 
   /**
    * Checks every value; a bad one throws {@link GatewayException} ({@code CONFIG_INVALID}) naming
@@ -53,6 +56,7 @@ public record VigilConfig(
     Objects.requireNonNull(audit, AUDIT);
     Objects.requireNonNull(admin, ADMIN);
     Objects.requireNonNull(trust, TRUST);
+    Objects.requireNonNull(monitoring, MONITORING);
     SHUTDOWN_GRACE.check(shutdownGrace);
   }
 
@@ -65,6 +69,7 @@ public record VigilConfig(
         AuditConfig.defaults(),
         AdminConfig.defaults(),
         TrustConfig.defaults(),
+        MonitoringConfig.defaults(),
         DEFAULT_INSTALL_DEMO_BUNDLE,
         DEFAULT_SHUTDOWN_GRACE);
   }
@@ -72,7 +77,15 @@ public record VigilConfig(
   /** This configuration with another data directory (the command line's {@code --data-dir}). */
   public VigilConfig withDataDir(Path newDataDir) {
     return new VigilConfig(
-        newDataDir, server, inference, audit, admin, trust, installDemoBundle, shutdownGrace);
+        newDataDir,
+        server,
+        inference,
+        audit,
+        admin,
+        trust,
+        monitoring,
+        installDemoBundle,
+        shutdownGrace);
   }
 
   /** This configuration with another OIP port (the command line's {@code --port}). */
@@ -85,7 +98,7 @@ public record VigilConfig(
             server.maxInflightBodyBytes(),
             server.deviceIdentityHeader());
     return new VigilConfig(
-        dataDir, s, inference, audit, admin, trust, installDemoBundle, shutdownGrace);
+        dataDir, s, inference, audit, admin, trust, monitoring, installDemoBundle, shutdownGrace);
   }
 
   /** This configuration with another admin port (the command line's {@code --admin-port}). */
@@ -97,6 +110,7 @@ public record VigilConfig(
         audit,
         new AdminConfig(admin.host(), newPort),
         trust,
+        monitoring,
         installDemoBundle,
         shutdownGrace);
   }
@@ -104,5 +118,19 @@ public record VigilConfig(
   /** The directory of trusted TUF metadata: {@code trust.dir}, relative to the data directory. */
   public Path trustDir() {
     return dataDir.resolve(trust.dir());
+  }
+
+  /** This configuration with monitoring on or off (benchmarks measure both). */
+  public VigilConfig withMonitoring(boolean on) {
+    return new VigilConfig(
+        dataDir,
+        server,
+        inference,
+        audit,
+        admin,
+        trust,
+        monitoring.withEnabled(on),
+        installDemoBundle,
+        shutdownGrace);
   }
 }

@@ -20,7 +20,7 @@ final class HttpErrors {
 
   static int status(InferenceException.Code code) {
     return switch (code) {
-      case INPUT_INVALID, MANIFEST_INVALID -> 400;
+      case INPUT_INVALID, INPUT_MISSING, MANIFEST_INVALID -> 400;
       case MODEL_NOT_FOUND -> 404;
       case QUEUE_FULL -> 429;
       case MODEL_UNAVAILABLE -> 503;

@@ -25,7 +25,8 @@ final class OipEncoder {
       int rows,
       float[][] outputs,
       List<String> flags,
-      long auditSeq) {
+      long auditSeq,
+      String safety) {
     Manifest manifest = model.manifest();
     return write(
         256 + rows * 16,
@@ -39,6 +40,7 @@ final class OipEncoder {
           g.writeObjectFieldStart("parameters");
           g.writeStringField("bundle_sha256", model.bundle().sha256());
           g.writeBooleanField("demo", manifest.demo());
+          g.writeStringField("safety", safety);
           if (auditSeq >= 0) {
             g.writeNumberField("audit_seq", auditSeq);
           }

@@ -210,6 +210,11 @@ public final class OipVerticle extends VerticleBase {
 
   private void infer(RoutingContext ctx, LoadedModel model) {
     RequestBody body = BodyReader.take(ctx);
+    if (model.suspended()) {
+      // Refused before the body is decoded: a suspended model answers nobody.
+      HttpErrors.respond(ctx, 503, suspendedMessage(model));
+      return;
+    }
     if (body.length() == 0) {
       throw new InferenceException(
           InferenceException.Code.INPUT_INVALID,
@@ -228,7 +233,15 @@ public final class OipVerticle extends VerticleBase {
                 + model.manifest().outputs().stream().map(t -> t.name()).toList());
       }
     }
-    ValidatedInput input = model.validator().validate(request.inputs());
+    ValidatedInput input;
+    try {
+      input = model.validator().validate(request.inputs());
+    } catch (InferenceException e) {
+      if (e.code() == InferenceException.Code.INPUT_MISSING) {
+        model.monitor().ifPresent(m -> m.observeMissing(1));
+      }
+      throw e;
+    }
     long values = request.inputs().stream().mapToLong(InputTensor::size).sum();
     if (!BodyReader.holdDecoded(ctx, values)) {
       bodyReader.refuse(ctx, 429, bodyReader.shortOfMemory(values * BodyBudget.BYTES_PER_VALUE));
@@ -245,16 +258,21 @@ public final class OipVerticle extends VerticleBase {
             .submit(input)
             .exceptionallyCompose(failure -> recordedFailure(model, requestId, device, failure))
             .thenCompose(
-                outputs ->
-                    recorder
-                        .record(
-                            model,
-                            requestId,
-                            device,
-                            input,
-                            outputs,
-                            (System.nanoTime() - started) / 1_000)
-                        .thenApply(seq -> new Answer(outputs, seq)));
+                outputs -> {
+                  // The level in force when the model answered goes into the record and the answer.
+                  String safety = model.safety();
+                  model.monitor().ifPresent(m -> m.observe(input, outputs));
+                  return recorder
+                      .record(
+                          model,
+                          requestId,
+                          device,
+                          input,
+                          outputs,
+                          (System.nanoTime() - started) / 1_000,
+                          safety)
+                      .thenApply(seq -> new Answer(outputs, seq, safety));
+                });
     Future.fromCompletionStage(answer, vertx.getOrCreateContext())
         .onSuccess(
             a ->
@@ -262,11 +280,29 @@ public final class OipVerticle extends VerticleBase {
                     ctx,
                     200,
                     OipEncoder.inferResponse(
-                        model, request, input.rows(), a.outputs(), input.flags(), a.auditSeq())))
+                        model,
+                        request,
+                        input.rows(),
+                        a.outputs(),
+                        input.flags(),
+                        a.auditSeq(),
+                        a.safety())))
         .onFailure(failure -> HttpErrors.respond(ctx, failure));
   }
 
-  private record Answer(float[][] outputs, long auditSeq) {}
+  private record Answer(float[][] outputs, long auditSeq, String safety) {}
+
+  /** What a device hears from a suspended model: why, and what to do instead. */
+  static String suspendedMessage(LoadedModel model) {
+    return "model "
+        + model.manifest().modelId()
+        + " version "
+        + model.manifest().version()
+        + " is suspended by its patient-safety policy ("
+        + String.join("; ", model.monitor().map(m -> m.reasons()).orElse(List.of()))
+        + "): fall back to the standard clinical workflow; the model answers again only after an"
+        + " administrator resumes it";
+  }
 
   /**
    * A model that cannot run an input that passed validation is a fault of the model: it is recorded

@@ -18,7 +18,8 @@ public interface Recorder {
       String deviceId,
       ValidatedInput input,
       float[][] outputs,
-      long latencyMicros);
+      long latencyMicros,
+      String safety);
 
   /**
    * Records that the model failed to run a request that passed validation: the model, the request

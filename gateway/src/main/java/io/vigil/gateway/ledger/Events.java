@@ -7,6 +7,8 @@ import io.vigil.canonical.Sha256;
 import io.vigil.gateway.config.ConfigSource;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.inference.bundle.Bundle;
+import io.vigil.monitoring.SafetyLevel;
+import io.vigil.monitoring.WindowResult;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,6 +133,49 @@ public final class Events {
    */
   public static EventEntry commandFinished(String command, String actor) {
     return EventEntry.of("command.finished", actor, Map.of("command", command));
+  }
+
+  /**
+   * A monitoring window closed: its size, level, positive rate and, per feature that drifts, its
+   * PSI and KS distance; no input value.
+   */
+  public static EventEntry windowClosed(String modelId, String version, WindowResult w) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("model_id", modelId);
+    details.put("version", version);
+    details.put("window", w.index());
+    details.put("rows", w.rows());
+    details.put("missing_rows", w.missingRows());
+    details.put("verdict", w.verdict());
+    details.put("level", w.level().jsonName());
+    details.put("positive_rate", w.positiveRate());
+    details.put("positive_limits", List.of(w.positiveLower(), w.positiveUpper()));
+    details.put("score_psi", w.score().psi());
+    details.put(
+        "drifting",
+        w.features().stream()
+            .filter(WindowResult.FeatureResult::drifts)
+            .map(f -> Map.of("feature", f.name(), "psi", f.psi(), "ks", f.ksDelta()))
+            .toList());
+    details.put("reasons", w.reasons());
+    return EventEntry.of("monitoring.window", SYSTEM, details);
+  }
+
+  /** A model version's safety level changed, by the policy or by an administrator. */
+  public static EventEntry safetyChanged(
+      String modelId,
+      String version,
+      SafetyLevel from,
+      SafetyLevel to,
+      List<String> reasons,
+      String actor) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("model_id", modelId);
+    details.put("version", version);
+    details.put("from", from.jsonName());
+    details.put("to", to.jsonName());
+    details.put("reasons", reasons);
+    return EventEntry.of("safety.changed", actor, details);
   }
 
   /** The gateway stopped; {@code abandoned} requests were still in flight after the grace. */

@@ -20,9 +20,6 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class LedgerRecorder implements Recorder {
 
-  /** The safety state until monitoring sets one. */
-  public static final String SAFETY_NORMAL = "normal";
-
   private final Ledger ledger;
   private final boolean storeInputs;
 
@@ -39,7 +36,8 @@ public final class LedgerRecorder implements Recorder {
       String deviceId,
       ValidatedInput input,
       float[][] outputs,
-      long latencyMicros) {
+      long latencyMicros,
+      String safety) {
     // One immutable list for the digest and the entry, so the codec formats the inputs once.
     List<Tensor> inputs =
         List.copyOf(tensors(model.manifest().inputs(), input.rows(), values(input)));
@@ -54,7 +52,7 @@ public final class LedgerRecorder implements Recorder {
             storeInputs ? inputs : List.of(),
             tensors(model.manifest().outputs(), input.rows(), outputs),
             latencyMicros,
-            SAFETY_NORMAL,
+            safety,
             input.flags());
     return ledger.append(entry).thenApply(Receipt::seq);
   }

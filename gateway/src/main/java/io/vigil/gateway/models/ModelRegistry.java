@@ -10,6 +10,7 @@ import io.vigil.inference.runtime.RuntimeOptions;
 import io.vigil.inference.store.ModelStore;
 import io.vigil.inference.validation.InputValidator;
 import io.vigil.inference.validation.RangePolicy;
+import io.vigil.monitoring.ModelMonitor;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The model versions this gateway serves, by model id and version.
@@ -38,17 +41,26 @@ public final class ModelRegistry implements AutoCloseable {
   private final RangePolicy rangePolicy;
   private final int maxRowsPerRequest;
   private final List<String> refused = new ArrayList<>();
+  private final Function<Bundle, Optional<ModelMonitor>> startMonitor;
+  private final Consumer<ModelMonitor> stopMonitor;
 
-  /** A registry that will load models with these settings. */
+  /**
+   * A registry that will load models with these settings, starting a monitor for each loaded
+   * version with {@code startMonitor} and stopping it with {@code stopMonitor} when it is unloaded.
+   */
   public ModelRegistry(
       RuntimeOptions runtime,
       BatchingOptions batching,
       RangePolicy rangePolicy,
-      int maxRowsPerRequest) {
+      int maxRowsPerRequest,
+      Function<Bundle, Optional<ModelMonitor>> startMonitor,
+      Consumer<ModelMonitor> stopMonitor) {
     this.runtime = runtime;
     this.batching = batching;
     this.rangePolicy = rangePolicy;
     this.maxRowsPerRequest = maxRowsPerRequest;
+    this.startMonitor = startMonitor;
+    this.stopMonitor = stopMonitor;
   }
 
   /**
@@ -71,11 +83,19 @@ public final class ModelRegistry implements AutoCloseable {
   public synchronized LoadedModel load(Bundle bundle) {
     long started = System.nanoTime();
     OnnxModel model = OnnxModel.load(bundle, runtime);
+    Optional<ModelMonitor> monitor;
+    try {
+      monitor = startMonitor.apply(bundle);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
     LoadedModel loaded =
         new LoadedModel(
             model,
             new MicroBatcher(model, batching),
-            new InputValidator(bundle.manifest(), rangePolicy, maxRowsPerRequest));
+            new InputValidator(bundle.manifest(), rangePolicy, maxRowsPerRequest),
+            monitor);
     NavigableMap<Long, LoadedModel> versions =
         byModel.computeIfAbsent(bundle.manifest().modelId(), k -> new TreeMap<>());
     NavigableMap<Long, LoadedModel> next = new TreeMap<>(versions);
@@ -83,6 +103,7 @@ public final class ModelRegistry implements AutoCloseable {
     byModel.put(bundle.manifest().modelId(), next);
     if (previous != null) {
       previous.close();
+      previous.monitor().ifPresent(stopMonitor);
     }
     MicroBatcher batcher = loaded.batcher();
     LOG.log(
@@ -161,6 +182,7 @@ public final class ModelRegistry implements AutoCloseable {
   public synchronized void close() {
     for (LoadedModel m : all()) {
       m.close();
+      m.monitor().ifPresent(stopMonitor);
     }
     byModel.clear();
   }

@@ -108,6 +108,7 @@ class ConfigLoaderTest {
                 2048 * 1024 * 1024L),
             new AdminConfig("0.0.0.0", 9091),
             TrustConfig.defaults(),
+            MonitoringConfig.defaults(),
             false,
             Duration.ofSeconds(45)),
         config);
@@ -376,7 +377,7 @@ class ConfigLoaderTest {
     // when it is read, then the key is named with every key that would have been accepted
     assertEquals(
         "vigil.yaml: unknown key 'servr'; expected one of:"
-            + " data-dir, install-demo-bundle, shutdown-grace, server, inference, audit, admin, trust",
+            + " data-dir, install-demo-bundle, shutdown-grace, server, inference, audit, admin, trust, monitoring",
         errorOf(yaml));
   }
 

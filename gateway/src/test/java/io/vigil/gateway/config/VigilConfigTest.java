@@ -38,6 +38,7 @@ class VigilConfigTest {
                     AuditConfig.defaults(),
                     AdminConfig.defaults(),
                     TrustConfig.defaults(),
+                    MonitoringConfig.defaults(),
                     true,
                     Duration.ofMinutes(11)));
 

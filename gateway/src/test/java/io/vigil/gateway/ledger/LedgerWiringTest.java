@@ -163,6 +163,7 @@ class LedgerWiringTest {
         c.audit(),
         c.admin(),
         c.trust(),
+        c.monitoring(),
         c.installDemoBundle(),
         c.shutdownGrace());
   }

@@ -50,6 +50,7 @@ class RetentionTest {
             small,
             base.admin(),
             base.trust(),
+            base.monitoring(),
             base.installDemoBundle(),
             base.shutdownGrace());
     HttpClient client = HttpClient.newHttpClient();

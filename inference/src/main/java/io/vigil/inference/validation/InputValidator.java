@@ -163,7 +163,8 @@ public final class InputValidator {
               + k % width
               + ")";
       if (tensor.nulls.get(k)) {
-        throw invalid(
+        throw new InferenceException(
+            InferenceException.Code.INPUT_MISSING,
             where
                 + " is missing"
                 + (f.required()

@@ -83,6 +83,7 @@ class InputValidatorTest {
     InferenceException e =
         assertThrows(InferenceException.class, () -> reject.validate(List.of(t)));
 
+    assertEquals(InferenceException.Code.INPUT_MISSING, e.code());
     assertEquals(
         "input x: row 0, feature f2 (column 2) is missing; it is required", e.getMessage());
   }

@@ -1,0 +1,146 @@
+package io.vigil.gateway.admin;
+
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vigil.gateway.GatewayException;
+import io.vigil.gateway.models.LoadedModel;
+import io.vigil.gateway.models.ModelRegistry;
+import io.vigil.inference.InferenceException;
+import io.vigil.monitoring.ModelMonitor;
+import io.vigil.monitoring.MonitoringException;
+import io.vigil.monitoring.SafetyLevel;
+import io.vigil.monitoring.WindowResult;
+import java.util.Optional;
+
+/**
+ * The models part of the admin API: {@code GET /admin/v1/models} (every loaded version with its
+ * safety level, why, and its last windows) and {@code POST /admin/v1/models/{model}/resume} (resume
+ * a suspended version, with a reason that the ledger records).
+ *
+ * <p>Operator authentication and roles come in a later issue: {@link #authorize} is the one place
+ * every admin action passes, and it lets everyone on the admin port through until then.
+ */
+public final class ModelsApi {
+
+  /** Resumes a suspended model version; the gateway records who and why. */
+  public interface Resumer {
+    SafetyLevel resume(String modelId, Optional<String> version, String actor, String reason);
+  }
+
+  private final ModelRegistry models;
+  private final Resumer resumer;
+
+  /** The API over {@code models}, resuming through {@code resumer}. */
+  public ModelsApi(ModelRegistry models, Resumer resumer) {
+    this.models = models;
+    this.resumer = resumer;
+  }
+
+  void mount(Router router, WorkerExecutor worker) {
+    router.get("/admin/v1/models").handler(ctx -> json(ctx, 200, list()));
+    router
+        .post("/admin/v1/models/:model/resume")
+        .handler(BodyHandler.create().setBodyLimit(64 * 1024))
+        .handler(
+            ctx -> {
+              if (!authorize(ctx, "operator")) {
+                return;
+              }
+              JsonObject body;
+              try {
+                body = ctx.body().asJsonObject();
+              } catch (RuntimeException e) {
+                error(ctx, 400, "the body must be a JSON object: " + e.getMessage());
+                return;
+              }
+              String reason = body == null ? null : body.getString("reason");
+              if (reason == null || reason.isBlank()) {
+                error(
+                    ctx,
+                    400,
+                    "\"reason\" is required: why it is safe to resume, for the ledger and the"
+                        + " manufacturer");
+                return;
+              }
+              String model = ctx.pathParam("model");
+              Optional<String> version = Optional.ofNullable(body.getString("version"));
+              String actor = Optional.ofNullable(body.getString("actor")).orElse("admin-api");
+              worker
+                  .executeBlocking(() -> resumer.resume(model, version, actor, reason), false)
+                  .onSuccess(
+                      level ->
+                          json(
+                              ctx,
+                              200,
+                              new JsonObject()
+                                  .put("model", model)
+                                  .put("safety", level.jsonName())
+                                  .put("resumed_by", actor)
+                                  .put("reason", reason)))
+                  .onFailure(e -> error(ctx, status(e), e.getMessage()));
+            });
+  }
+
+  /** The one gate of admin actions; operator authentication comes in a later issue. */
+  static boolean authorize(RoutingContext ctx, String role) {
+    return true;
+  }
+
+  private JsonObject list() {
+    JsonArray all = new JsonArray();
+    for (LoadedModel m : models.all()) {
+      JsonObject one =
+          new JsonObject()
+              .put("model_id", m.manifest().modelId())
+              .put("version", m.manifest().version())
+              .put("release", m.manifest().release())
+              .put("bundle_sha256", m.bundle().sha256())
+              .put("demo", m.manifest().demo())
+              .put("active", models.active(m.manifest().modelId()) == m)
+              .put("safety", m.safety());
+      if (m.monitor().isPresent()) {
+        ModelMonitor monitor = m.monitor().get();
+        JsonArray windows = new JsonArray();
+        for (WindowResult w : monitor.recentWindows()) {
+          windows.add(new JsonObject(w.toMap()));
+        }
+        one.put("reasons", new JsonArray(monitor.reasons()))
+            .put("open_window_rows", monitor.openWindowRows())
+            .put("window_rows", monitor.options().windowRows())
+            .put("min_window_rows", monitor.options().minWindowRows())
+            .put("dropped_observations", monitor.dropped())
+            .put("windows", windows);
+      }
+      all.add(one);
+    }
+    return new JsonObject().put("models", all);
+  }
+
+  private static int status(Throwable e) {
+    if (e instanceof InferenceException i && i.code() == InferenceException.Code.MODEL_NOT_FOUND) {
+      return 404;
+    }
+    if (e instanceof GatewayException g && g.code() == GatewayException.Code.NOT_FOUND) {
+      return 404;
+    }
+    if (e instanceof MonitoringException m && m.code() == MonitoringException.Code.SUSPENDED) {
+      return 409;
+    }
+    return 500;
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .end(body.encodePrettily());
+  }
+
+  private static void error(RoutingContext ctx, int status, String message) {
+    json(ctx, status, new JsonObject().put("error", String.valueOf(message)));
+  }
+}
