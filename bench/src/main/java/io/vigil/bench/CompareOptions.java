@@ -64,9 +64,9 @@ record CompareOptions(
   }
 
   /**
-   * {@code --baseline-jar=PATH|self [--baseline-inline-below=DURATION] [--baseline-label=TEXT]
-   * [--current-label=TEXT] [--quick] [--rounds=N] [--out=DIR] [--command=TEXT]}; the current build
-   * is the one running this harness.
+   * {@code --baseline-jar=PATH|self [--baseline-inline-below=DURATION]
+   * [--baseline-monitoring=on|off] [--baseline-label=TEXT] [--current-label=TEXT] [--quick]
+   * [--rounds=N] [--out=DIR] [--command=TEXT]}; the current build is the one running this harness.
    */
   static CompareOptions from(Flags f) {
     if (f.text("baseline").isPresent()) {
@@ -80,10 +80,21 @@ record CompareOptions(
     if (jar != null && !Files.isRegularFile(jar)) {
       throw new IllegalArgumentException("--baseline-jar: no such file: " + jar);
     }
-    List<String> baselineOptions =
-        f.text("baseline-inline-below")
-            .map(d -> List.of("-D" + GatewayHost.INLINE_BELOW_PROPERTY + "=" + d))
-            .orElse(List.of());
+    List<String> baselineOptions = new java.util.ArrayList<>();
+    f.text("baseline-inline-below")
+        .ifPresent(d -> baselineOptions.add("-D" + GatewayHost.INLINE_BELOW_PROPERTY + "=" + d));
+    f.text("baseline-monitoring")
+        .ifPresent(
+            on -> {
+              if (!on.equals("on") && !on.equals("off")) {
+                throw new IllegalArgumentException("--baseline-monitoring: on or off, not " + on);
+              }
+              baselineOptions.add(
+                  "-D"
+                      + GatewayHost.MONITORING_PROPERTY
+                      + "="
+                      + (on.equals("on") ? "true" : "false"));
+            });
     boolean quick = f.bool("quick");
     return new CompareOptions(
         new Build(
@@ -91,7 +102,8 @@ record CompareOptions(
             f.text(
                 "baseline-label",
                 (jar == null ? "this build" : jar.getFileName().toString())
-                    + f.text("baseline-inline-below").map(d -> ", inline-below " + d).orElse("")),
+                    + f.text("baseline-inline-below").map(d -> ", inline-below " + d).orElse("")
+                    + f.text("baseline-monitoring").map(m -> ", monitoring " + m).orElse("")),
             jar == null ? HostedGateway.ownClassPath() : jar.toAbsolutePath().toString(),
             baselineOptions),
         new Build(

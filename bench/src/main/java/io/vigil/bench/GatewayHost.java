@@ -34,6 +34,12 @@ public final class GatewayHost {
    */
   static final String INLINE_BELOW_PROPERTY = "vigil.bench.inline-below";
 
+  /**
+   * A system property that sets {@code monitoring.enabled} in the hosted gateway, for the cost of
+   * live monitoring measured within one build; unset, the shipped default (on) applies.
+   */
+  static final String MONITORING_PROPERTY = "vigil.bench.monitoring";
+
   /** The line prefix the harness waits for. */
   static final String READY = "vigil-bench-host ready port=";
 
@@ -81,6 +87,9 @@ public final class GatewayHost {
         "  max-batch-size: " + maxBatch,
         Optional.ofNullable(System.getProperty(INLINE_BELOW_PROPERTY))
             .map(d -> "  inline-below: " + d)
+            .orElse(""),
+        Optional.ofNullable(System.getProperty(MONITORING_PROPERTY))
+            .map(on -> "monitoring:\n  enabled: " + on)
             .orElse(""),
         "");
   }

@@ -432,7 +432,17 @@ public final class Gateway implements AutoCloseable {
     return new SafetyListener() {
       @Override
       public void windowClosed(ModelMonitor monitor, WindowResult window) {
-        record(Events.windowClosed(monitor.modelId(), monitor.version(), window));
+        // Not waited for: at a high rate windows close many times a second, and a window's event
+        // is evidence, not a decision. A change of level (below) is waited for.
+        ledger.ifPresent(
+            l ->
+                l.append(Events.windowClosed(monitor.modelId(), monitor.version(), window))
+                    .exceptionally(
+                        e -> {
+                          logFailure(
+                              Level.WARNING, "a monitoring window's event was not recorded", e);
+                          return null;
+                        }));
       }
 
       @Override

@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.LongAdder;
  * Live monitoring of one model version: what a request hands over is queued without a lock, and the
  * monitor thread folds it into the open window's sketches and counters, closes windows every N rows
  * or T minutes, applies the safety policy and keeps the safety level that every answer carries. Its
- * state is saved in a file at every window's close, every half minute and at shutdown, so that a
- * restart resumes the open window; a suspension is saved before it is in force.
+ * state is saved in a file every half minute and at shutdown, so that a restart resumes the open
+ * window and a crash loses at most half a minute of observations; a change of level is saved at
+ * once, and a suspension before it is in force.
  */
 public final class ModelMonitor {
 
@@ -253,7 +254,9 @@ public final class ModelMonitor {
     } else if (next != SafetyLevel.NORMAL && next != SafetyLevel.SUSPEND) {
       levelReasons = result.reasons();
     }
-    save();
+    // Saved with the next half-minute's save (or at once, above, when the level changed): at a
+    // high rate a window closes many times a second, and an fsync each time would hold the thread.
+    dirty = true;
   }
 
   /** Resumes a suspended model: an administrator's explicit, audited act. */
@@ -282,10 +285,8 @@ public final class ModelMonitor {
     SafetyLevel from = level;
     listener.levelChanged(this, from, next, reasons, actor);
     levelReasons = reasons;
-    if (next == SafetyLevel.SUSPEND || from == SafetyLevel.SUSPEND) {
-      // A suspension (or its end) is on disk before it is in force.
-      save(next);
-    }
+    // A change of level, above all a suspension or its end, is on disk before it is in force.
+    save(next);
     level = next;
   }
 
