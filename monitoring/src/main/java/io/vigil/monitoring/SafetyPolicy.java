@@ -36,11 +36,13 @@ final class SafetyPolicy {
   static final double CONTROL_Z = 2.5758;
 
   /**
-   * CUSUM allowance and decision interval, in standard errors (an in-control run length of ~465).
+   * CUSUM allowance and decision interval, in standard errors of one window: a shift of two
+   * standard errors fires within about six windows, while the error of an estimated baseline does
+   * not add up to a false alarm.
    */
   static final double CUSUM_K = 0.5;
 
-  static final double CUSUM_H = 5.0;
+  static final double CUSUM_H = 8.0;
 
   private final Manifest manifest;
   private final ReferenceProfile reference;
