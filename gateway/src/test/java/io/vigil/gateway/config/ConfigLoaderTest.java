@@ -161,6 +161,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readsTheMonitoringSectionAndRefusesAMinimumAboveTheWindow() {
+    VigilConfig config =
+        ConfigLoader.parse(
+            "monitoring:\n  enabled: false\n  window-rows: 1000\n  min-window-rows: 400\n"
+                + "  window-max-age: 5m\n",
+            FILE);
+
+    assertEquals(
+        new MonitoringConfig(false, 1000, 400, java.time.Duration.ofMinutes(5)),
+        config.monitoring());
+    assertEquals(
+        "vigil.yaml: monitoring.min-window-rows: expected at most monitoring.window-rows (100),"
+            + " got '200'",
+        errorOf("monitoring:\n  window-rows: 100\n  min-window-rows: 200\n"));
+  }
+
+  @Test
   void rejectsASiteNameThatIsNotOneWord() {
     assertTrue(
         errorOf("trust:\n  site: ward 7\n")
