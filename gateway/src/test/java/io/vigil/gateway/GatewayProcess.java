@@ -70,7 +70,14 @@ public final class GatewayProcess implements AutoCloseable {
       throws Exception {
     Process p = launch(wrapper, workDir, args);
     GatewayProcess gp = new GatewayProcess(p);
-    gp.port.get(60, TimeUnit.SECONDS);
+    try {
+      gp.port.get(60, TimeUnit.SECONDS);
+    } catch (Exception | Error e) {
+      // A gateway that never said it was ready must not outlive the test as an orphan.
+      p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      throw e;
+    }
     return gp;
   }
 
@@ -181,6 +188,7 @@ public final class GatewayProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
   }
 }
