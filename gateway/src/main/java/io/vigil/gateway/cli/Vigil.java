@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       KeysCommand.class,
       RepoCommand.class,
       InstallCommand.class,
-      TufClientCommand.class
+      TufClientCommand.class,
+      SimulateCommand.class
     })
 public final class Vigil {
 

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * Durations (100us, 250ms, 10s, 5m, 1h, PT10S) and sizes (1048576, 1024KiB, 1MiB) as written in the
  * file.
  */
-final class Units {
+public final class Units {
 
   static final long KIB = 1024;
   static final long MIB = 1024 * KIB;
@@ -22,7 +22,8 @@ final class Units {
 
   private Units() {}
 
-  static Optional<Duration> parseDuration(String text) {
+  /** The duration written as {@code text}; empty when it is not one. */
+  public static Optional<Duration> parseDuration(String text) {
     String trimmed = text.strip();
     if (trimmed.equals("0")) {
       return Optional.of(Duration.ZERO);
@@ -46,7 +47,8 @@ final class Units {
     }
   }
 
-  static String formatDuration(Duration duration) {
+  /** The duration as the file would write it: {@code 250ms}, {@code 10s}, {@code 5m}. */
+  public static String formatDuration(Duration duration) {
     if (duration.isNegative() || duration.getNano() % 1000 != 0) {
       return duration.toString();
     }
