@@ -45,6 +45,7 @@ class SimulateCommandTest {
                 config.audit(),
                 config.admin(),
                 config.trust(),
+                config.monitoring(),
                 config.installDemoBundle(),
                 config.shutdownGrace()));
     url = "http://127.0.0.1:" + gateway.port();
