@@ -1,5 +1,7 @@
 package io.vigil.gateway.models;
 
+import io.vigil.gateway.metrics.BatchMeters;
+import io.vigil.gateway.metrics.InferenceMeters;
 import io.vigil.inference.InferenceException;
 import io.vigil.inference.InferenceException.Code;
 import io.vigil.inference.batch.BatchingOptions;
@@ -37,18 +39,23 @@ public final class ModelRegistry implements AutoCloseable {
   private final BatchingOptions batching;
   private final RangePolicy rangePolicy;
   private final int maxRowsPerRequest;
+  private final InferenceMeters meters;
   private final List<String> refused = new ArrayList<>();
 
-  /** A registry that will load models with these settings. */
+  /**
+   * A registry that will load models with these settings, each with its meters from {@code meters}.
+   */
   public ModelRegistry(
       RuntimeOptions runtime,
       BatchingOptions batching,
       RangePolicy rangePolicy,
-      int maxRowsPerRequest) {
+      int maxRowsPerRequest,
+      InferenceMeters meters) {
     this.runtime = runtime;
     this.batching = batching;
     this.rangePolicy = rangePolicy;
     this.maxRowsPerRequest = maxRowsPerRequest;
+    this.meters = meters;
   }
 
   /**
@@ -71,11 +78,17 @@ public final class ModelRegistry implements AutoCloseable {
   public synchronized LoadedModel load(Bundle bundle) {
     long started = System.nanoTime();
     OnnxModel model = OnnxModel.load(bundle, runtime);
+    String id = bundle.manifest().modelId();
+    String version = bundle.manifest().version();
+    BatchMeters batchMeters = meters.batches(id, version);
+    MicroBatcher batcher = new MicroBatcher(model, batching, batchMeters);
+    batchMeters.watch(batcher::queueDepth);
     LoadedModel loaded =
         new LoadedModel(
             model,
-            new MicroBatcher(model, batching),
-            new InputValidator(bundle.manifest(), rangePolicy, maxRowsPerRequest));
+            batcher,
+            new InputValidator(bundle.manifest(), rangePolicy, maxRowsPerRequest),
+            meters.requests(id, version));
     NavigableMap<Long, LoadedModel> versions =
         byModel.computeIfAbsent(bundle.manifest().modelId(), k -> new TreeMap<>());
     NavigableMap<Long, LoadedModel> next = new TreeMap<>(versions);
@@ -84,7 +97,6 @@ public final class ModelRegistry implements AutoCloseable {
     if (previous != null) {
       previous.close();
     }
-    MicroBatcher batcher = loaded.batcher();
     LOG.log(
         Level.INFO,
         "loaded "
@@ -114,15 +126,21 @@ public final class ModelRegistry implements AutoCloseable {
     return versions.lastEntry().getValue();
   }
 
+  /** The active version of a model, if it is installed. */
+  public Optional<LoadedModel> findActive(String modelId) {
+    NavigableMap<Long, LoadedModel> versions = byModel.get(modelId);
+    return versions == null || versions.isEmpty()
+        ? Optional.empty()
+        : Optional.of(versions.lastEntry().getValue());
+  }
+
   /** One version of a model, by its version string. */
   public LoadedModel version(String modelId, String version) {
     NavigableMap<Long, LoadedModel> versions = byModel.get(modelId);
     if (versions == null || versions.isEmpty()) {
       throw notFound("model '" + modelId + "' is not installed; installed: " + byModel.keySet());
     }
-    return versions.values().stream()
-        .filter(m -> m.manifest().version().equals(version))
-        .findFirst()
+    return find(modelId, version)
         .orElseThrow(
             () ->
                 notFound(
@@ -132,6 +150,17 @@ public final class ModelRegistry implements AutoCloseable {
                         + version
                         + "'; it has "
                         + versions(modelId)));
+  }
+
+  /** One version of a model, by its version string, if it is installed. */
+  public Optional<LoadedModel> find(String modelId, String version) {
+    NavigableMap<Long, LoadedModel> versions = byModel.get(modelId);
+    if (versions == null) {
+      return Optional.empty();
+    }
+    return versions.values().stream()
+        .filter(m -> m.manifest().version().equals(version))
+        .findFirst();
   }
 
   /** The versions of a model, oldest release first. */
