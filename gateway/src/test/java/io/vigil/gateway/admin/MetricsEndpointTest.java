@@ -32,13 +32,17 @@ class MetricsEndpointTest {
   private static final String VERSION = "1.0.0";
   private static final String INFER = "/v2/models/" + MODEL + "/infer";
 
+  /** A model that fails in ONNX Runtime for two rows or more. */
+  private static final String FAILING = "fails-model";
+
   @TempDir Path dataDir;
   private Gateway gateway;
   private HttpClient client;
 
   @BeforeEach
   void aGatewayServingTheTestModel(Vertx vertx) {
-    TestGateways.preinstall(dataDir, TestBundles.bundle(MODEL, VERSION, 1));
+    TestGateways.preinstall(
+        dataDir, TestBundles.bundle(MODEL, VERSION, 1), TestBundles.failingBundle(FAILING));
     gateway =
         Gateway.start(
             TestGateways.withMaxBody(
@@ -71,6 +75,12 @@ class MetricsEndpointTest {
     requests.add(() -> infer("/v2/models/no-such-model/infer", row(1, "[1, 3]")));
     requests.add(() -> infer("/v2/models/" + MODEL + "/versions/9.9.9/infer", row(1, "[1, 3]")));
     requests.add(() -> infer(INFER, " ".repeat(8 * 1024)));
+    requests.add(
+        () ->
+            infer(
+                "/v2/models/" + FAILING + "/infer",
+                "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": [2, 3],"
+                    + " \"data\": [1, 2, 3, 4, 5, 6]}]}"));
     Future<List<Integer>> statuses = Future.succeededFuture(new ArrayList<>());
     for (Supplier<Future<Answer>> r : requests) {
       statuses =
@@ -93,7 +103,8 @@ class MetricsEndpointTest {
                     test.verify(
                         () -> {
                           // then the text is valid, and counts what was answered
-                          assertEquals(List.of(200, 200, 200, 400, 404, 404, 413), s.statuses());
+                          assertEquals(
+                              List.of(200, 200, 200, 400, 404, 404, 413, 500), s.statuses());
                           assertEquals(200, s.scrape().status());
                           assertEquals(AdminVerticle.PROMETHEUS_TEXT, s.scrape().contentType());
                           PrometheusText text = PrometheusText.parse(s.scrape().body());
@@ -111,6 +122,7 @@ class MetricsEndpointTest {
     assertEquals(1, text.value(requests, "model", MODEL, "version", "unknown", "status", "404"));
     assertEquals(
         1, text.value(requests, "model", "unknown", "version", "unknown", "status", "404"));
+    assertEquals(1, text.value(requests, "model", FAILING, "version", "1.0.0", "status", "500"));
 
     assertEquals("histogram", text.family("vigil_inference_latency_seconds").type());
     assertEquals(6, text.value("vigil_inference_latency_seconds_count", "model", MODEL));
