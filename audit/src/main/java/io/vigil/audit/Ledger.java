@@ -52,13 +52,14 @@ public final class Ledger implements AutoCloseable {
       NoteSigner signer,
       Clock clock,
       LongSupplier nanoTime,
-      WriterHooks hooks) {
+      WriterHooks hooks,
+      CommitListener listener) {
     this.options = options;
     this.signer = signer;
     this.clock = clock;
     this.lock = WriterLock.acquire(options.database());
     try {
-      this.writer = new LedgerWriter(options, signer, clock, nanoTime, hooks);
+      this.writer = new LedgerWriter(options, signer, clock, nanoTime, hooks, listener);
     } catch (RuntimeException e) {
       lock.close();
       throw e;
@@ -89,7 +90,16 @@ public final class Ledger implements AutoCloseable {
    *     another origin or segment level or another writer has it open
    */
   public static Ledger open(LedgerOptions options, NoteSigner signer, Clock clock) {
-    return open(options, signer, clock, System::nanoTime);
+    return open(options, signer, clock, CommitListener.NONE);
+  }
+
+  /**
+   * As {@link #open(LedgerOptions, NoteSigner, Clock)}, telling {@code listener} of every commit of
+   * entries, on the writer thread (see {@link CommitListener}).
+   */
+  public static Ledger open(
+      LedgerOptions options, NoteSigner signer, Clock clock, CommitListener listener) {
+    return open(options, signer, clock, System::nanoTime, WriterHooks.NONE, listener);
   }
 
   /**
@@ -107,12 +117,23 @@ public final class Ledger implements AutoCloseable {
       Clock clock,
       LongSupplier nanoTime,
       WriterHooks hooks) {
+    return open(options, signer, clock, nanoTime, hooks, CommitListener.NONE);
+  }
+
+  private static Ledger open(
+      LedgerOptions options,
+      NoteSigner signer,
+      Clock clock,
+      LongSupplier nanoTime,
+      WriterHooks hooks,
+      CommitListener listener) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(signer, "signer");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(nanoTime, "nanoTime");
     Objects.requireNonNull(hooks, "hooks");
-    return new Ledger(options, signer, clock, nanoTime, hooks);
+    Objects.requireNonNull(listener, "listener");
+    return new Ledger(options, signer, clock, nanoTime, hooks, listener);
   }
 
   /**

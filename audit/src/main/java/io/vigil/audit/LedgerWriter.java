@@ -62,6 +62,7 @@ final class LedgerWriter implements Runnable {
   private final Clock clock;
   private final LongSupplier nanoTime;
   private final WriterHooks hooks;
+  private final CommitListener listener;
   private final BlockingQueue<WriterTask> queue;
   private final CheckpointSchedule schedule;
   private final AtomicLong commits = new AtomicLong();
@@ -86,13 +87,15 @@ final class LedgerWriter implements Runnable {
       NoteSigner signer,
       Clock clock,
       LongSupplier nanoTime,
-      WriterHooks hooks) {
+      WriterHooks hooks,
+      CommitListener listener) {
     this.options = options;
     this.database = options.database();
     this.signer = signer;
     this.clock = clock;
     this.nanoTime = nanoTime;
     this.hooks = hooks;
+    this.listener = listener;
     this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
     this.schedule =
         new CheckpointSchedule(
@@ -327,6 +330,8 @@ final class LedgerWriter implements Runnable {
     long base = size;
     String time = EntryCodec.formatTime(reading.time());
     byte[][] leaves = new byte[count][];
+    long started = nanoTime.getAsLong();
+    long took;
     try {
       sql.begin();
       for (int i = 0; i < count; i++) {
@@ -337,6 +342,7 @@ final class LedgerWriter implements Runnable {
         frontier.append(leaves[i], this::insertNode);
       }
       sql.commit();
+      took = nanoTime.getAsLong() - started;
     } catch (SQLException | RuntimeException e) {
       AuditException failure =
           failed(
@@ -363,7 +369,17 @@ final class LedgerWriter implements Runnable {
       batch.get(i).future().complete(new Receipt(base + at, Hash.wrap(leaves[at])));
     }
     batch.clear();
+    tellListener(count, took);
     return true;
+  }
+
+  private void tellListener(int entries, long nanos) {
+    try {
+      listener.committed(entries, nanos);
+    } catch (RuntimeException e) {
+      // A faulty listener must not stop the writer, which every append waits on.
+      LOG.log(Level.WARNING, "the ledger's commit listener failed: " + e);
+    }
   }
 
   private static EntryCodec.Encoded clockStepped(ClockWatch.Step step) {

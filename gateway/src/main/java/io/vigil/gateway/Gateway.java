@@ -1,5 +1,10 @@
 package io.vigil.gateway;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,7 +16,6 @@ import io.vigil.audit.Segment;
 import io.vigil.gateway.GatewayException.Code;
 import io.vigil.gateway.admin.AdminUrl;
 import io.vigil.gateway.admin.AdminVerticle;
-import io.vigil.gateway.admin.Metrics;
 import io.vigil.gateway.admin.ModelsApi;
 import io.vigil.gateway.config.ConfigSource;
 import io.vigil.gateway.config.InferenceConfig;
@@ -28,6 +32,9 @@ import io.vigil.gateway.install.Installer;
 import io.vigil.gateway.ledger.Events;
 import io.vigil.gateway.ledger.LedgerRecorder;
 import io.vigil.gateway.ledger.Ledgers;
+import io.vigil.gateway.metrics.InferenceMeters;
+import io.vigil.gateway.metrics.LedgerMeters;
+import io.vigil.gateway.metrics.SafetyMeters;
 import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
 import io.vigil.inference.InferenceException;
@@ -83,6 +90,8 @@ public final class Gateway implements AutoCloseable {
   private static final Logger LOG = System.getLogger(Gateway.class.getName());
 
   private final VigilConfig config;
+  private final PrometheusMeterRegistry meters;
+  private final InferenceMeters inferenceMeters;
   private final Vertx vertx;
   private final ModelRegistry models;
   private final Lifecycle lifecycle = new Lifecycle();
@@ -92,13 +101,21 @@ public final class Gateway implements AutoCloseable {
   private final Recorder recorder;
   private final DiskWatch disk;
   private final Optional<Monitoring> monitoring;
+  private final java.util.Map<ModelMonitor, SafetyMeters> safetyMeters =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private Installer installer;
   private int port;
   private int adminPort;
   private boolean closing;
 
-  private Gateway(VigilConfig config, Optional<Ledger> ledger, Recorder recorder) {
+  private Gateway(
+      VigilConfig config,
+      PrometheusMeterRegistry meters,
+      Optional<Ledger> ledger,
+      Recorder recorder) {
     this.config = config;
+    this.meters = meters;
+    this.inferenceMeters = new InferenceMeters(meters);
     this.ledger = ledger;
     this.recorder = recorder;
     InferenceConfig inference = config.inference();
@@ -119,11 +136,21 @@ public final class Gateway implements AutoCloseable {
                 inference.inlineBelow()),
             inference.outOfRange(),
             inference.maxRowsPerRequest(),
+            inferenceMeters,
             this::startMonitor,
-            m -> monitoring.ifPresent(all -> all.remove(m)));
+            this::stopMonitor);
     this.bodyBudget = new BodyBudget(config.server().maxInflightBodyBytes());
     this.vertx = Vertx.vertx();
     this.disk = new DiskWatch(config.dataDir(), config.audit().minFreeSpace());
+    registerGauges();
+  }
+
+  /**
+   * The one registry of a gateway's meters, which {@code /metrics} scrapes: made here only, and
+   * handed to whatever records (never a static one).
+   */
+  private static PrometheusMeterRegistry newMeterRegistry() {
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
   /**
@@ -137,10 +164,14 @@ public final class Gateway implements AutoCloseable {
   /** {@link #start(VigilConfig)}, recording where the configuration came from. */
   public static Gateway start(VigilConfig config, ConfigSource source) {
     DataDirectory.check(config.dataDir());
-    Ledger ledger = Ledgers.open(config);
+    PrometheusMeterRegistry meters = newMeterRegistry();
+    Ledger ledger = Ledgers.open(config, new LedgerMeters(meters));
     Gateway gateway =
         new Gateway(
-            config, Optional.of(ledger), new LedgerRecorder(ledger, config.audit().storeInputs()));
+            config,
+            meters,
+            Optional.of(ledger),
+            new LedgerRecorder(ledger, config.audit().storeInputs()));
     try {
       gateway.record(Events.started(Version.current(), ledger.verifierKey()));
       gateway.record(Events.configLoaded(source, config));
@@ -182,7 +213,7 @@ public final class Gateway implements AutoCloseable {
             return Optional.empty();
           }
         };
-    Gateway gateway = new Gateway(config, Optional.empty(), none);
+    Gateway gateway = new Gateway(config, newMeterRegistry(), Optional.empty(), none);
     try {
       gateway.startUp();
       return gateway;
@@ -233,7 +264,8 @@ public final class Gateway implements AutoCloseable {
                       bodyBudget,
                       config.server().deviceIdentityHeader(),
                       version,
-                      () -> disk.warning().stream().toList());
+                      () -> disk.warning().stream().toList(),
+                      inferenceMeters);
               verticles.add(v);
               return v;
             },
@@ -244,7 +276,7 @@ public final class Gateway implements AutoCloseable {
         new AdminVerticle(
             config.admin().host(),
             config.admin().port(),
-            this::metrics,
+            meters::scrape,
             this::install,
             new ModelsApi(models, this::resume));
     await(
@@ -421,10 +453,25 @@ public final class Gateway implements AutoCloseable {
           m.minWindowRows() > 0 ? m.minWindowRows() : Math.min(options.minWindowRows(), rows);
       options = options.withWindowRows(rows, minRows);
     }
-    return Optional.of(
+    ModelMonitor monitor =
         monitoring
             .get()
-            .monitor(bundle.manifest(), ReferenceProfileCodec.parse(profile.get()), options));
+            .monitor(bundle.manifest(), ReferenceProfileCodec.parse(profile.get()), options);
+    List<String> features =
+        bundle.manifest().inputs().stream()
+            .flatMap(t -> t.features().stream())
+            .map(f -> f.name())
+            .toList();
+    safetyMeters.put(
+        monitor,
+        SafetyMeters.register(meters, monitor, features, bundle.manifest().decision().output()));
+    return Optional.of(monitor);
+  }
+
+  /** Stops monitoring a version that is unloaded, and takes its gauges away. */
+  private void stopMonitor(ModelMonitor monitor) {
+    Optional.ofNullable(safetyMeters.remove(monitor)).ifPresent(SafetyMeters::remove);
+    monitoring.ifPresent(all -> all.remove(monitor));
   }
 
   /** Records closed windows and every change of safety level in the ledger. */
@@ -543,34 +590,50 @@ public final class Gateway implements AutoCloseable {
     return lifecycle.ready() && recorder.problem().isEmpty() && models.hasModels();
   }
 
-  /** The gauges of {@code /metrics}, read when it is scraped. */
-  private String metrics() {
-    Metrics m =
-        new Metrics()
-            .gauge(
-                "vigil_ready", "1 while the gateway answers inference requests.", ready() ? 1 : 0)
-            .gauge(
-                "vigil_disk_free_bytes",
-                "Usable bytes on the disk that holds the data directory.",
-                disk.freeBytes(),
-                "path",
-                disk.dir().toString())
-            .gauge(
-                "vigil_disk_min_free_bytes",
-                "audit.min-free-space: below it the gateway warns.",
-                disk.minFreeBytes())
-            .gauge(
-                "vigil_disk_low",
-                "1 while the free space is below audit.min-free-space.",
-                disk.warning().isPresent() ? 1 : 0);
+  /**
+   * The gateway's own gauges, read when {@code /metrics} is scraped. Drift per feature and the
+   * safety state per model are not here: the {@code monitoring} module's live component registers
+   * its gauges on {@link #meters()}.
+   */
+  private void registerGauges() {
+    Gauge.builder("vigil.ready", this, g -> g.ready() ? 1 : 0)
+        .description("1 while the gateway answers inference requests.")
+        .strongReference(true)
+        .register(meters);
+    Gauge.builder("vigil.disk.free", disk, DiskWatch::freeBytes)
+        .description("Usable bytes on the disk that holds the data directory.")
+        .baseUnit(BaseUnits.BYTES)
+        .tag("path", disk.dir().toString())
+        .strongReference(true)
+        .register(meters);
+    Gauge.builder("vigil.disk.min.free", disk, DiskWatch::minFreeBytes)
+        .description("audit.min-free-space: below it the gateway warns.")
+        .baseUnit(BaseUnits.BYTES)
+        .strongReference(true)
+        .register(meters);
+    Gauge.builder("vigil.disk.low", disk, d -> d.warning().isPresent() ? 1 : 0)
+        .description("1 while the free space is below audit.min-free-space.")
+        .strongReference(true)
+        .register(meters);
     ledger.ifPresent(
-        l ->
-            m.gauge(
-                    "vigil_ledger_healthy",
-                    "1 while the ledger can record; 0 stops every answer with 503.",
-                    l.healthy() ? 1 : 0)
-                .gauge("vigil_ledger_entries", "Entries in the ledger.", l.size()));
-    return m.toString();
+        l -> {
+          Gauge.builder("vigil.ledger.healthy", l, x -> x.healthy() ? 1 : 0)
+              .description("1 while the ledger can record; 0 stops every answer with 503.")
+              .strongReference(true)
+              .register(meters);
+          Gauge.builder("vigil.ledger.entries", l, Ledger::size)
+              .description("Entries in the ledger.")
+              .strongReference(true)
+              .register(meters);
+        });
+  }
+
+  /**
+   * The registry of this gateway's meters, which {@code /metrics} scrapes: where other components
+   * (the {@code monitoring} module's drift and safety gauges) register theirs.
+   */
+  public MeterRegistry meters() {
+    return meters;
   }
 
   /** The loaded models. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.vigil.gateway.admin.PrometheusText;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,13 +51,12 @@ class DiskFaultsTest {
       assertEquals(200, ready.statusCode());
       assertTrue(ready.body().contains("\"warnings\""), ready.body());
       assertTrue(ready.body().contains("below audit.min-free-space (1.0 TiB)"), ready.body());
-      assertTrue(metrics.body().contains("vigil_disk_low 1"), metrics.body());
-      assertTrue(
-          metrics.body().contains("vigil_disk_min_free_bytes 1099511627776"), metrics.body());
-      assertTrue(
-          metrics.body().contains("vigil_disk_free_bytes{path=\"" + data + "\"}"), metrics.body());
-      assertTrue(metrics.body().contains("vigil_ready 1"), metrics.body());
-      assertTrue(metrics.body().contains("vigil_ledger_healthy 1"), metrics.body());
+      PrometheusText text = PrometheusText.parse(metrics.body());
+      assertEquals(1, text.value("vigil_disk_low"), metrics.body());
+      assertEquals(1099511627776.0, text.value("vigil_disk_min_free_bytes"), metrics.body());
+      assertTrue(text.value("vigil_disk_free_bytes", "path", data.toString()) >= 0, metrics.body());
+      assertEquals(1, text.value("vigil_ready"), metrics.body());
+      assertEquals(1, text.value("vigil_ledger_healthy"), metrics.body());
       assertEquals(
           1,
           g.output().stream().filter(l -> l.contains("below audit.min-free-space")).count(),

@@ -15,8 +15,8 @@ import org.apache.datasketches.quantilescommon.KolmogorovSmirnov;
  * The manifest's {@code safety} block applied to one closed window (../DESIGN.md, "Monitoring and
  * patient safety"). Every drift test of a window together is held to a false-alarm probability of
  * {@link #ALPHA}: each of the F features and the score is tested at {@code ALPHA / (F + 1)}, and a
- * PSI counts only when it is above both the manifest's threshold and what sampling noise gives for
- * a window and a reference of these sizes.
+ * PSI counts only by as much as it exceeds what sampling noise gives for a window and a reference
+ * of these sizes: the manifest's thresholds apply to the drift that noise does not explain.
  */
 final class SafetyPolicy {
 
@@ -147,10 +147,16 @@ final class SafetyPolicy {
                 r.ksDelta(),
                 r.ksThreshold()));
         level = level.max(SafetyLevel.WARN);
-        if (r.psi() >= s.psiAlert() && r.psi() > r.psiNoise()) {
+        if (r.psi() - r.psiNoise() >= s.psiAlert()) {
           strong = true;
           reasons.add(
-              String.format(Locale.ROOT, "%s: PSI %.3f >= %.2f", r.name(), r.psi(), s.psiAlert()));
+              String.format(
+                  Locale.ROOT,
+                  "%s: PSI %.3f, %.3f above its noise, >= %.2f",
+                  r.name(),
+                  r.psi(),
+                  r.psi() - r.psiNoise(),
+                  s.psiAlert()));
         }
       }
       double oodRate = r.outOfDistributionRate();
@@ -327,7 +333,7 @@ final class SafetyPolicy {
     double ksDelta = KolmogorovSmirnov.computeKSDelta(refSketch, live);
     double ksThreshold = KolmogorovSmirnov.computeKSThreshold(refSketch, live, perTestAlpha);
     boolean drifts =
-        verdict && ((psi >= manifest.safety().psiWarn() && psi > noise) || ksDelta > ksThreshold);
+        verdict && (psi - noise >= manifest.safety().psiWarn() || ksDelta > ksThreshold);
     return new FeatureResult(
         name, psi, noise, ksDelta, ksThreshold, ood / (double) n, outOfRange / (double) n, drifts);
   }

@@ -1,5 +1,6 @@
 package io.vigil.gateway.http;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -9,12 +10,15 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vigil.gateway.metrics.InferenceMeters;
+import io.vigil.gateway.metrics.RequestMeters;
 import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
 import io.vigil.inference.InferenceException;
 import io.vigil.inference.validation.InputTensor;
 import io.vigil.inference.validation.ValidatedInput;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -36,11 +40,16 @@ import java.util.function.Supplier;
  * <p>Request bodies are read within the {@link BodyBudget} that every verticle shares, and what a
  * body makes the gateway allocate is bounded by the model (see {@link BodyReader} and {@link
  * OipDecoder}), so that no number or size of requests can run the heap out.
+ *
+ * <p>Every answer to an inference request, whatever its status, is counted and timed from the
+ * request's arrival on the meters of the model version that answered it ({@link RequestMeters},
+ * held by the {@link LoadedModel}), once the response has ended.
  */
 public final class OipVerticle extends VerticleBase {
 
   private static final String JSON = "application/json";
   private static final String STARTED_NANOS = "vigil.started";
+  private static final String MODEL = "vigil.model";
 
   /** The device identity recorded when a request names none. */
   public static final String ANONYMOUS = "anonymous";
@@ -54,6 +63,7 @@ public final class OipVerticle extends VerticleBase {
   private final String deviceIdentityHeader;
   private final String serverVersion;
   private final Supplier<List<String>> warnings;
+  private final InferenceMeters meters;
   private HttpServer server;
 
   /**
@@ -61,7 +71,7 @@ public final class OipVerticle extends VerticleBase {
    * recorder} before it sends it; request bodies are read within {@code bodyBudget}, which every
    * verticle of the server shares; the device is named by {@code deviceIdentityHeader} (empty:
    * every device is {@code anonymous}); a ready gateway lists {@code warnings} in its readiness
-   * answer.
+   * answer; a request that names no loaded model version is counted on {@code meters}.
    */
   public OipVerticle(
       ModelRegistry models,
@@ -73,7 +83,8 @@ public final class OipVerticle extends VerticleBase {
       BodyBudget bodyBudget,
       String deviceIdentityHeader,
       String serverVersion,
-      Supplier<List<String>> warnings) {
+      Supplier<List<String>> warnings,
+      InferenceMeters meters) {
     this.models = models;
     this.recorder = recorder;
     this.lifecycle = lifecycle;
@@ -83,6 +94,7 @@ public final class OipVerticle extends VerticleBase {
     this.deviceIdentityHeader = deviceIdentityHeader;
     this.serverVersion = serverVersion;
     this.warnings = warnings;
+    this.meters = meters;
   }
 
   @Override
@@ -197,18 +209,58 @@ public final class OipVerticle extends VerticleBase {
   }
 
   private void enter(RoutingContext ctx) {
+    long arrived = System.nanoTime();
     if (lifecycle.draining()) {
+      ctx.addEndHandler(done -> answered(ctx, done, arrived));
       bodyReader.refuse(
           ctx, 503, "the gateway is shutting down; send this request again after it restarts");
       return;
     }
     lifecycle.enter();
-    ctx.addEndHandler(v -> lifecycle.exit());
-    ctx.put(STARTED_NANOS, System.nanoTime());
+    ctx.addEndHandler(
+        done -> {
+          lifecycle.exit();
+          answered(ctx, done, arrived);
+        });
+    ctx.put(STARTED_NANOS, arrived);
     ctx.next();
   }
 
+  /**
+   * Counts and times an answered inference request on the meters of the model version it went to; a
+   * request whose connection closed before its answer was sent is not counted.
+   */
+  private void answered(RoutingContext ctx, AsyncResult<Void> done, long arrived) {
+    if (done.failed()) {
+      return;
+    }
+    LoadedModel model = ctx.get(MODEL);
+    RequestMeters m = model != null ? model.meters() : unresolved(ctx);
+    m.answered(ctx.response().getStatusCode(), System.nanoTime() - arrived);
+  }
+
+  /**
+   * The meters of a request answered before its model was looked up (refused for its body, or while
+   * shutting down) or whose model or version is not loaded: tagged {@code unknown} for what it
+   * names that is not loaded, so that no request can make up new tag values.
+   */
+  private RequestMeters unresolved(RoutingContext ctx) {
+    String id = ctx.pathParam("model");
+    String version = ctx.pathParam("version");
+    if (id == null) {
+      return meters.requests(InferenceMeters.UNKNOWN, InferenceMeters.UNKNOWN);
+    }
+    Optional<LoadedModel> model =
+        version == null ? models.findActive(id) : models.find(id, version);
+    if (model.isPresent()) {
+      return model.get().meters();
+    }
+    return meters.requests(
+        models.versions(id).isEmpty() ? InferenceMeters.UNKNOWN : id, InferenceMeters.UNKNOWN);
+  }
+
   private void infer(RoutingContext ctx, LoadedModel model) {
+    ctx.put(MODEL, model);
     RequestBody body = BodyReader.take(ctx);
     if (model.suspended()) {
       // Refused before the body is decoded: a suspended model answers nobody.

@@ -1,6 +1,7 @@
 package io.vigil.gateway.ledger;
 
 import io.vigil.audit.AuditException;
+import io.vigil.audit.CommitListener;
 import io.vigil.audit.EventEntry;
 import io.vigil.audit.Ledger;
 import io.vigil.audit.LedgerOptions;
@@ -62,7 +63,12 @@ public final class Ledgers {
 
   /** Opens the ledger, signing its checkpoints with the identity key. */
   public static Ledger open(VigilConfig config) {
-    return Ledger.open(options(config), Signers.of(identity(config)), Clock.systemUTC());
+    return open(config, CommitListener.NONE);
+  }
+
+  /** As {@link #open(VigilConfig)}, telling {@code listener} of every commit of entries. */
+  public static Ledger open(VigilConfig config, CommitListener listener) {
+    return Ledger.open(options(config), Signers.of(identity(config)), Clock.systemUTC(), listener);
   }
 
   /** Where the ledger's database is. */

@@ -1,5 +1,6 @@
 package io.vigil.gateway.models;
 
+import io.vigil.gateway.metrics.RequestMeters;
 import io.vigil.inference.batch.MicroBatcher;
 import io.vigil.inference.bundle.Bundle;
 import io.vigil.inference.bundle.Manifest;
@@ -9,13 +10,15 @@ import io.vigil.monitoring.ModelMonitor;
 import java.util.Optional;
 
 /**
- * One model version ready to answer: its session, its batcher, its input validator and, unless
- * monitoring is off or the bundle has no reference profile, its live monitor.
+ * One model version ready to answer: its session, its batcher, its input validator, the meters its
+ * requests record and, unless monitoring is off or the bundle has no reference profile, its live
+ * monitor.
  */
 public record LoadedModel(
     OnnxModel model,
     MicroBatcher batcher,
     InputValidator validator,
+    RequestMeters meters,
     Optional<ModelMonitor> monitor) {
 
   /** The name of the safety state of a model that nothing monitors. */

@@ -1,5 +1,7 @@
 package io.vigil.gateway.models;
 
+import io.vigil.gateway.metrics.BatchMeters;
+import io.vigil.gateway.metrics.InferenceMeters;
 import io.vigil.inference.InferenceException;
 import io.vigil.inference.InferenceException.Code;
 import io.vigil.inference.batch.BatchingOptions;
@@ -40,25 +42,29 @@ public final class ModelRegistry implements AutoCloseable {
   private final BatchingOptions batching;
   private final RangePolicy rangePolicy;
   private final int maxRowsPerRequest;
+  private final InferenceMeters meters;
   private final List<String> refused = new ArrayList<>();
   private final Function<Bundle, Optional<ModelMonitor>> startMonitor;
   private final Consumer<ModelMonitor> stopMonitor;
 
   /**
-   * A registry that will load models with these settings, starting a monitor for each loaded
-   * version with {@code startMonitor} and stopping it with {@code stopMonitor} when it is unloaded.
+   * A registry that will load models with these settings, each with its meters from {@code meters},
+   * starting a monitor for each loaded version with {@code startMonitor} and stopping it with
+   * {@code stopMonitor} when it is unloaded.
    */
   public ModelRegistry(
       RuntimeOptions runtime,
       BatchingOptions batching,
       RangePolicy rangePolicy,
       int maxRowsPerRequest,
+      InferenceMeters meters,
       Function<Bundle, Optional<ModelMonitor>> startMonitor,
       Consumer<ModelMonitor> stopMonitor) {
     this.runtime = runtime;
     this.batching = batching;
     this.rangePolicy = rangePolicy;
     this.maxRowsPerRequest = maxRowsPerRequest;
+    this.meters = meters;
     this.startMonitor = startMonitor;
     this.stopMonitor = stopMonitor;
   }
@@ -90,11 +96,17 @@ public final class ModelRegistry implements AutoCloseable {
       model.close();
       throw e;
     }
+    String id = bundle.manifest().modelId();
+    String version = bundle.manifest().version();
+    BatchMeters batchMeters = meters.batches(id, version);
+    MicroBatcher batcher = new MicroBatcher(model, batching, batchMeters);
+    batchMeters.watch(batcher::queueDepth);
     LoadedModel loaded =
         new LoadedModel(
             model,
-            new MicroBatcher(model, batching),
+            batcher,
             new InputValidator(bundle.manifest(), rangePolicy, maxRowsPerRequest),
+            meters.requests(id, version),
             monitor);
     NavigableMap<Long, LoadedModel> versions =
         byModel.computeIfAbsent(bundle.manifest().modelId(), k -> new TreeMap<>());
@@ -105,7 +117,6 @@ public final class ModelRegistry implements AutoCloseable {
       previous.close();
       previous.monitor().ifPresent(stopMonitor);
     }
-    MicroBatcher batcher = loaded.batcher();
     LOG.log(
         Level.INFO,
         "loaded "
@@ -135,15 +146,21 @@ public final class ModelRegistry implements AutoCloseable {
     return versions.lastEntry().getValue();
   }
 
+  /** The active version of a model, if it is installed. */
+  public Optional<LoadedModel> findActive(String modelId) {
+    NavigableMap<Long, LoadedModel> versions = byModel.get(modelId);
+    return versions == null || versions.isEmpty()
+        ? Optional.empty()
+        : Optional.of(versions.lastEntry().getValue());
+  }
+
   /** One version of a model, by its version string. */
   public LoadedModel version(String modelId, String version) {
     NavigableMap<Long, LoadedModel> versions = byModel.get(modelId);
     if (versions == null || versions.isEmpty()) {
       throw notFound("model '" + modelId + "' is not installed; installed: " + byModel.keySet());
     }
-    return versions.values().stream()
-        .filter(m -> m.manifest().version().equals(version))
-        .findFirst()
+    return find(modelId, version)
         .orElseThrow(
             () ->
                 notFound(
@@ -153,6 +170,17 @@ public final class ModelRegistry implements AutoCloseable {
                         + version
                         + "'; it has "
                         + versions(modelId)));
+  }
+
+  /** One version of a model, by its version string, if it is installed. */
+  public Optional<LoadedModel> find(String modelId, String version) {
+    NavigableMap<Long, LoadedModel> versions = byModel.get(modelId);
+    if (versions == null) {
+      return Optional.empty();
+    }
+    return versions.values().stream()
+        .filter(m -> m.manifest().version().equals(version))
+        .findFirst();
   }
 
   /** The versions of a model, oldest release first. */

@@ -8,11 +8,13 @@ import io.vigil.inference.validation.ValidatedInput;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntConsumer;
 
 /**
  * Merges concurrent requests for one model into one ONNX Runtime run and splits the results back,
@@ -31,6 +33,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Each runner thread, and each thread that runs the model inline, owns its direct input buffers.
  * {@link #close()} refuses new requests, finishes every queued one, then stops the runners; the
  * model itself is closed by its owner.
+ *
+ * <p>What the gateway measures comes from a listener given at construction, told the rows of each
+ * run, and from {@link #queueDepth()}; this module itself depends on no metrics library.
  */
 public final class MicroBatcher implements AutoCloseable {
 
@@ -44,12 +49,23 @@ public final class MicroBatcher implements AutoCloseable {
   private final long rowNanos;
   private final boolean inline;
   private final ThreadLocal<OnnxModel.Scratch> inlineScratch;
+  private final IntConsumer runRows;
   private volatile boolean closing;
 
   /** Starts the runner threads for a loaded model. */
   public MicroBatcher(OnnxModel model, BatchingOptions options) {
+    this(model, options, rows -> {});
+  }
+
+  /**
+   * Starts the runner threads for a loaded model; {@code runRows} is told the rows of every ONNX
+   * Runtime run, after its requests have their results, on the thread that ran it (a runner, or a
+   * submitting thread for an inline run): it must return at once and never throw.
+   */
+  public MicroBatcher(OnnxModel model, BatchingOptions options, IntConsumer runRows) {
     this.model = model;
     this.options = options;
+    this.runRows = Objects.requireNonNull(runRows, "runRows");
     this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
     this.rowNanos =
         options.inlineBelow().isZero() ? -1 : timeOneRow(model, options.inlineBelow().toNanos());
@@ -121,6 +137,11 @@ public final class MicroBatcher implements AutoCloseable {
     return rowsRun.sum();
   }
 
+  /** How many requests wait in the queue now, for a gauge; it takes the queue's lock briefly. */
+  public int queueDepth() {
+    return queue.size();
+  }
+
   /** Refuses new requests, runs every queued one, then stops the runners. */
   @Override
   public void close() {
@@ -142,9 +163,19 @@ public final class MicroBatcher implements AutoCloseable {
     try {
       float[][] out = runAlone(inlineScratch.get(), input);
       inlineRuns.increment();
+      ran(input.rows());
       return CompletableFuture.completedFuture(out);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Tells the listener of a run that succeeded. */
+  private void ran(int rows) {
+    try {
+      runRows.accept(rows);
+    } catch (RuntimeException e) {
+      // A faulty listener must not stop a runner: its queued requests would never be answered.
     }
   }
 
@@ -270,6 +301,7 @@ public final class MicroBatcher implements AutoCloseable {
         row += p.input.rows();
         p.result.complete(mine);
       }
+      ran(rows);
     }
 
     /**
@@ -278,20 +310,28 @@ public final class MicroBatcher implements AutoCloseable {
      */
     private void runEachAlone() {
       for (Pending p : batch) {
+        float[][] out;
         try {
-          p.result.complete(MicroBatcher.this.runAlone(scratch, p.input));
+          out = MicroBatcher.this.runAlone(scratch, p.input);
         } catch (RuntimeException e) {
           p.result.completeExceptionally(e);
+          continue;
         }
+        p.result.complete(out);
+        ran(p.input.rows());
       }
     }
 
     private void runAlone(Pending p) {
+      float[][] out;
       try (OnnxModel.Scratch big = model.scratch(p.input.rows())) {
-        p.result.complete(MicroBatcher.this.runAlone(big, p.input));
+        out = MicroBatcher.this.runAlone(big, p.input);
       } catch (RuntimeException e) {
         p.result.completeExceptionally(e);
+        return;
       }
+      p.result.complete(out);
+      ran(p.input.rows());
     }
 
     private void failQueued() {

@@ -12,10 +12,12 @@ import io.vigil.inference.runtime.RuntimeOptions;
 import io.vigil.inference.validation.ValidatedInput;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -181,6 +183,80 @@ class MicroBatcherTest {
     assertFalse(batcher.runsInline());
     assertEquals(-1, batcher.rowNanos());
     batcher.close();
+  }
+
+  @Test
+  void tellsItsListenerTheRowsOfEveryRun() throws Exception {
+    // given a batcher that merges requests, with a listener of its runs
+    List<Integer> reported = Collections.synchronizedList(new ArrayList<>());
+    MicroBatcher batcher =
+        new MicroBatcher(
+            model,
+            new BatchingOptions(16, Duration.ofMillis(2), 10_000, 2, Duration.ZERO),
+            reported::add);
+
+    // when clients send requests of 1 to 3 rows
+    long submittedRows = submitFromClients(batcher, 8, 100);
+    batcher.close();
+
+    // then each run was reported once, with its rows
+    assertEquals(batcher.runs(), reported.size());
+    assertEquals(submittedRows, reported.stream().mapToLong(Integer::longValue).sum());
+    assertTrue(reported.stream().allMatch(rows -> rows >= 1 && rows <= 16), reported.toString());
+  }
+
+  @Test
+  void tellsItsListenerOfAnInlineRunBeforeSubmitReturns() {
+    List<Integer> reported = Collections.synchronizedList(new ArrayList<>());
+    MicroBatcher batcher =
+        new MicroBatcher(
+            model,
+            new BatchingOptions(16, Duration.ZERO, 1000, 1, Duration.ofSeconds(1)),
+            reported::add);
+
+    batcher.submit(ValidatedInput.of(2, new float[][] {{1, 2, 3, 4, 5, 6}}, List.of())).join();
+
+    assertEquals(List.of(2), reported);
+    batcher.close();
+  }
+
+  @Test
+  void queueDepthIsTheRequestsWaitingForARunner() throws Exception {
+    // given a batcher whose one runner is held inside the listener after its first run
+    CountDownLatch inListener = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    MicroBatcher batcher =
+        new MicroBatcher(
+            model,
+            new BatchingOptions(1, Duration.ZERO, 100, 1, Duration.ZERO),
+            rows -> {
+              inListener.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    CompletableFuture<float[][]> first =
+        batcher.submit(ValidatedInput.of(1, new float[][] {{1, 2, 3}}, List.of()));
+    assertTrue(inListener.await(10, TimeUnit.SECONDS));
+    assertEquals(0, batcher.queueDepth());
+
+    // when three more requests arrive
+    List<CompletableFuture<float[][]>> waiting = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      waiting.add(batcher.submit(ValidatedInput.of(1, new float[][] {{i, 2, 3}}, List.of())));
+    }
+
+    // then they wait in the queue, and leave it once the runner is free again
+    assertEquals(3, batcher.queueDepth());
+    assertTrue(first.isDone(), "the listener is told after the run's requests have their results");
+    release.countDown();
+    for (CompletableFuture<float[][]> f : waiting) {
+      f.get(10, TimeUnit.SECONDS);
+    }
+    batcher.close();
+    assertEquals(0, batcher.queueDepth());
   }
 
   /**
