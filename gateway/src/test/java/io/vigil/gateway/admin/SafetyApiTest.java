@@ -148,6 +148,20 @@ class SafetyApiTest {
     gateway = Gateway.start(config());
 
     assertEquals(503, infer(MALIGNANT).statusCode());
+    String metrics =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .build()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + gateway.adminPort() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertTrue(
+        metrics.contains("vigil_safety_level{model=\"" + MODEL + "\",version=\"1.0.0\"} 3.0"),
+        metrics);
+    assertTrue(metrics.contains("vigil_drift_psi{feature=\"area_mean\""), metrics);
     gateway.resume(MODEL, java.util.Optional.empty(), "operator:bob", "reviewed");
     for (int i = 0; i < 40; i++) {
       assertEquals(200, infer(TestGateways.DEMO_ROW).statusCode());
