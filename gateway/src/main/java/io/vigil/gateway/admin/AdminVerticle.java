@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vigil.gateway.install.InstallReport;
 import io.vigil.gateway.install.InstallRequest;
@@ -70,35 +69,21 @@ public final class AdminVerticle extends VerticleBase {
         .handler(BodyHandler.create().setBodyLimit(MAX_INSTALL_BODY))
         .handler(
             ctx -> {
-              JsonObject body;
-              try {
-                body = ctx.body().asJsonObject();
-              } catch (RuntimeException e) {
-                error(ctx, 400, "the body must be a JSON object: " + e.getMessage());
+              JsonObject body = AdminJson.body(ctx).orElse(null);
+              if (body == null) {
                 return;
               }
               // Even the request's directory is looked at off the event loop: a stat can hang.
               installer
                   .executeBlocking(() -> install.apply(InstallRequests.parse(body)), false)
-                  .onSuccess(
-                      report ->
-                          ctx.response()
-                              .putHeader("content-type", "application/json")
-                              .end(new JsonObject(report.toMap()).encodePrettily()))
-                  .onFailure(e -> error(ctx, InstallRequests.status(e), e.getMessage()));
+                  .onSuccess(report -> AdminJson.answer(ctx, 200, new JsonObject(report.toMap())))
+                  .onFailure(e -> AdminJson.error(ctx, InstallRequests.status(e), e.getMessage()));
             });
     return vertx
         .createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
         .requestHandler(router)
         .listen()
         .onSuccess(s -> server = s);
-  }
-
-  private static void error(RoutingContext ctx, int status, String message) {
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("content-type", "application/json")
-        .end(new JsonObject().put("error", String.valueOf(message)).encode());
   }
 
   /** The port it listens on (the configured one, or the one picked for port 0). */

@@ -41,7 +41,7 @@ public final class ModelsApi {
   }
 
   void mount(Router router, WorkerExecutor worker) {
-    router.get("/admin/v1/models").handler(ctx -> json(ctx, 200, list()));
+    router.get("/admin/v1/models").handler(ctx -> AdminJson.answer(ctx, 200, list()));
     router
         .post("/admin/v1/models/:model/resume")
         .handler(BodyHandler.create().setBodyLimit(64 * 1024))
@@ -50,16 +50,13 @@ public final class ModelsApi {
               if (!authorize(ctx, "operator")) {
                 return;
               }
-              JsonObject body;
-              try {
-                body = ctx.body().asJsonObject();
-              } catch (RuntimeException e) {
-                error(ctx, 400, "the body must be a JSON object: " + e.getMessage());
+              JsonObject body = AdminJson.body(ctx).orElse(null);
+              if (body == null) {
                 return;
               }
-              String reason = body == null ? null : body.getString("reason");
+              String reason = body.getString("reason");
               if (reason == null || reason.isBlank()) {
-                error(
+                AdminJson.error(
                     ctx,
                     400,
                     "\"reason\" is required: why it is safe to resume, for the ledger and the"
@@ -73,7 +70,7 @@ public final class ModelsApi {
                   .executeBlocking(() -> resumer.resume(model, version, actor, reason), false)
                   .onSuccess(
                       level ->
-                          json(
+                          AdminJson.answer(
                               ctx,
                               200,
                               new JsonObject()
@@ -81,7 +78,7 @@ public final class ModelsApi {
                                   .put("safety", level.jsonName())
                                   .put("resumed_by", actor)
                                   .put("reason", reason)))
-                  .onFailure(e -> error(ctx, status(e), e.getMessage()));
+                  .onFailure(e -> AdminJson.error(ctx, status(e), e.getMessage()));
             });
   }
 
@@ -131,16 +128,5 @@ public final class ModelsApi {
       return 409;
     }
     return 500;
-  }
-
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("content-type", "application/json")
-        .end(body.encodePrettily());
-  }
-
-  private static void error(RoutingContext ctx, int status, String message) {
-    json(ctx, status, new JsonObject().put("error", String.valueOf(message)));
   }
 }
