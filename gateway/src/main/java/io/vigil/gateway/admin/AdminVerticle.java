@@ -79,8 +79,11 @@ public final class AdminVerticle extends VerticleBase {
                   .onSuccess(report -> AdminJson.answer(ctx, 200, new JsonObject(report.toMap())))
                   .onFailure(e -> AdminJson.error(ctx, InstallRequests.status(e), e.getMessage()));
             });
+    // HTTP/1.1 only: scrapers and operators' tools speak it, and the JDK's client, whose h2c
+    // upgrade of a GET was seen to hang on this port's larger answers, then never tries HTTP/2.
     return vertx
-        .createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        .createHttpServer(
+            new HttpServerOptions().setHost(host).setPort(port).setHttp2ClearTextEnabled(false))
         .requestHandler(router)
         .listen()
         .onSuccess(s -> server = s);

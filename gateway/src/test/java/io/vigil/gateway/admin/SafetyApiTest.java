@@ -149,10 +149,7 @@ class SafetyApiTest {
 
     assertEquals(503, infer(MALIGNANT).statusCode());
     String metrics =
-        java.net.http.HttpClient.newBuilder()
-            .version(java.net.http.HttpClient.Version.HTTP_1_1)
-            .build()
-            .send(
+        http.send(
                 HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + gateway.adminPort() + "/metrics"))
                     .build(),
