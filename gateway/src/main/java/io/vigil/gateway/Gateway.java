@@ -48,6 +48,7 @@ import io.vigil.inference.store.ModelStore;
 import io.vigil.monitoring.ModelMonitor;
 import io.vigil.monitoring.MonitorOptions;
 import io.vigil.monitoring.Monitoring;
+import io.vigil.monitoring.MonitoringException;
 import io.vigil.monitoring.SafetyLevel;
 import io.vigil.monitoring.SafetyListener;
 import io.vigil.monitoring.WindowResult;
@@ -434,7 +435,7 @@ public final class Gateway implements AutoCloseable {
    * when monitoring is off or the bundle has no profile (then its answers say {@code unmonitored}).
    */
   private Optional<ModelMonitor> startMonitor(Bundle bundle) {
-    if (monitoring == null || monitoring.isEmpty()) {
+    if (monitoring.isEmpty()) {
       return Optional.empty();
     }
     Optional<byte[]> profile = bundle.file(ReferenceProfile.FILE);
@@ -531,19 +532,9 @@ public final class Gateway implements AutoCloseable {
                     new GatewayException(
                         Code.NOT_FOUND,
                         modelId + " " + model.manifest().version() + " is not monitored"));
-    try {
-      monitoring.orElseThrow().resume(monitor, actor, reason).get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new GatewayException(Code.UNAVAILABLE, "resume failed: " + e.getCause(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new GatewayException(Code.UNAVAILABLE, "the monitor did not resume within 30 s");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new GatewayException(Code.UNAVAILABLE, "interrupted while resuming");
-    }
+    await(
+        Future.fromCompletionStage(monitoring.orElseThrow().resume(monitor, actor, reason)),
+        "resume " + modelId);
     return monitor.level();
   }
 
@@ -732,8 +723,12 @@ public final class Gateway implements AutoCloseable {
       return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof InferenceException ie) {
-        throw ie;
+      // A module's coded failure (a model that will not load, a model that is not suspended)
+      // passes through as it is, for the caller to map; anything else is "could not".
+      if (cause instanceof InferenceException
+          || cause instanceof MonitoringException
+          || cause instanceof GatewayException) {
+        throw (RuntimeException) cause;
       }
       throw new GatewayException(
           Code.UNAVAILABLE, "cannot " + what + ": " + cause.getMessage(), cause);

@@ -145,8 +145,9 @@ public final class Installer {
     try {
       updater = Updater.open(trustDir.resolve(repository), source, clock, Updater.Limits.DEFAULT);
       updater.refresh();
-      targets = updater.targets();
-      unapproved = updater.listedButNotApproved();
+      Updater.Survey survey = updater.survey();
+      targets = survey.approved();
+      unapproved = survey.unapproved();
     } catch (TrustException e) {
       events.accept(
           Events.updateRefused(

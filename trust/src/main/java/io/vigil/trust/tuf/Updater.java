@@ -225,13 +225,7 @@ public final class Updater {
    * #targetInfo} looks it up.
    */
   public List<TargetFile> targets() {
-    Set<String> names = new LinkedHashSet<>();
-    reachableRoles().values().forEach(t -> names.addAll(t.targets().keySet()));
-    List<TargetFile> out = new ArrayList<>();
-    for (String name : names) {
-      targetInfo(name).ifPresent(out::add);
-    }
-    return out;
+    return survey().approved();
   }
 
   /**
@@ -239,15 +233,30 @@ public final class Updater {
    * them: a delegated role that signed outside its patterns, which a gateway records.
    */
   public List<String> listedButNotApproved() {
+    return survey().unapproved();
+  }
+
+  /**
+   * Every target path that a reachable role lists, looked up once as {@link #targetInfo} looks it
+   * up: those approved, and those listed by a role not trusted for their path.
+   */
+  public Survey survey() {
     Set<String> names = new LinkedHashSet<>();
     reachableRoles().values().forEach(t -> names.addAll(t.targets().keySet()));
-    List<String> out = new ArrayList<>();
+    List<TargetFile> approved = new ArrayList<>();
+    List<String> unapproved = new ArrayList<>();
     for (String name : names) {
-      if (targetInfo(name).isEmpty()) {
-        out.add(name);
-      }
+      targetInfo(name).ifPresentOrElse(approved::add, () -> unapproved.add(name));
     }
-    return out;
+    return new Survey(approved, unapproved);
+  }
+
+  /** What {@link #survey} found: the approved targets and the paths listed without approval. */
+  public record Survey(List<TargetFile> approved, List<String> unapproved) {
+    public Survey {
+      approved = List.copyOf(approved);
+      unapproved = List.copyOf(unapproved);
+    }
   }
 
   /**
