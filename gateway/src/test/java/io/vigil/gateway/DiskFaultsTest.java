@@ -3,7 +3,6 @@ package io.vigil.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.gateway.admin.PrometheusText;
 import java.net.URI;
@@ -70,7 +69,7 @@ class DiskFaultsTest {
     // A full disk needs a small filesystem: tmpfs, which only root may mount (CI runs as root).
     // CI runs as root; a developer without root has the audit module's disk-full test, which falls
     // back to SQLite's max_page_count.
-    assumeTrue(ROOT, "mounting a tmpfs to fill needs root");
+    FaultTools.require(ROOT, "mounting a tmpfs to fill needs root");
     Path data = Files.createDirectory(work.resolve("data"));
     mount(data, "size=8m");
     Path filler = data.resolve("filler");
@@ -96,7 +95,7 @@ class DiskFaultsTest {
     // libfiu (Debian's fiu-utils, installed by .ci/run) makes fsync and fdatasync fail inside the
     // gateway's JVM, as a dying disk does.
     // .ci/run installs it from Debian; only a machine without it (not CI) skips this test.
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/fiu-run")), "needs fiu-utils (Debian)");
+    FaultTools.require(Files.isExecutable(Path.of("/usr/bin/fiu-run")), "needs fiu-utils (Debian)");
     Path data = work.resolve("data");
     try (GatewayProcess g = serve(List.of("fiu-run", "-x"), data)) {
       Recovery r;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -74,8 +73,7 @@ class LedgerFaultsTest {
   void aClockStepBackwardsIsAnEventAndNoEntryTimeGoesBackWithoutIt() throws Exception {
     // libfaketime (Debian's faketime) moves the wall clock of the gateway's JVM alone, as NTP
     // correcting a bad real-time clock would; the monotonic clock keeps running.
-    // .ci/run installs it from Debian; only a machine without it (not CI) skips this test.
-    assumeTrue(Files.exists(LIBFAKETIME), "needs faketime (Debian package faketime)");
+    FaultTools.require(Files.exists(LIBFAKETIME), "needs faketime (Debian package faketime)");
     Path offset = Files.writeString(work.resolve("faketime.rc"), "+0\n");
     List<String> wrapper =
         List.of(
