@@ -30,12 +30,13 @@ final class ConfigCheck implements Check {
       return Finding.warn(NAME, file + ": cannot read its permissions: " + e, "run: ls -l " + file);
     }
     String found = file + " is " + p.mode() + " " + p.owner() + ":" + p.group();
-    String wanted = user.installed() ? "root:" + user.name() : p.owner() + ":" + p.group();
+    String group = user.group().isEmpty() ? user.name() : user.group();
+    String wanted = "root:" + group;
     if (p.has(PosixFilePermission.OTHERS_WRITE)) {
       return Finding.fail(NAME, found + ", writable by every user", "run: chmod o-rwx " + file);
     }
     if (user.installed()
-        && !p.group().equals(user.name())
+        && !p.group().equals(group)
         && !p.owner().equals(user.name())
         && !p.has(PosixFilePermission.OTHERS_READ)) {
       return Finding.fail(
@@ -52,9 +53,8 @@ final class ConfigCheck implements Check {
     if (p.has(PosixFilePermission.OTHERS_READ)) {
       return Finding.warn(NAME, found + ", readable by every user", "run: chmod o-rwx " + file);
     }
-    if (user.installed() && (!p.owner().equals("root") || !p.group().equals(user.name()))) {
-      return Finding.warn(
-          NAME, found + ", not root:" + user.name(), "run: chown " + wanted + " " + file);
+    if (user.installed() && (!p.owner().equals("root") || !p.group().equals(group))) {
+      return Finding.warn(NAME, found + ", not " + wanted, "run: chown " + wanted + " " + file);
     }
     return Finding.ok(NAME, found + ", not readable by others");
   }

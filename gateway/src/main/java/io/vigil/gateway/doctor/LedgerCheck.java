@@ -19,8 +19,9 @@ import org.sqlite.SQLiteConfig;
 
 /**
  * The ledger's integrity: SQLite's {@code PRAGMA quick_check} on a read-only connection that gives
- * up at once rather than wait on a writing gateway, the ledger's own check of its files when a
- * reader opens it, and with {@code --full} the whole verification of {@code vigil audit verify}.
+ * up at once rather than wait on a writing gateway, the ledger's own check of its files and of its
+ * newest entries against their tree (what the writer checks when it opens it), and with {@code
+ * --full} the whole verification of {@code vigil audit verify} instead.
  */
 final class LedgerCheck implements Check {
 
@@ -41,17 +42,18 @@ final class LedgerCheck implements Check {
             + " (moves it aside intact)";
     List<Finding> out = new ArrayList<>();
     out.add(quickCheck(db, recover));
-    try (LedgerReader reader = LedgerReader.open(db)) {
+    try (LedgerReader reader = LedgerReader.openUntouched(db)) {
       long size = reader.size();
       if (!in.full()) {
+        reader.checkTail();
         out.add(
             Finding.ok(
                 NAME,
                 db
-                    + " opens as a ledger of "
+                    + ": "
                     + size
-                    + " entries (the whole tree: vigil doctor"
-                    + " --full)"));
+                    + " entries, the newest match their tree and latest checkpoint"
+                    + " (every entry: vigil doctor --full)"));
       } else {
         VerifierKey key =
             VerifierKey.of(

@@ -31,7 +31,7 @@ record LedgerFacts(
     if (!Files.isRegularFile(database)) {
       return Optional.empty();
     }
-    try (LedgerReader reader = LedgerReader.open(database)) {
+    try (LedgerReader reader = LedgerReader.openUntouched(database)) {
       long size = reader.size();
       Optional<Instant> first = size == 0 ? Optional.empty() : time(reader.entries(0, 1));
       Optional<Instant> last = size == 0 ? Optional.empty() : time(reader.entries(size - 1, size));
