@@ -39,6 +39,37 @@ public final class LedgerReader implements AutoCloseable {
         LedgerStore.open(database, segmentDirectory, LedgerOptions.DEFAULT_BUSY_TIMEOUT));
   }
 
+  /**
+   * Opens the ledger at this path for a look that leaves no trace: when no process has it open (no
+   * write-ahead log), SQLite is told the file cannot change and creates no {@code -wal} or {@code
+   * -shm} file, which a command run as root would leave owned by root where the service writes.
+   */
+  public static LedgerReader openUntouched(Path database) {
+    Path segments = LedgerOptions.defaultSegmentDirectory(database);
+    LedgerFiles.inspect(database, segments, false);
+    boolean inUse =
+        java.nio.file.Files.exists(database.resolveSibling(database.getFileName() + "-wal"));
+    return new LedgerReader(
+        LedgerStore.open(database, segments, LedgerOptions.DEFAULT_BUSY_TIMEOUT, !inUse));
+  }
+
+  /**
+   * Re-checks the newest entries, at most 1024 after the latest checkpoint, against the stored tree
+   * and that checkpoint's root, as the writer does when it opens the ledger: cheap whatever the
+   * ledger's size.
+   *
+   * @throws AuditException {@code DAMAGED} naming the first thing that does not hold
+   */
+  public synchronized void checkTail() {
+    store.snapshot(
+        () ->
+            TailCheck.run(
+                store.connection(),
+                store.database(),
+                store.size(),
+                store.latestCheckpoint().orElse(null)));
+  }
+
   /** The origin the ledger was created for. */
   public String origin() {
     return store.origin();

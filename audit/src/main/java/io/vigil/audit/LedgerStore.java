@@ -71,9 +71,14 @@ final class LedgerStore implements NodeSource, AutoCloseable {
   }
 
   static LedgerStore open(Path database, Path segmentDirectory, Duration busyTimeout) {
+    return open(database, segmentDirectory, busyTimeout, false);
+  }
+
+  static LedgerStore open(
+      Path database, Path segmentDirectory, Duration busyTimeout, boolean immutable) {
     Connection c = null;
     try {
-      c = Sqlite.openReader(database, busyTimeout);
+      c = Sqlite.openReader(database, busyTimeout, immutable);
       return new LedgerStore(database, c, segmentDirectory);
     } catch (SQLException e) {
       if (c != null) {

@@ -119,12 +119,26 @@ final class Sqlite {
 
   /** A read-only connection; in WAL mode it never blocks the writer nor waits for it. */
   static Connection openReader(Path database, Duration busyTimeout) throws SQLException {
+    return openReader(database, busyTimeout, false);
+  }
+
+  /**
+   * A read-only connection; {@code immutable} when no process has the database open, so that SQLite
+   * creates no write-ahead log or shared-memory file next to it.
+   */
+  static Connection openReader(Path database, Duration busyTimeout, boolean immutable)
+      throws SQLException {
     if (!Files.isRegularFile(database)) {
       throw new SQLException("no ledger database at " + database);
     }
     SQLiteConfig config = common(busyTimeout);
     config.setReadOnly(true);
-    return config.createConnection(url(database));
+    if (!immutable) {
+      return config.createConnection(url(database));
+    }
+    config.setOpenMode(org.sqlite.SQLiteOpenMode.OPEN_URI);
+    return config.createConnection(
+        "jdbc:sqlite:file:" + database.toAbsolutePath() + "?mode=ro&immutable=1");
   }
 
   private static SQLiteConfig common(Duration busyTimeout) {

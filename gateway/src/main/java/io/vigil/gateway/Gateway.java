@@ -241,6 +241,7 @@ public final class Gateway implements AutoCloseable {
             config.trust().site(),
             Clock.systemUTC(),
             this::record);
+    config.trustRoots().ifPresent(installer::trustRootsIn);
     if (config.installDemoBundle()) {
       installDemo();
     }
@@ -418,6 +419,7 @@ public final class Gateway implements AutoCloseable {
               Clock.systemUTC(),
               event -> Ledgers.record(ledger, event));
       try {
+        config.trustRoots().ifPresent(installer::trustRootsIn);
         request
             .root()
             .ifPresent(

@@ -35,6 +35,8 @@ public final class GatewayException extends RuntimeException {
     RECORD_FAILED(1),
     /** A part of the gateway did not start or stop in time, or the wait was interrupted. */
     UNAVAILABLE(1),
+    /** {@code vigil doctor} found a check that FAILs; its report says what to fix. */
+    CHECK_FAILED(1),
     /** Recorded data does not hold what a command expected of it. */
     DATA_INVALID(1),
     /**

@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       RepoCommand.class,
       InstallCommand.class,
       TufClientCommand.class,
-      SimulateCommand.class
+      SimulateCommand.class,
+      DoctorCommand.class
     })
 public final class Vigil {
 

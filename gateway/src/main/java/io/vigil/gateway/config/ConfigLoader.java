@@ -155,8 +155,9 @@ public final class ConfigLoader {
   private static TrustConfig readTrust(YamlSection in) {
     Path dir = in.read(TrustConfig.DIR, TrustConfig.DEFAULT_DIR);
     String site = in.read(TrustConfig.SITE, TrustConfig.DEFAULT_SITE);
+    Path roots = in.read(TrustConfig.ROOTS, TrustConfig.DEFAULT_ROOTS);
     in.rejectUnknownKeys();
-    return new TrustConfig(dir, site);
+    return new TrustConfig(dir, site, roots);
   }
 
   private static InferenceConfig readInference(YamlSection in) {

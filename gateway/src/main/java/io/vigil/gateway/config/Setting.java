@@ -164,6 +164,16 @@ final class Setting<T> {
         Path::toString);
   }
 
+  /** A path that may be left empty, standing for none. */
+  static Setting<Path> pathOrNone(String key) {
+    return new Setting<>(
+        key,
+        "a file system path, or \"\" for none",
+        Setting::parsePath,
+        path -> true,
+        Path::toString);
+  }
+
   String key() {
     return key;
   }

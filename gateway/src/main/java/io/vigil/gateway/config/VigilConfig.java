@@ -120,6 +120,11 @@ public record VigilConfig(
     return dataDir.resolve(trust.dir());
   }
 
+  /** The directory of first roots ({@code trust.roots}), relative to the data directory. */
+  public java.util.Optional<Path> trustRoots() {
+    return trust.rootsDir().map(dataDir::resolve);
+  }
+
   /** This configuration with monitoring on or off (benchmarks measure both). */
   public VigilConfig withMonitoring(boolean on) {
     return new VigilConfig(

@@ -43,7 +43,15 @@ public final class Installer {
   /** The repository {@code vigil install} uses when none is named. */
   public static final String DEFAULT_REPOSITORY = "manufacturer";
 
+  /** How a file in {@code trust.roots} ends: {@code <repository>.root.json}. */
+  public static final String ROOT_SUFFIX = ".root.json";
+
+  /** The actor of a root trusted from {@code trust.roots}, followed by the file's path. */
+  public static final String ROOTS_ACTOR = "trust.roots:";
+
   private static final String BUNDLE_SUFFIX = ".vbundle";
+
+  private static final String REPOSITORY_NAME = "[a-z0-9][a-z0-9._-]{0,63}";
 
   private final Path trustDir;
   private final ModelStore store;
@@ -114,6 +122,56 @@ public final class Installer {
     }
     Root r = Metadata.root(root).signed();
     events.accept(Events.rootTrusted(repository, r.version(), r.demo(), Sha256.hex(root), actor));
+  }
+
+  /**
+   * Trusts each file {@code <repository>.root.json} in {@code rootsDir} (the configuration's {@code
+   * trust.roots}) as the first root of its repository, when that repository has no trusted root
+   * yet; a repository already trusted is left alone, since its root changes only by rotation.
+   *
+   * @return the repositories trusted now
+   * @throws GatewayException {@link Code#CONFIG_INVALID} naming the directory or the file, when the
+   *     directory cannot be read, a name is not a repository name or a file is not a root that can
+   *     be trusted under its name
+   */
+  public List<String> trustRootsIn(Path rootsDir) {
+    List<Path> files;
+    try (var listing = Files.list(rootsDir)) {
+      files =
+          listing.filter(f -> f.getFileName().toString().endsWith(ROOT_SUFFIX)).sorted().toList();
+    } catch (java.io.IOException e) {
+      throw new GatewayException(
+          Code.CONFIG_INVALID,
+          "trust.roots: cannot read the directory " + rootsDir + ": " + ioReason(e));
+    }
+    List<String> trusted = new ArrayList<>();
+    for (Path file : files) {
+      String name = file.getFileName().toString();
+      String repository = name.substring(0, name.length() - ROOT_SUFFIX.length());
+      try {
+        checkName(repository);
+        if (trusts(repository)) {
+          continue;
+        }
+        trustFirstRoot(repository, Files.readAllBytes(file), ROOTS_ACTOR + file);
+        trusted.add(repository);
+      } catch (GatewayException e) {
+        throw new GatewayException(
+            Code.CONFIG_INVALID, "trust.roots: " + file + ": " + e.getMessage());
+      } catch (java.io.IOException e) {
+        throw new GatewayException(
+            Code.CONFIG_INVALID, "trust.roots: cannot read " + file + ": " + ioReason(e));
+      }
+    }
+    return List.copyOf(trusted);
+  }
+
+  private static String ioReason(java.io.IOException e) {
+    return e instanceof java.nio.file.AccessDeniedException
+        ? "permission denied"
+        : e instanceof java.nio.file.NoSuchFileException
+            ? "it does not exist"
+            : String.valueOf(e.getMessage());
   }
 
   /**
@@ -223,8 +281,13 @@ public final class Installer {
     return newest;
   }
 
+  /** Whether {@code repository} is a valid repository name. */
+  public static boolean isRepositoryName(String repository) {
+    return repository.matches(REPOSITORY_NAME);
+  }
+
   private static void checkName(String repository) {
-    if (!repository.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
+    if (!isRepositoryName(repository)) {
       throw new GatewayException(
           Code.CONFIG_INVALID,
           "a repository name is lower-case letters, digits, '.', '_' and '-', not '"

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -158,6 +159,20 @@ class ConfigLoaderTest {
     assertEquals(
         Path.of("/etc/vigil/trust"),
         ConfigLoader.parse("trust:\n  dir: /etc/vigil/trust\n", FILE).trustDir());
+  }
+
+  @Test
+  void readsTrustRootsAsADirectoryUnderTheDataDirectoryOrNone() {
+    assertEquals(
+        Optional.of(Path.of("/etc/vigil/trust")),
+        ConfigLoader.parse("trust:\n  roots: /etc/vigil/trust\n", FILE).trustRoots());
+    assertEquals(
+        Optional.of(Path.of("/var/lib/vigil/roots")),
+        ConfigLoader.parse("data-dir: /var/lib/vigil\ntrust:\n  roots: roots\n", FILE)
+            .trustRoots());
+    assertEquals(
+        Optional.empty(), ConfigLoader.parse("trust:\n  roots: \"\"\n", FILE).trustRoots());
+    assertEquals(Optional.empty(), VigilConfig.defaults().trustRoots());
   }
 
   @Test
