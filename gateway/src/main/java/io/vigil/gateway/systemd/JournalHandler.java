@@ -94,6 +94,12 @@ public final class JournalHandler extends Handler {
             // journald reads the stream as it comes: a record held in a buffer is a record late.
             flush();
           }
+
+          @Override
+          public synchronized void close() {
+            // As ConsoleHandler does: JUL's shutdown hook closes handlers, never stderr itself.
+            flush();
+          }
         };
     return Optional.of(lines);
   }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -30,6 +31,7 @@ final class DatagramReceiver implements AutoCloseable {
   private final EventLoopGroup group;
   private final Channel channel;
   private final BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+  private final List<byte[]> history = new CopyOnWriteArrayList<>();
 
   private DatagramReceiver(String socket) throws InterruptedException {
     assumeTrue(Epoll.isAvailable(), "needs Netty's epoll transport (Linux)");
@@ -44,7 +46,9 @@ final class DatagramReceiver implements AutoCloseable {
                 new SimpleChannelInboundHandler<DomainDatagramPacket>() {
                   @Override
                   protected void channelRead0(ChannelHandlerContext ctx, DomainDatagramPacket p) {
-                    received.add(ByteBufUtil.getBytes(p.content()));
+                    byte[] datagram = ByteBufUtil.getBytes(p.content());
+                    history.add(datagram);
+                    received.add(datagram);
                   }
                 })
             .bind(Datagrams.address(socket))
@@ -88,6 +92,11 @@ final class DatagramReceiver implements AutoCloseable {
     List<byte[]> all = new ArrayList<>();
     received.drainTo(all);
     return all;
+  }
+
+  /** Every datagram received so far, taken or not, as they came. */
+  List<byte[]> all() {
+    return List.copyOf(history);
   }
 
   @Override
