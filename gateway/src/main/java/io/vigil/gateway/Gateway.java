@@ -37,6 +37,7 @@ import io.vigil.gateway.metrics.LedgerMeters;
 import io.vigil.gateway.metrics.SafetyMeters;
 import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
+import io.vigil.gateway.systemd.LogFields;
 import io.vigil.inference.InferenceException;
 import io.vigil.inference.batch.BatchingOptions;
 import io.vigil.inference.bundle.Bundle;
@@ -89,6 +90,10 @@ public final class Gateway implements AutoCloseable {
   static final String ARCHIVER_POOL = "vigil-ledger-archiver";
 
   private static final Logger LOG = System.getLogger(Gateway.class.getName());
+
+  // The ledger's event names, for the log records about the same events.
+  private static final String EVENT_UPDATE_REFUSED = "update.refused";
+  private static final String EVENT_SAFETY_CHANGED = "safety.changed";
 
   private final VigilConfig config;
   private final PrometheusMeterRegistry meters;
@@ -361,10 +366,11 @@ public final class Gateway implements AutoCloseable {
     try {
       InstallReport report =
           installer.install(Installer.DEMO, demo.get(), Events.SYSTEM, Optional.empty());
-      report.refused().forEach(r -> LOG.log(Level.ERROR, "demonstration bundle " + r));
+      logRefusals("demonstration bundle ", report);
       activate(report.installed());
     } catch (GatewayException e) {
-      LOG.log(Level.ERROR, e.getMessage());
+      LOG.log(
+          Level.ERROR, e.getMessage(), LogFields.event(EVENT_UPDATE_REFUSED).code(e.code().name()));
     }
   }
 
@@ -380,11 +386,37 @@ public final class Gateway implements AutoCloseable {
     request
         .root()
         .ifPresent(root -> installer.trustFirstRoot(request.repository(), root, request.actor()));
-    InstallReport report =
-        installer.install(
-            request.repository(), request.source(), request.actor(), request.approver());
+    InstallReport report;
+    try {
+      report =
+          installer.install(
+              request.repository(), request.source(), request.actor(), request.approver());
+    } catch (GatewayException e) {
+      if (e.code() == Code.UPDATE_REFUSED) {
+        LOG.log(
+            Level.WARNING,
+            e.getMessage(),
+            LogFields.event(EVENT_UPDATE_REFUSED).code(e.code().name()));
+      }
+      throw e;
+    }
+    logRefusals("", report);
     activate(report.installed());
     return report;
+  }
+
+  /** Logs each refused target, as its {@code update.refused} event records it. */
+  private static void logRefusals(String what, InstallReport report) {
+    report
+        .refused()
+        .forEach(
+            r ->
+                LOG.log(
+                    Level.ERROR,
+                    what + r,
+                    LogFields.event(EVENT_UPDATE_REFUSED)
+                        .with("VIGIL_TARGET", r.target())
+                        .with("VIGIL_CHECK", r.check())));
   }
 
   /** Loads newly installed bundles; one that fails its load checks is recorded as refused. */
@@ -512,7 +544,8 @@ public final class Gateway implements AutoCloseable {
                 + " -> "
                 + to.jsonName()
                 + " "
-                + reasons);
+                + reasons,
+            LogFields.event(EVENT_SAFETY_CHANGED).model(monitor.modelId(), monitor.version()));
         record(
             Events.safetyChanged(monitor.modelId(), monitor.version(), from, to, reasons, actor));
       }
@@ -576,6 +609,27 @@ public final class Gateway implements AutoCloseable {
   /** The port the admin server ({@code /metrics}) listens on. */
   public int adminPort() {
     return adminPort;
+  }
+
+  /**
+   * Why the gateway cannot do its work now, for systemd's watchdog, which a restart may mend: the
+   * ledger cannot write (it retries by itself every second; a fault that lasts longer than {@code
+   * WatchdogSec} gets the service restarted); empty while it can. A low disk and a gateway without
+   * models are not faults: a restart changes neither.
+   */
+  public Optional<String> fault() {
+    if (closing) {
+      return Optional.empty();
+    }
+    return recorder.problem();
+  }
+
+  /**
+   * The Vert.x instance whose event loops serve the APIs: for timers that must stop when those
+   * loops stall, such as systemd's watchdog.
+   */
+  public Vertx vertx() {
+    return vertx;
   }
 
   /** Whether the gateway answers inference requests now: what readiness says. */
@@ -711,10 +765,12 @@ public final class Gateway implements AutoCloseable {
    * exception), with the stack trace for anything else, which is a defect.
    */
   private static void logFailure(Level level, String what, Throwable failure) {
-    if (failure instanceof GatewayException
-        || failure instanceof AuditException
-        || failure instanceof InferenceException) {
-      LOG.log(level, what + ": " + failure.getMessage());
+    if (failure instanceof GatewayException g) {
+      LOG.log(level, what + ": " + g.getMessage(), LogFields.of(LogFields.CODE, g.code().name()));
+    } else if (failure instanceof AuditException a) {
+      LOG.log(level, what + ": " + a.getMessage(), LogFields.of(LogFields.CODE, a.code().name()));
+    } else if (failure instanceof InferenceException i) {
+      LOG.log(level, what + ": " + i.getMessage(), LogFields.of(LogFields.CODE, i.code().name()));
     } else {
       LOG.log(level, what, failure);
     }

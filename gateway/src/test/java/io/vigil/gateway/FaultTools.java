@@ -9,11 +9,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * missing tool fails the test, so that CI can never pass by skipping it; on a developer's machine
  * without it the test is skipped, saying what to install.
  */
-final class FaultTools {
+public final class FaultTools {
 
   private FaultTools() {}
 
-  static void require(boolean available, String what) {
+  /** Skips the test without the tool on a developer's machine; fails it in CI. */
+  public static void require(boolean available, String what) {
     if (System.getenv("CI") != null && !available) {
       fail("CI must provide this: " + what + " (see .ci/run)");
     }

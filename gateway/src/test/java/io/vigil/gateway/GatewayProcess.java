@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,9 @@ public final class GatewayProcess implements AutoCloseable {
 
   private static final Pattern READY = Pattern.compile("OIP v2 on http://[^:]+:(\\d+)/v2");
   private static final Pattern ADMIN = Pattern.compile("metrics on http://[^:]+:(\\d+)/metrics");
+
+  private static final List<String> SYSTEMD_VARIABLES =
+      List.of("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM");
 
   private final Process process;
   private final List<String> output = new CopyOnWriteArrayList<>();
@@ -68,7 +72,7 @@ public final class GatewayProcess implements AutoCloseable {
    */
   public static GatewayProcess startUnder(List<String> wrapper, Path workDir, String... args)
       throws Exception {
-    Process p = launch(wrapper, workDir, args);
+    Process p = launch(wrapper, Map.of(), List.of(), workDir, args);
     GatewayProcess gp = new GatewayProcess(p);
     try {
       gp.port.get(60, TimeUnit.SECONDS);
@@ -82,11 +86,26 @@ public final class GatewayProcess implements AutoCloseable {
   }
 
   /**
+   * Starts {@code vigil ARGS...} in a new JVM with more environment variables and JVM options,
+   * under a wrapper, without waiting: for a gateway that says it is ready elsewhere than on its
+   * output (sd_notify), whose {@link #port()} is then never known here.
+   */
+  public static GatewayProcess spawn(
+      List<String> wrapper,
+      Map<String, String> env,
+      List<String> jvmOptions,
+      Path workDir,
+      String... args)
+      throws IOException {
+    return new GatewayProcess(launch(wrapper, env, jvmOptions, workDir, args));
+  }
+
+  /**
    * Runs {@code vigil ARGS...} in a new JVM that is expected to exit on its own (a refused start, a
    * command), and returns its exit status and everything it printed.
    */
   public static Exited run(Path workDir, long timeoutSeconds, String... args) throws Exception {
-    Process p = launch(List.of(), workDir, args);
+    Process p = launch(List.of(), Map.of(), List.of(), workDir, args);
     CompletableFuture<String> out =
         CompletableFuture.supplyAsync(
             () -> {
@@ -106,19 +125,27 @@ public final class GatewayProcess implements AutoCloseable {
   /**
    * {@code vigil ARGS...} in a new JVM of the unit's heap on the test class path, under a wrapper.
    */
-  private static Process launch(List<String> wrapper, Path workDir, String... args)
+  private static Process launch(
+      List<String> wrapper,
+      Map<String, String> env,
+      List<String> jvmOptions,
+      Path workDir,
+      String... args)
       throws IOException {
     List<String> command = new ArrayList<>(wrapper);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Vigil.class.getName());
     command.addAll(withFreeAdminPort(args));
-    return new ProcessBuilder(command)
-        .directory(workDir.toFile())
-        .redirectErrorStream(true)
-        .start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+    // A test run under systemd must not hand its own sockets to the gateways it starts.
+    builder.environment().keySet().removeAll(SYSTEMD_VARIABLES);
+    builder.environment().putAll(env);
+    return builder.start();
   }
 
   /**

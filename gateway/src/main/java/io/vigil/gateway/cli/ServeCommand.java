@@ -5,8 +5,18 @@ import io.vigil.gateway.GatewayException;
 import io.vigil.gateway.config.ConfigSource;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.gateway.ledger.Ledgers;
+import io.vigil.gateway.models.LoadedModel;
+import io.vigil.gateway.systemd.JournalHandler;
+import io.vigil.gateway.systemd.LogFields;
+import io.vigil.gateway.systemd.Notifier;
+import io.vigil.gateway.systemd.ShutdownLog;
+import io.vigil.gateway.systemd.Watchdog;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,6 +28,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run the gateway: OIP v2 on the configured port.")
 final class ServeCommand implements Callable<Integer> {
+
+  private static final Logger LOG = System.getLogger(ServeCommand.class.getName());
 
   @Mixin DataDirOptions data;
 
@@ -35,6 +47,10 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    // First, so that every record of this run, the configuration's included, goes where systemd
+    // wants it.
+    JournalHandler.install();
+    Notifier notifier = Notifier.fromEnvironment();
     VigilConfig config = data.config();
     ConfigSource source =
         data.configFile == null
@@ -47,52 +63,87 @@ final class ServeCommand implements Callable<Integer> {
       config = config.withAdminPort(adminPort);
     }
     Gateway gateway = Gateway.start(config, source);
+    ShutdownLog stopLog = ShutdownLog.capture(ServeCommand.class.getName());
+    Optional<Watchdog> watchdog =
+        Watchdog.fromEnvironment(gateway.vertx(), notifier, gateway::fault);
     Thread hook =
         new Thread(
             () -> {
-              System.out.println("vigil: stopping: draining requests in flight");
+              notifier.stopping("stopping: draining requests in flight");
+              stopLog.log(
+                  Level.INFO,
+                  "vigil: stopping: draining requests in flight",
+                  LogFields.event("stopping"));
+              watchdog.ifPresent(Watchdog::close);
               gateway.close();
-              System.out.println("vigil: stopped: requests drained, sessions closed");
-              System.out.flush();
+              stopLog.log(
+                  Level.INFO,
+                  "vigil: stopped: requests drained, sessions closed",
+                  LogFields.event("stopped"));
             },
             "vigil-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     long sinceJvmStart =
         System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-    System.out.printf(
-        "vigil: ready in %d ms: OIP v2 on http://%s:%d/v2, metrics on http://%s:%d/metrics, data in %s,"
-            + " %d model version(s) loaded%s%n",
-        sinceJvmStart,
-        config.server().host(),
-        gateway.port(),
-        config.admin().host(),
-        gateway.adminPort(),
-        config.dataDir().toAbsolutePath().normalize(),
-        gateway.models().all().size(),
+    String oip = "http://" + config.server().host() + ":" + gateway.port() + "/v2";
+    String metrics = "http://" + config.admin().host() + ":" + gateway.adminPort() + "/metrics";
+    int loaded = gateway.models().all().size();
+    String refused =
         gateway.models().refused().isEmpty()
             ? ""
-            : ", " + gateway.models().refused().size() + " refused");
-    gateway
-        .models()
-        .all()
-        .forEach(
-            m ->
-                System.out.printf(
-                    "vigil:   %s %s release %d, bundle sha256 %s%s%n",
-                    m.manifest().modelId(),
-                    m.manifest().version(),
-                    m.manifest().release(),
-                    m.bundle().sha256(),
-                    m.manifest().demo() ? "  [DEMONSTRATION MODEL: not for clinical use]" : ""));
-    java.nio.file.Path database = Ledgers.database(config.dataDir());
+            : ", " + gateway.models().refused().size() + " refused";
+    notifier.ready(
+        "ready: OIP v2 on "
+            + oip
+            + ", metrics on "
+            + metrics
+            + ", "
+            + loaded
+            + " model version(s)"
+            + " loaded"
+            + refused);
+    LOG.log(
+        Level.INFO,
+        String.format(
+            Locale.ROOT,
+            "vigil: ready in %d ms: OIP v2 on %s, metrics on %s, data in %s, %d model version(s)"
+                + " loaded%s",
+            sinceJvmStart,
+            oip,
+            metrics,
+            config.dataDir().toAbsolutePath().normalize(),
+            loaded,
+            refused),
+        LogFields.event("ready")
+            .with("VIGIL_OIP_PORT", Integer.toString(gateway.port()))
+            .with("VIGIL_ADMIN_PORT", Integer.toString(gateway.adminPort())));
+    for (LoadedModel m : gateway.models().all()) {
+      LOG.log(
+          Level.INFO,
+          String.format(
+              Locale.ROOT,
+              "vigil:   %s %s release %d, bundle sha256 %s%s",
+              m.manifest().modelId(),
+              m.manifest().version(),
+              m.manifest().release(),
+              m.bundle().sha256(),
+              m.manifest().demo() ? "  [DEMONSTRATION MODEL: not for clinical use]" : ""),
+          LogFields.event("serving").model(m.manifest().modelId(), m.manifest().version()));
+    }
+    Path database = Ledgers.database(config.dataDir());
     gateway
         .ledger()
         .ifPresent(
             l ->
-                System.out.printf(
-                    "vigil:   ledger %s: %d entries, checkpoints signed by %s%n",
-                    database, l.size(), l.verifierKey()));
-    System.out.flush();
+                LOG.log(
+                    Level.INFO,
+                    "vigil:   ledger "
+                        + database
+                        + ": "
+                        + l.size()
+                        + " entries, checkpoints signed by "
+                        + l.verifierKey(),
+                    LogFields.event("ledger.opened")));
     gateway.awaitClosed();
     return 0;
   }

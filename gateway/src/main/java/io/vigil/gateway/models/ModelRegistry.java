@@ -2,6 +2,7 @@ package io.vigil.gateway.models;
 
 import io.vigil.gateway.metrics.BatchMeters;
 import io.vigil.gateway.metrics.InferenceMeters;
+import io.vigil.gateway.systemd.LogFields;
 import io.vigil.inference.InferenceException;
 import io.vigil.inference.InferenceException.Code;
 import io.vigil.inference.batch.BatchingOptions;
@@ -133,7 +134,8 @@ public final class ModelRegistry implements AutoCloseable {
                     batcher.rowNanos() / 1000.0,
                     batcher.runsInline()
                         ? "on the receiving thread while its queue is empty"
-                        : "on the batcher's threads")));
+                        : "on the batcher's threads")),
+        LogFields.event("bundle.loaded").model(id, version));
     return loaded;
   }
 
@@ -217,7 +219,7 @@ public final class ModelRegistry implements AutoCloseable {
 
   private synchronized void refuse(String reason) {
     refused.add(reason);
-    LOG.log(Level.ERROR, "refused a stored bundle: " + reason);
+    LOG.log(Level.ERROR, "refused a stored bundle: " + reason, LogFields.event("bundle.refused"));
   }
 
   private static InferenceException notFound(String message) {
