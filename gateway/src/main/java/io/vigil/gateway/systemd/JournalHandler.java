@@ -61,13 +61,22 @@ public final class JournalHandler extends Handler {
    * @return whether records go to the journal's socket
    */
   public static boolean install() {
+    Logger root = Logger.getLogger("");
+    if (System.getenv(JOURNAL_STREAM) != null) {
+      // Netty logs while the journal's socket opens (its channel ids read the network
+      // interfaces): those records reach stderr before the journal handler, with their priority.
+      for (Handler h : root.getHandlers()) {
+        if (h instanceof ConsoleHandler) {
+          h.setFormatter(new SyslogPrefixFormatter());
+        }
+      }
+    }
     Optional<Handler> handler =
         forEnvironment(
             System.getenv(), Path.of(System.getProperty(SOCKET_PROPERTY, SOCKET)), System.err);
     if (handler.isEmpty()) {
       return false;
     }
-    Logger root = Logger.getLogger("");
     for (Handler h : root.getHandlers()) {
       if (h instanceof ConsoleHandler) {
         root.removeHandler(h);
