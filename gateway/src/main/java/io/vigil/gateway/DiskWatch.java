@@ -1,5 +1,6 @@
 package io.vigil.gateway;
 
+import io.vigil.gateway.config.Units;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -44,9 +45,9 @@ final class DiskWatch {
           "the disk holding "
               + dir
               + " has "
-              + bytes(free)
+              + Units.describeSize(free)
               + " free again, above audit.min-free-space ("
-              + bytes(minFreeBytes)
+              + Units.describeSize(minFreeBytes)
               + ")");
     }
     low = nowLow;
@@ -61,9 +62,9 @@ final class DiskWatch {
         "the disk holding "
             + dir
             + " has "
-            + bytes(freeBytes)
+            + Units.describeSize(freeBytes)
             + " free, below audit.min-free-space ("
-            + bytes(minFreeBytes)
+            + Units.describeSize(minFreeBytes)
             + "): free space or lower audit.keep-entries before the ledger fills it and every"
             + " model answers 503");
   }
@@ -81,20 +82,5 @@ final class DiskWatch {
   /** The directory watched. */
   Path dir() {
     return dir;
-  }
-
-  /** A size as a person reads it: bytes, KiB, MiB or GiB with one decimal. */
-  static String bytes(long n) {
-    if (n < 1024) {
-      return n + " bytes";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB"};
-    double v = n;
-    int u = -1;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
   }
 }

@@ -615,10 +615,11 @@ public final class Gateway implements AutoCloseable {
    * Why the gateway cannot do its work now, for systemd's watchdog, which a restart may mend: the
    * ledger cannot write (it retries by itself every second; a fault that lasts longer than {@code
    * WatchdogSec} gets the service restarted); empty while it can. A low disk and a gateway without
-   * models are not faults: a restart changes neither.
+   * models are not faults: a restart changes neither, and a ledger stopped by a full disk goes on
+   * by itself once space is freed, so it is no fault while the disk is low either.
    */
   public Optional<String> fault() {
-    if (closing) {
+    if (closing || disk.warning().isPresent()) {
       return Optional.empty();
     }
     return recorder.problem();

@@ -92,4 +92,19 @@ public final class Units {
     }
     return Long.toString(bytes);
   }
+
+  /** A size as a person reads it in a message: bytes, or KiB to TiB with one decimal. */
+  public static String describeSize(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " bytes";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = bytes;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+  }
 }

@@ -2,6 +2,7 @@ package io.vigil.gateway.doctor;
 
 import io.vigil.audit.AuditException;
 import io.vigil.audit.LedgerOptions;
+import io.vigil.gateway.config.Units;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ final class DiskCheck implements Check {
     }
     long min = in.config().audit().minFreeSpace();
     List<Finding> out = new ArrayList<>();
-    String freeText = dir + " has " + bytes(free) + " free";
+    String freeText = dir + " has " + Units.describeSize(free) + " free";
     String fix =
         "free space on the disk of "
             + dir
@@ -52,9 +53,14 @@ final class DiskCheck implements Check {
             + ": audit.min-free-space";
     if (free < min) {
       out.add(
-          Finding.fail(NAME, freeText + ", below audit.min-free-space (" + bytes(min) + ")", fix));
+          Finding.fail(
+              NAME,
+              freeText + ", below audit.min-free-space (" + Units.describeSize(min) + ")",
+              fix));
     } else {
-      out.add(Finding.ok(NAME, freeText + ", above audit.min-free-space (" + bytes(min) + ")"));
+      out.add(
+          Finding.ok(
+              NAME, freeText + ", above audit.min-free-space (" + Units.describeSize(min) + ")"));
     }
     headroom(in, free - min).ifPresent(out::add);
     return out;
@@ -140,20 +146,5 @@ final class DiskCheck implements Check {
       p = p.getParent();
     }
     return p == null ? dir : p;
-  }
-
-  /** A size as a person reads it. */
-  static String bytes(long n) {
-    if (n < 1024) {
-      return n + " bytes";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB"};
-    double v = n;
-    int u = -1;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 }

@@ -64,7 +64,7 @@ class ServeUnderSystemdTest {
             serve(
                 List.of("fiu-run", "-x"),
                 Map.of(Notifier.NOTIFY_SOCKET, socket, Watchdog.WATCHDOG_USEC, "200000"))) {
-      int port = port(systemd.await(s -> s.startsWith("READY=1"), START, "READY=1"));
+      int port = port(awaitReady(systemd, g));
       for (int i = 0; i < 3; i++) {
         systemd.await(s -> s.equals("WATCHDOG=1"), Duration.ofSeconds(2), "WATCHDOG=1");
       }
@@ -93,6 +93,22 @@ class ServeUnderSystemdTest {
       assertTrue(fed.contains("STATUS=ready: OIP v2"), fed);
       g.terminate();
       assertEquals(143, g.waitFor(30), "a SIGTERM stop: 128 + 15");
+    }
+  }
+
+  /** READY=1, or a failure that shows what the gateway printed instead. */
+  private static String awaitReady(DatagramReceiver systemd, GatewayProcess g)
+      throws InterruptedException {
+    try {
+      return systemd.await(s -> s.startsWith("READY=1"), START, "READY=1");
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          e.getMessage()
+              + "; the gateway is "
+              + (g.alive() ? "running" : "gone")
+              + " and printed:\n"
+              + String.join("\n", g.output()),
+          e);
     }
   }
 
