@@ -191,6 +191,7 @@ public final class ChunkAssembler {
   private void write(int index, byte[] message) {
     Path file = dir.resolve(index + SUFFIX);
     try {
+      Files.createDirectories(dir); // again: a discarded download starts over in a fresh one
       Path temp = Files.createTempFile(dir, "." + index + "-", ".tmp");
       try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         ByteBuffer buf = ByteBuffer.wrap(message);

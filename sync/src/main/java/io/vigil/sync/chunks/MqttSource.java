@@ -19,6 +19,10 @@ import java.util.concurrent.TimeUnit;
  * It only fetches; the {@link io.vigil.trust.tuf.Updater} checks what it returns as it checks a
  * directory's or a server's files.
  *
+ * <p>Metadata that the feed has not seen counts as absent, as a directory without the file: the
+ * link subscribes to {@link Topics#metadataFilter} when it connects and a refresh runs once the
+ * retained messages arrived; a root rotation seen late is found by the next refresh.
+ *
  * <p>Blocking: call it from a worker thread, never from an event loop.
  */
 public final class MqttSource implements Source {

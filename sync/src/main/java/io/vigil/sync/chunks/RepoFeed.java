@@ -17,6 +17,8 @@ public interface RepoFeed {
   /**
    * Subscribes to {@code filters} (one SUBSCRIBE), handing each message that arrives, retained or
    * not, to {@code receiver} (topic, payload) on the link's thread, until the subscription closes.
+   * The receiver may block that thread while its reader catches up (back-pressure), so it must not
+   * be an event loop.
    */
   Subscription subscribe(List<String> filters, BiConsumer<String, byte[]> receiver);
 
