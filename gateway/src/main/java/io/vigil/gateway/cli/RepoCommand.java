@@ -6,6 +6,7 @@ import io.vigil.inference.bundle.Bundle;
 import io.vigil.inference.bundle.BundleReader;
 import io.vigil.inference.bundle.TargetCustom;
 import io.vigil.trust.key.KeyFiles;
+import io.vigil.trust.key.PublicKey;
 import io.vigil.trust.key.SigningKey;
 import io.vigil.trust.repo.Expiry;
 import io.vigil.trust.repo.Repository;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Parameters;
       RepoCommand.Add.class,
       RepoCommand.Sign.class,
       RepoCommand.Timestamp.class,
-      RepoCommand.Rotate.class
+      RepoCommand.Rotate.class,
+      RepoCommand.CommandKey.class
     })
 final class RepoCommand {
 
@@ -237,6 +239,66 @@ final class RepoCommand {
       }
       System.out.println("rotated     " + role + " to key " + fresh.keyId());
       System.out.println("root        version " + r.root().version());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "command-key",
+      mixinStandardHelpOptions = true,
+      description =
+          "Set the keys that sign commands to gateways (rollback, suspend, resume, summary-now): a"
+              + " new root version, signed by the root key, that names them in x-vigil-commands."
+              + " Without --key, a new key KEYDIR/commands.key; a previous one moves to"
+              + " KEYDIR/retired/.")
+  static final class CommandKey implements Callable<Integer> {
+    @picocli.CommandLine.Mixin RepoOptions repo;
+
+    @Option(
+        names = "--key",
+        paramLabel = "FILE.pub",
+        description = "A command key's public key file; repeat for several.")
+    List<Path> publicKeys = new ArrayList<>();
+
+    @Option(
+        names = "--threshold",
+        paramLabel = "N",
+        description = "How many command keys must sign each command (default: 1).")
+    int threshold = 1;
+
+    @Override
+    public Integer call() {
+      Repository r = repo.open();
+      List<PublicKey> keys = new ArrayList<>();
+      publicKeys.forEach(f -> keys.add(KeyFiles.readPublic(f)));
+      int count = keys.isEmpty() ? 1 : (int) keys.stream().distinct().count();
+      if (threshold < 1 || threshold > count) {
+        throw new GatewayException(
+            Code.DATA_INVALID,
+            "--threshold must be between 1 and the " + count + " command key(s), not " + threshold);
+      }
+      if (keys.isEmpty()) {
+        SigningKey fresh = SigningKey.generate();
+        Path keysDir = repo.keysDir();
+        if (Files.exists(keysDir.resolve("commands" + KeyFiles.PRIVATE_SUFFIX))) {
+          Repository.keyFiles(keysDir).replace("commands", fresh, r.root().version());
+        } else {
+          KeyFiles.write(fresh, keysDir, "commands");
+        }
+        keys.add(fresh.publicKey());
+      }
+      r.commandKeys(keys, threshold);
+      for (PublicKey key : keys) {
+        System.out.println("command key " + key.keyId());
+      }
+      System.out.println(
+          "root        version "
+              + r.root().version()
+              + ", commands need "
+              + threshold
+              + " of "
+              + keys.size()
+              + " key(s)");
       return 0;
     }
   }

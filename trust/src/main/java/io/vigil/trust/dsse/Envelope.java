@@ -119,26 +119,47 @@ public final class Envelope {
     if (!payloadType.equals(expectedType)) {
       throw malformed("payload type is '" + payloadType + "', expected '" + expectedType + "'");
     }
-    byte[] pae = pae(payloadType, payload);
-    // Counted by key material: one key under two ids, however each writes it, is one key.
-    Set<String> valid = new HashSet<>();
-    for (Signature s : signatures) {
-      PublicKey key = trusted.get(s.keyId());
-      if (key != null && key.verify(pae, s.sig)) {
-        key.material().ifPresent(valid::add);
-      }
-    }
-    if (valid.size() < threshold) {
+    Tally tally = tally(trusted);
+    if (tally.valid() < threshold) {
       throw new TrustException(
           Code.UNSIGNED,
           "envelope of type "
               + payloadType
               + " has "
-              + valid.size()
+              + tally.valid()
               + " valid signature(s) by distinct trusted keys; the threshold is "
               + threshold);
     }
     return payload.clone();
+  }
+
+  /**
+   * How the signatures fare against {@code trusted}: {@code valid} distinct keys (by key material)
+   * whose signature verifies, {@code byTrusted} signatures that name a trusted key id, {@code
+   * invalid} of those that do not verify (a changed payload or type, or a forged signature).
+   */
+  public record Tally(int valid, int byTrusted, int invalid) {}
+
+  /** Counts the signatures by {@code trusted} keys, whatever the payload type. */
+  public Tally tally(Map<String, PublicKey> trusted) {
+    byte[] pae = pae(payloadType, payload);
+    // Counted by key material: one key under two ids, however each writes it, is one key.
+    Set<String> valid = new HashSet<>();
+    int byTrusted = 0;
+    int invalid = 0;
+    for (Signature s : signatures) {
+      PublicKey key = trusted.get(s.keyId());
+      if (key == null) {
+        continue;
+      }
+      byTrusted++;
+      if (key.verify(pae, s.sig)) {
+        key.material().ifPresent(valid::add);
+      } else {
+        invalid++;
+      }
+    }
+    return new Tally(valid.size(), byTrusted, invalid);
   }
 
   /** The declared payload type. */

@@ -252,10 +252,12 @@ public final class Repository {
     all.put(fresh.keyId(), fresh.publicKey());
     Map<String, Role> roles = new TreeMap<>(root.roles());
     roles.put(role, new Role(List.of(fresh.keyId()), 1));
-    // A key still used by another role stays listed.
+    // A key still used by another role, or to sign commands, stays listed.
     roles
         .values()
         .forEach(r -> r.keyIds().forEach(id -> all.computeIfAbsent(id, root.keys()::get)));
+    root.commands()
+        .ifPresent(c -> c.keyIds().forEach(id -> all.computeIfAbsent(id, root.keys()::get)));
     Root next =
         new Root(
             root.version() + 1,
@@ -263,7 +265,8 @@ public final class Repository {
             root.consistentSnapshot(),
             all,
             roles,
-            root.demo());
+            root.demo(),
+            root.commands());
     keys.replace(role, fresh, root.version());
     List<SigningKey> signers = new java.util.ArrayList<>(oldRootKeys);
     if (role.equals("root")) {
@@ -278,6 +281,39 @@ public final class Repository {
       default -> {}
     }
     return fresh;
+  }
+
+  /**
+   * Makes {@code commandKeys} the keys that sign commands to gateways, {@code threshold} of them
+   * per command: a new root version, signed by the root keys, that lists them in {@link
+   * Root#COMMANDS_FIELD}; the previous command keys, unless another role uses them, are dropped.
+   */
+  public void commandKeys(List<PublicKey> commandKeys, int threshold) {
+    if (commandKeys.isEmpty()) {
+      throw new IllegalArgumentException("at least one command key is needed");
+    }
+    Map<String, PublicKey> all = new TreeMap<>(root.keys());
+    root.commands().ifPresent(c -> c.keyIds().forEach(all::remove));
+    root.roles()
+        .values()
+        .forEach(r -> r.keyIds().forEach(id -> all.computeIfAbsent(id, root.keys()::get)));
+    List<String> ids = new java.util.ArrayList<>();
+    for (PublicKey key : commandKeys) {
+      all.put(key.keyId(), key);
+      if (!ids.contains(key.keyId())) {
+        ids.add(key.keyId());
+      }
+    }
+    root =
+        new Root(
+            root.version() + 1,
+            expires("root"),
+            root.consistentSnapshot(),
+            all,
+            root.roles(),
+            root.demo(),
+            Optional.of(new Role(ids, threshold)));
+    write(root, keys.of("root"), root.version() + ".root.json");
   }
 
   /** The newest root. */

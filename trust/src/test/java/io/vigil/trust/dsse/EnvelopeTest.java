@@ -55,6 +55,19 @@ class EnvelopeTest {
   }
 
   @Test
+  void talliesValidSignaturesThoseByTrustedKeysAndThoseThatDoNotVerify() {
+    SigningKey stranger = SigningKey.generate();
+    ObjectNode doc =
+        (ObjectNode) Json.parse(Envelope.sign(TYPE, PAYLOAD, List.of(alice, stranger)).toJson());
+    Envelope signed = Envelope.parse(Json.pretty(doc));
+    doc.put("payload", Base64.getEncoder().encodeToString("{\"requests\":0}".getBytes(UTF_8)));
+    Envelope changed = Envelope.parse(Json.pretty(doc));
+
+    assertEquals(new Envelope.Tally(1, 1, 0), signed.tally(both));
+    assertEquals(new Envelope.Tally(0, 1, 1), changed.tally(both));
+  }
+
+  @Test
   void acceptsTwoDistinctKeysForThreshold2() {
     Envelope envelope = Envelope.sign(TYPE, PAYLOAD, List.of(alice, bob));
 
