@@ -1,12 +1,14 @@
 package io.vigil.trust;
 
 import io.vigil.trust.TrustException.Code;
+import io.vigil.trust.dsse.Envelope;
 import io.vigil.trust.key.KeyFiles;
 import io.vigil.trust.key.PublicKey;
 import io.vigil.trust.key.SigningKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The gateway's own Ed25519 identity: it signs ledger checkpoints and, later, summaries.
@@ -86,6 +88,16 @@ public final class IdentityKey {
   /** The public key as PEM, for the manufacturer and for {@code vigil identity}. */
   public String publicKeyPem() {
     return KeyFiles.publicKeyPem(key);
+  }
+
+  /** The public half as TUF writes it: what a receiver registers for this gateway. */
+  public PublicKey publicKey() {
+    return key.publicKey();
+  }
+
+  /** Signs {@code payload} of {@code payloadType} into a DSSE envelope (summaries, events). */
+  public Envelope signEnvelope(String payloadType, byte[] payload) {
+    return Envelope.sign(payloadType, payload, List.of(key));
   }
 
   /** Signs {@code message} with Ed25519. */

@@ -1,0 +1,39 @@
+package io.vigil.sync.message;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a gateway tells its manufacturer every period: aggregates only, never a request's values, id
+ * or device. Dropping one loses its period's latency percentiles and the drift windows that closed
+ * in it (their safety consequences travel as safety events too); the counts are cumulative since
+ * {@link #countersSince()}, so the next summary carries them, and the inventory and checkpoint are
+ * the latest anyway.
+ *
+ * @param periodStart when the period began (the previous summary's end)
+ * @param periodEnd when it ended
+ * @param countersSince since when the counts run (the gateway's start)
+ * @param softwareVersion the gateway's version
+ */
+public record Summary(
+    Instant periodStart,
+    Instant periodEnd,
+    Instant countersSince,
+    String softwareVersion,
+    List<ModelStats> models,
+    List<DriftWindow> windows,
+    List<SafetyChange> safetyChanges,
+    List<InventoryItem> inventory,
+    Optional<LedgerCheckpoint> checkpoint) {
+  public Summary {
+    Tokens.version("software_version", softwareVersion);
+    if (periodEnd.isBefore(periodStart)) {
+      throw new IllegalArgumentException("period ends before it starts");
+    }
+    models = List.copyOf(models);
+    windows = List.copyOf(windows);
+    safetyChanges = List.copyOf(safetyChanges);
+    inventory = List.copyOf(inventory);
+  }
+}
