@@ -128,4 +128,20 @@ class SignedMessageTest {
     byte[] json = SignedMessage.sign(ward, Kind.SUMMARY, 3, SENT, body).toJson();
     assertEquals(SignedMessage.SUMMARY_TYPE, Envelope.parse(json).payloadType());
   }
+
+  @Test
+  void roundTripsASummaryCarryingACheckpointNote() {
+    // Canonical JSON leaves the note's newlines unescaped: signing and verifying must read them.
+    String note =
+        "gw-ward-3\n5\n" + "A".repeat(43) + "=\n\n\u2014 gw-ward-3 " + "QUJD".repeat(20) + "\n";
+    SummaryBuilder b = new SummaryBuilder(SENT, "1.0.0");
+    b.checkpoint(new LedgerCheckpoint(note));
+    byte[] summary = MessageJson.summary(b.close(SENT));
+    byte[] json = SignedMessage.sign(ward, Kind.SUMMARY, 3, SENT, summary).toJson();
+
+    Verifier.Received r = Verifier.create(Map.of("gw-ward-3", ward.publicKey())).verify(json);
+
+    assertArrayEquals(summary, r.body());
+    assertEquals(note, Json.parse(r.body()).get("ledger_checkpoint").textValue());
+  }
 }

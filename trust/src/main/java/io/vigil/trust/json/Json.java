@@ -25,6 +25,9 @@ public final class Json {
           .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
           .disable(JsonReadFeature.ALLOW_JAVA_COMMENTS.mappedFeature())
           .disable(JsonParser.Feature.ALLOW_COMMENTS)
+          // Canonical JSON escapes only '"' and '\\': what it signs may hold raw newlines (a
+          // checkpoint note in a summary), and a raw control character has one reading only.
+          .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS.mappedFeature())
           .enable(SerializationFeature.INDENT_OUTPUT)
           .build();
 
