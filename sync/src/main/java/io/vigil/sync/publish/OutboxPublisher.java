@@ -8,8 +8,10 @@ import io.vigil.sync.outbox.Pending;
 import io.vigil.trust.IdentityKey;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -85,6 +87,7 @@ public final class OutboxPublisher implements AutoCloseable {
 
   // Confined to the publisher's thread.
   private final Map<Long, Flight> flights = new HashMap<>();
+  private final Set<Long> unsendable = new HashSet<>();
   private long nextFlightId;
   // Each failure starts a round that begins again at the oldest unsent row.
   private int round;
@@ -276,14 +279,15 @@ public final class OutboxPublisher implements AutoCloseable {
           SignedMessage.sign(identity, row.kind(), row.seq(), Instant.now(), row.payload())
               .toJson();
     } catch (IllegalArgumentException e) {
-      // Blocking every later row (safety events among them) behind one that can never be sent
-      // would be worse than the gap it leaves.
-      LOG.log(
-          Level.SEVERE,
-          "outbox row {0} ({1}) cannot be signed and is discarded: {2}",
-          new Object[] {row.seq(), row.kind().wireName(), e.getMessage()});
-      outbox.markSent(row.seq());
-      listener.discarded(row.seq(), row.kind());
+      // Never deleted without a PUBACK, and never blocking the rows behind it (safety events among
+      // them): it stays in the outbox, skipped, until the full-outbox policy drops it.
+      if (unsendable.add(row.seq())) {
+        LOG.log(
+            Level.SEVERE,
+            "outbox row {0} ({1}) cannot be signed and is skipped: {2}",
+            new Object[] {row.seq(), row.kind().wireName(), e.getMessage()});
+        listener.unsendable(row.seq(), row.kind());
+      }
       return;
     }
     String topic = topics.topic(row.topicSuffix());

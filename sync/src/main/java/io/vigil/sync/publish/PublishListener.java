@@ -29,8 +29,8 @@ public interface PublishListener {
   default void backlog(long rows) {}
 
   /**
-   * Row {@code seq} could not be signed (its body is not a JSON object) and was deleted unsent: a
-   * bug in whatever appended it, which the receiver sees as an unexplained gap.
+   * Row {@code seq} cannot be signed (its body is not canonical JSON of an object): a bug in what
+   * appended it. It is skipped, told once, and stays in the outbox, never deleted without a PUBACK.
    */
-  default void discarded(long seq, Kind kind) {}
+  default void unsendable(long seq, Kind kind) {}
 }

@@ -267,6 +267,36 @@ class OutboxPublisherTest {
   }
 
   @Test
+  void skipsARowThatCannotBeSignedAndKeepsItUnsent() throws Exception {
+    Outbox box = outbox();
+    box.append(Kind.SUMMARY, "summary", json("{\"a\":1}"), Priority.ROUTINE);
+    // Canonical JSON has no floating-point numbers: this body can never be signed.
+    long bad = box.append(Kind.SUMMARY, "summary", json("{\"psi\":0.25}"), Priority.ROUTINE);
+    box.append(Kind.EVENT, "events", json("{\"b\":2}"), Priority.SAFETY);
+    FakeTransport net = new FakeTransport(verifier);
+    net.autoAck(true);
+    List<Long> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    PublishListener listener =
+        new PublishListener() {
+          @Override
+          public void unsendable(long seq, Kind kind) {
+            told.add(seq);
+          }
+        };
+    OutboxPublisher publisher =
+        OutboxPublisher.create(box, net, identity, topics, options, listener);
+    open.add(publisher);
+
+    publisher.start();
+    await("the rows around it are sent", () -> box.stats().rows() == 1);
+    Thread.sleep(200);
+
+    assertEquals(List.of(1L, 3L), net.sentSeqs(), "the row behind it is not blocked");
+    assertEquals(Set.of(bad), unsent(box), "never deleted without a PUBACK");
+    assertEquals(List.of(bad), told, "told once, not at every poll");
+  }
+
+  @Test
   void refusesTopicsOfAnotherGatewayThanTheIdentityKeys() {
     Outbox box = outbox();
     FakeTransport net = new FakeTransport(verifier);
