@@ -6,8 +6,9 @@ import java.time.Duration;
  * How {@link OutboxPublisher} sends: how many rows may wait for their PUBACK at once, how often it
  * looks at the outbox without being kicked, and how it waits after a failure and at close.
  *
- * @param window the most rows published and not yet acknowledged (or failed), resends included; at
- *     most the broker's Receive Maximum, which the transport enforces on its own
+ * @param window the most rows published and not yet acknowledged, failed or timed out, resends
+ *     included; keep it under the broker's Receive Maximum, which the transport enforces on its own
+ *     (a publish that timed out stops counting here while the transport may still hold it)
  * @param pollInterval how often the outbox is read without a {@link OutboxPublisher#kick()}: the
  *     safety net for a missed kick or a missed reconnect
  * @param ackTimeout how long a publish may wait for its PUBACK before it counts as failed

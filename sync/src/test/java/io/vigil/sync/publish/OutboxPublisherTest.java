@@ -215,6 +215,26 @@ class OutboxPublisherTest {
   }
 
   @Test
+  void treatsAPublishWithoutPubackInTimeAsFailedAndSendsItAgain() {
+    Outbox box = outbox();
+    append(box, 3);
+    FakeTransport net = new FakeTransport(verifier);
+    OutboxPublisher publisher = publisher(box, net, options.withAckTimeout(Duration.ofMillis(100)));
+    publisher.start();
+    await("the three rows are in flight", () -> net.sentSeqs().size() == 3);
+
+    // The PUBACKs never come: after the timeout and the backoff, the same rows go again.
+    await("the rows are sent again", () -> net.sentSeqs().size() == 6);
+    assertEquals(range(1, 3), unsent(box), "nothing is marked without its PUBACK");
+    net.autoAck(true);
+    net.ackAll();
+    await("everything is sent", () -> box.stats().rows() == 0);
+
+    assertEquals(List.of(1L, 2L, 3L, 1L, 2L, 3L), net.sentSeqs().subList(0, 6));
+    assertEquals(range(1, 3), net.received().keySet());
+  }
+
+  @Test
   void resumesFromTheOldestUnsentRowAfterARestart() {
     OutboxOptions file = OutboxOptions.defaults(dir);
     Outbox first = Outbox.open(file);
