@@ -237,8 +237,9 @@ public final class OutboxPublisher implements AutoCloseable {
     }
     try {
       listener.backlog(outbox.stats().rows());
-    } catch (OutboxException e) {
-      LOG.log(Level.WARNING, "cannot read the outbox's backlog: {0}", e.getMessage());
+    } catch (RuntimeException e) {
+      // An exception would end the periodic poll, the safety net, for good.
+      LOG.log(Level.WARNING, "cannot tell the outbox''s backlog: {0}", e.toString());
     }
   }
 
