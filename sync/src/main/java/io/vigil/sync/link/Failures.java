@@ -18,6 +18,9 @@ final class Failures {
 
   private static final int TIMED_OUT = 32000;
 
+  /** Paho's "client is not connected": the connection died before the link heard of it. */
+  private static final int NOT_CONNECTED = 32104;
+
   private Failures() {}
 
   static LinkException ofConnect(Throwable failure, boolean tls) {
@@ -63,6 +66,13 @@ final class Failures {
   }
 
   static LinkException ofPublish(Throwable failure) {
+    if (failure instanceof MqttException e && e.getReasonCode() == CONNECTION_LOST) {
+      return new LinkException(
+          Code.CONNECTION_LOST, "connection lost before the broker acknowledged", failure);
+    }
+    if (failure instanceof MqttException e && e.getReasonCode() == NOT_CONNECTED) {
+      return new LinkException(Code.NOT_CONNECTED, "not connected, nothing sent", failure);
+    }
     return new LinkException(
         Code.NOT_ACKNOWLEDGED,
         "not acknowledged: " + String.valueOf(failure.getMessage()),

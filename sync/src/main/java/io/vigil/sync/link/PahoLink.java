@@ -71,6 +71,9 @@ final class PahoLink implements MqttLink, MqttCallback {
   private volatile Handler<Void> upHandler = v -> {};
   private volatile Handler<LinkException> downHandler = e -> {};
   private int permits;
+  // Publishes whose tokens failed with the connection but that Paho keeps and resends after a
+  // reconnect (cleanStart=false): they count against the broker's Receive Maximum until acked.
+  private int orphans;
   private int attempt;
   private long timer = -1;
   private Future<Void> closed;
@@ -275,7 +278,7 @@ final class PahoLink implements MqttLink, MqttCallback {
     Integer receiveMaximum = properties == null ? null : properties.getReceiveMaximum();
     // Messages still in flight from the last connection are resent by Paho and count again.
     int window = receiveMaximum == null ? MQTT_DEFAULT_RECEIVE_MAXIMUM : receiveMaximum;
-    permits = Math.max(0, window - inFlight.size());
+    permits = Math.max(0, window - inFlight.size() - orphans);
     LOG.log(Level.INFO, "MQTT link up: {0} (receive maximum {1})", options.serverUri(), window);
     sendStatus(ONLINE)
         .onFailure(e -> LOG.log(Level.WARNING, "online status not sent: {0}", e.getMessage()));
@@ -335,7 +338,7 @@ final class PahoLink implements MqttLink, MqttCallback {
           pending.payload(),
           QOS,
           pending.retained(),
-          null,
+          pending,
           new MqttActionListener() {
             @Override
             public void onSuccess(IMqttToken token) {
@@ -345,7 +348,7 @@ final class PahoLink implements MqttLink, MqttCallback {
 
             @Override
             public void onFailure(IMqttToken token, Throwable failure) {
-              context.runOnContext(v -> released(pending, Failures.ofPublish(failure)));
+              context.runOnContext(v -> failed(pending, failure));
             }
           });
     } catch (MqttException e) {
@@ -362,6 +365,28 @@ final class PahoLink implements MqttLink, MqttCallback {
               "PUBACK on " + pending.topic() + " with reason " + reasonCodes[0]));
     } else {
       released(pending, null);
+    }
+  }
+
+  private void failed(Pending pending, Throwable failure) {
+    LinkException cause = Failures.ofPublish(failure);
+    if (cause.code() == Code.CONNECTION_LOST && inFlight.contains(pending.promise())) {
+      orphans++;
+    }
+    released(pending, cause);
+  }
+
+  private void orphanDelivered() {
+    if (orphans == 0) {
+      return;
+    }
+    orphans--;
+    if (state == State.UP) {
+      permits++;
+      Pending next = waiting.poll();
+      if (next != null) {
+        send(next);
+      }
     }
   }
 
@@ -486,7 +511,12 @@ final class PahoLink implements MqttLink, MqttCallback {
   }
 
   @Override
-  public void deliveryComplete(IMqttToken token) {}
+  public void deliveryComplete(IMqttToken token) {
+    // Our tokens carry their Pending; a token without it is one Paho restored and resent.
+    if (token.getUserContext() == null) {
+      context.runOnContext(v -> orphanDelivered());
+    }
+  }
 
   @Override
   public void connectComplete(boolean reconnect, String serverUri) {}
