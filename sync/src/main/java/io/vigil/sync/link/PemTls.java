@@ -98,8 +98,9 @@ final class PemTls {
       if (object instanceof PrivateKeyInfo info) {
         return converter.getPrivateKey(info);
       }
+      // The private key alone: such a file need not carry the optional public key.
       if (object instanceof PEMKeyPair pair) {
-        return converter.getKeyPair(pair).getPrivate();
+        return converter.getPrivateKey(pair.getPrivateKeyInfo());
       }
       throw new LinkException(
           Code.TLS_FILES,

@@ -114,9 +114,9 @@ public final class TestPki {
     return new TlsFiles(caPem(), dir.resolve("client.pem"), dir.resolve("client.key"));
   }
 
-  /** The same certificate with its key in the older OpenSSL format ("BEGIN EC PRIVATE KEY"). */
+  /** An RSA client certificate with its key in the older format ("BEGIN RSA PRIVATE KEY"). */
   public TlsFiles clientWithLegacyKey() {
-    return new TlsFiles(caPem(), dir.resolve("client.pem"), dir.resolve("client-legacy.key"));
+    return new TlsFiles(caPem(), dir.resolve("client-rsa.pem"), dir.resolve("client-rsa.key"));
   }
 
   /** A client certificate from another CA, which the broker does not trust. */
@@ -195,8 +195,14 @@ public final class TestPki {
         dir.resolve("client.pem"),
         leaf("gateway-1", clientKeys, ca, caKeys, now.minusSeconds(60), year, List.of()));
     writePem(dir.resolve("client.key"), new JcaPKCS8Generator(clientKeys.getPrivate(), null));
-    // Bouncy Castle writes an EC key on its own in the older format, as OpenSSL 1.x did.
-    writePem(dir.resolve("client-legacy.key"), clientKeys.getPrivate());
+    // OpenSSL 1.x's "genrsa": PKCS#1, "BEGIN RSA PRIVATE KEY", which Bouncy Castle writes the same.
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(2048);
+    KeyPair rsaKeys = rsa.generateKeyPair();
+    writePem(
+        dir.resolve("client-rsa.pem"),
+        leaf("gateway-1", rsaKeys, ca, caKeys, now.minusSeconds(60), year, List.of()));
+    writePem(dir.resolve("client-rsa.key"), rsaKeys.getPrivate());
     KeyPair strangerKeys = keys();
     writePem(
         dir.resolve("stranger.pem"),
