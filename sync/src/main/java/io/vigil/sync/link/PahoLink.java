@@ -32,10 +32,16 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.util.MqttTopicValidator;
 
 /**
- * {@link MqttLink} on one Paho v5 client. All state lives on one Vert.x context; Paho's callbacks
- * come back to it, and its calls that may block run on a named worker executor.
+ * {@link MqttLink} on Paho v5, one client per connection. All state lives on one Vert.x context;
+ * Paho's callbacks come back to it, and its calls that may block run on a named worker executor.
+ *
+ * <p>A lost connection retires its client: what it had in flight fails with {@code CONNECTION_LOST}
+ * and stays with the caller, and the next connection starts with a fresh client that resends
+ * nothing. Paho's own resend would duplicate the caller's, and it resends a message kept with only
+ * its topic alias, which the broker answers with DISCONNECT 130, in a loop (Paho issues 916, 1104).
+ * The broker still keeps the session: subscriptions and what it queued for us.
  */
-final class PahoLink implements MqttLink, MqttCallback {
+final class PahoLink implements MqttLink {
 
   private static final Logger LOG = System.getLogger(PahoLink.class.getName());
   private static final byte[] ONLINE = "online".getBytes(StandardCharsets.US_ASCII);
@@ -60,7 +66,7 @@ final class PahoLink implements MqttLink, MqttCallback {
   private final Context context;
   private final LinkOptions options;
   private final WorkerExecutor worker;
-  private final MqttAsyncClient client;
+  private MqttAsyncClient client;
   private final MqttConnectionOptions connectOptions;
   private final Backoff backoff;
   private final Promise<Void> connected = Promise.promise();
@@ -71,9 +77,6 @@ final class PahoLink implements MqttLink, MqttCallback {
   private volatile Handler<Void> upHandler = v -> {};
   private volatile Handler<LinkException> downHandler = e -> {};
   private int permits;
-  // Publishes whose tokens failed with the connection but that Paho keeps and resends after a
-  // reconnect (cleanStart=false): they count against the broker's Receive Maximum until acked.
-  private int orphans;
   private int attempt;
   private long timer = -1;
   private Future<Void> closed;
@@ -87,15 +90,16 @@ final class PahoLink implements MqttLink, MqttCallback {
     this.connectOptions = connectOptions(options);
     this.backoff =
         new Backoff(options.reconnectBase(), options.reconnectCap(), ThreadLocalRandom.current());
-    client.setCallback(this);
   }
 
   static PahoLink create(Vertx vertx, LinkOptions options) {
+    return new PahoLink(vertx, options, newClient(options));
+  }
+
+  private static MqttAsyncClient newClient(LinkOptions options) {
     try {
       // In memory: the caller's outbox is what survives a restart, not Paho's files.
-      MqttAsyncClient client =
-          new MqttAsyncClient(options.serverUri(), options.clientId(), new MemoryPersistence());
-      return new PahoLink(vertx, options, client);
+      return new MqttAsyncClient(options.serverUri(), options.clientId(), new MemoryPersistence());
     } catch (MqttException e) {
       throw new IllegalArgumentException("serverUri or clientId refused: " + e.getMessage(), e);
     }
@@ -219,7 +223,7 @@ final class PahoLink implements MqttLink, MqttCallback {
                   : Future.succeededFuture();
           closed =
               offline
-                  .compose(v -> worker.executeBlocking(this::disconnectAndClose, false))
+                  .compose(v -> retire(client))
                   .onComplete(r -> List.copyOf(inFlight).forEach(p -> p.tryFail(closing)))
                   .eventually(worker::close)
                   .mapEmpty();
@@ -227,30 +231,50 @@ final class PahoLink implements MqttLink, MqttCallback {
         });
   }
 
-  private Void disconnectAndClose() {
-    try {
-      if (client.isConnected()) {
-        // A clean DISCONNECT: the broker drops the will, so the retained status stays "offline".
-        client.disconnect(CLOSE_TIMEOUT_MILLIS).waitForCompletion(CLOSE_TIMEOUT_MILLIS);
-      }
-    } catch (MqttException e) {
-      LOG.log(Level.DEBUG, "MQTT disconnect failed: {0}", e.getMessage());
+  /** Disconnects (cleanly, if it still can) and closes a client on the worker; never fails. */
+  private Future<Void> retire(MqttAsyncClient retired) {
+    if (retired == null) {
+      return Future.succeededFuture();
     }
-    try {
-      client.close(true);
-    } catch (MqttException e) {
-      LOG.log(Level.DEBUG, "MQTT client close failed: {0}", e.getMessage());
+    if (retired == client) {
+      client = null;
     }
-    return null;
+    return worker
+        .executeBlocking(
+            () -> {
+              try {
+                if (retired.isConnected()) {
+                  // A clean DISCONNECT: the broker drops the will; the status says "offline"
+                  // already.
+                  retired.disconnect(CLOSE_TIMEOUT_MILLIS).waitForCompletion(CLOSE_TIMEOUT_MILLIS);
+                }
+              } catch (MqttException e) {
+                LOG.log(Level.DEBUG, "MQTT disconnect failed: {0}", e.getMessage());
+              }
+              try {
+                retired.close(true);
+              } catch (MqttException e) {
+                LOG.log(Level.DEBUG, "MQTT client close failed: {0}", e.getMessage());
+              }
+              return null;
+            },
+            false)
+        .<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture());
   }
 
   private void attempt() {
     state = State.CONNECTING;
     int current = ++attempt;
+    if (client == null) {
+      client = newClient(options);
+    }
+    MqttAsyncClient connecting = client;
+    connecting.setCallback(new Callbacks(connecting));
     worker
         .executeBlocking(
             () ->
-                client.connect(
+                connecting.connect(
                     connectOptions,
                     null,
                     new MqttActionListener() {
@@ -278,13 +302,21 @@ final class PahoLink implements MqttLink, MqttCallback {
     Integer receiveMaximum = properties == null ? null : properties.getReceiveMaximum();
     // Messages still in flight from the last connection are resent by Paho and count again.
     int window = receiveMaximum == null ? MQTT_DEFAULT_RECEIVE_MAXIMUM : receiveMaximum;
-    permits = Math.max(0, window - inFlight.size() - orphans);
+    permits = window;
     LOG.log(Level.INFO, "MQTT link up: {0} (receive maximum {1})", options.serverUri(), window);
+    Integer aliases = properties == null ? null : properties.getTopicAliasMaximum();
+    if (aliases != null && aliases > 0) {
+      LOG.log(
+          Level.WARNING,
+          "broker {0} offers {1} topic aliases; Paho will use them (see LinkOptions)",
+          options.serverUri(),
+          aliases);
+    }
     sendStatus(ONLINE)
         .onFailure(e -> LOG.log(Level.WARNING, "online status not sent: {0}", e.getMessage()));
     subscriptions.keySet().forEach(this::subscribeNow);
-    connected.tryComplete();
     upHandler.handle(null);
+    connected.tryComplete();
   }
 
   private void onConnectFailed(int current, Throwable failure) {
@@ -293,6 +325,7 @@ final class PahoLink implements MqttLink, MqttCallback {
     }
     LinkException down = Failures.ofConnect(failure, options.tls().isPresent());
     LOG.log(Level.WARNING, "MQTT link to {0} failed: {1}", options.serverUri(), down.getMessage());
+    retire(client);
     downHandler.handle(down);
     retryLater();
   }
@@ -303,8 +336,13 @@ final class PahoLink implements MqttLink, MqttCallback {
     }
     LinkException down = new LinkException(Code.CONNECTION_LOST, "connection lost: " + why, cause);
     LOG.log(Level.WARNING, "MQTT link to {0} lost: {1}", options.serverUri(), why);
+    retire(client);
     waiting.forEach(p -> p.promise().tryFail(notUp()));
     waiting.clear();
+    LinkException unacknowledged =
+        new LinkException(Code.CONNECTION_LOST, "connection lost before the broker acknowledged");
+    List.copyOf(inFlight).forEach(p -> p.tryFail(unacknowledged));
+    inFlight.clear();
     downHandler.handle(down);
     retryLater();
   }
@@ -348,7 +386,7 @@ final class PahoLink implements MqttLink, MqttCallback {
 
             @Override
             public void onFailure(IMqttToken token, Throwable failure) {
-              context.runOnContext(v -> failed(pending, failure));
+              context.runOnContext(v -> released(pending, Failures.ofPublish(failure)));
             }
           });
     } catch (MqttException e) {
@@ -365,28 +403,6 @@ final class PahoLink implements MqttLink, MqttCallback {
               "PUBACK on " + pending.topic() + " with reason " + reasonCodes[0]));
     } else {
       released(pending, null);
-    }
-  }
-
-  private void failed(Pending pending, Throwable failure) {
-    LinkException cause = Failures.ofPublish(failure);
-    if (cause.code() == Code.CONNECTION_LOST && inFlight.contains(pending.promise())) {
-      orphans++;
-    }
-    released(pending, cause);
-  }
-
-  private void orphanDelivered() {
-    if (orphans == 0) {
-      return;
-    }
-    orphans--;
-    if (state == State.UP) {
-      permits++;
-      Pending next = waiting.poll();
-      if (next != null) {
-        send(next);
-      }
     }
   }
 
@@ -487,40 +503,48 @@ final class PahoLink implements MqttLink, MqttCallback {
     return promise.future();
   }
 
-  // Paho's callbacks, on its callback thread: nothing here may throw or block.
+  /** One client's callbacks, on Paho's callback thread: nothing here may throw or block. */
+  private final class Callbacks implements MqttCallback {
 
-  @Override
-  public void disconnected(MqttDisconnectResponse response) {
-    String why =
-        response.getReturnCode() == 0 && response.getException() != null
-            ? String.valueOf(response.getException().getMessage())
-            : "reason " + response.getReturnCode() + " " + response.getReasonString();
-    context.runOnContext(v -> onLost(why, response.getException()));
-  }
+    private final MqttAsyncClient owner;
 
-  @Override
-  public void mqttErrorOccurred(MqttException exception) {
-    LOG.log(Level.WARNING, "MQTT error: {0}", exception.getMessage());
-  }
-
-  @Override
-  public void messageArrived(String topic, MqttMessage message) {
-    Message received =
-        new Message(topic, message.getPayload(), message.isRetained(), message.isDuplicate());
-    context.runOnContext(v -> dispatch(received));
-  }
-
-  @Override
-  public void deliveryComplete(IMqttToken token) {
-    // Our tokens carry their Pending; a token without it is one Paho restored and resent.
-    if (token.getUserContext() == null) {
-      context.runOnContext(v -> orphanDelivered());
+    Callbacks(MqttAsyncClient owner) {
+      this.owner = owner;
     }
+
+    @Override
+    public void disconnected(MqttDisconnectResponse response) {
+      String why =
+          response.getReturnCode() == 0 && response.getException() != null
+              ? String.valueOf(response.getException().getMessage())
+              : "reason " + response.getReturnCode() + " " + response.getReasonString();
+      context.runOnContext(
+          v -> {
+            if (owner == client) {
+              onLost(why, response.getException());
+            }
+          });
+    }
+
+    @Override
+    public void mqttErrorOccurred(MqttException exception) {
+      LOG.log(Level.WARNING, "MQTT error: {0}", exception.getMessage());
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+      Message received =
+          new Message(topic, message.getPayload(), message.isRetained(), message.isDuplicate());
+      context.runOnContext(v -> dispatch(received));
+    }
+
+    @Override
+    public void deliveryComplete(IMqttToken token) {}
+
+    @Override
+    public void connectComplete(boolean reconnect, String serverUri) {}
+
+    @Override
+    public void authPacketArrived(int reasonCode, MqttProperties properties) {}
   }
-
-  @Override
-  public void connectComplete(boolean reconnect, String serverUri) {}
-
-  @Override
-  public void authPacketArrived(int reasonCode, MqttProperties properties) {}
 }

@@ -60,7 +60,7 @@ class BrokerLifecycleTest {
       link.downHandler(downs::add).upHandler(v -> ups.add(System.nanoTime()));
       link.start();
       Await.result(link.connected(), WAIT);
-      ups.clear();
+      ups.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
 
       long begin = System.nanoTime();
       broker.restart();

@@ -19,6 +19,7 @@ public final class EmbeddedBroker implements AutoCloseable {
   private final Path dir;
   private final int port;
   private final Map<TestPki.Server, Integer> tlsPorts = new EnumMap<>(TestPki.Server.class);
+  private boolean topicAliases;
   private EmbeddedHiveMQ hivemq;
   private long startMillis;
 
@@ -30,6 +31,18 @@ public final class EmbeddedBroker implements AutoCloseable {
   /** Starts a broker with a plain listener, its folders under the directory. */
   public static EmbeddedBroker start(Path dir) {
     return start(dir, null);
+  }
+
+  /**
+   * Starts a broker with a plain listener that offers topic aliases, as HiveMQ and Mosquitto do by
+   * default: not how Vigil's broker must be configured, but what the link must survive.
+   */
+  public static EmbeddedBroker startOfferingTopicAliases(Path dir) {
+    EmbeddedBroker broker = new EmbeddedBroker(dir);
+    broker.topicAliases = true;
+    broker.writeConfig(null);
+    broker.startNow();
+    return broker;
   }
 
   /** A broker with a plain listener whose port is chosen but that is not started yet. */
@@ -171,7 +184,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         %s  </listeners>
           <mqtt>
             <topic-alias>
-              <enabled>false</enabled>
+              <enabled>%s</enabled>
+              <max-per-client>5</max-per-client>
             </topic-alias>
           </mqtt>
           <persistence>
@@ -182,7 +196,7 @@ public final class EmbeddedBroker implements AutoCloseable {
           </anonymous-usage-statistics>
         </hivemq>
         """
-            .formatted(listeners);
+            .formatted(listeners, topicAliases);
     try {
       Files.createDirectories(dir.resolve("conf"));
       Files.createDirectories(dir.resolve("data"));
