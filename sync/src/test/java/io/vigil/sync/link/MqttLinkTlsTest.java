@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vigil.sync.testing.EmbeddedBroker;
 import io.vigil.sync.testing.Mosquitto;
+import io.vigil.sync.testing.TcpProxy;
 import io.vigil.sync.testing.TestPki;
 import io.vigil.sync.testing.TestPki.Server;
 import io.vigil.sync.testing.Tools;
@@ -15,7 +16,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -117,6 +120,50 @@ class MqttLinkTlsTest {
     Tools.require(Mosquitto.available(), "mosquitto (apt-get install mosquitto)");
     try (Mosquitto mosquitto = Mosquitto.start(mosquittoDir, pki, Server.WRONG_HOST)) {
       assertRefused(vertx, mosquitto.tlsUri(), pki.client(), LinkException.Code.SERVER_NOT_TRUSTED);
+    }
+  }
+
+  /**
+   * Given Mosquitto offering topic aliases (its default), when the network is cut with messages in
+   * flight, then the link reconnects and stays up: Paho 1.2.5 reusing its client resends them with
+   * only their aliases and Mosquitto disconnects it with reason 130, again after each reconnect
+   * (issues 916, 1104; measured here: 4 DISCONNECT 130 in 9 s).
+   */
+  @Test
+  void aMosquittoOfferingTopicAliasesDoesNotMakeAReconnectLoop(
+      Vertx vertx, @TempDir Path mosquittoDir) throws InterruptedException {
+    Tools.require(Mosquitto.available(), "mosquitto (apt-get install mosquitto)");
+    try (Mosquitto mosquitto = Mosquitto.startOfferingTopicAliases(mosquittoDir, pki);
+        TcpProxy proxy = TcpProxy.to(mosquitto.port())) {
+      MqttLink link =
+          MqttLink.create(
+              vertx,
+              LinkOptions.tls(
+                      "ssl://localhost:" + proxy.port(), "aliases", "aliases/status", pki.client())
+                  .withReconnect(Duration.ofMillis(200), Duration.ofSeconds(1)));
+      List<LinkException> downs = new CopyOnWriteArrayList<>();
+      BlockingQueue<Long> ups = new LinkedBlockingQueue<>();
+      link.downHandler(downs::add).upHandler(v -> ups.add(System.nanoTime()));
+      try {
+        link.start();
+        Await.result(link.connected(), WAIT);
+        ups.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        for (int round = 0; round < 3; round++) {
+          for (int i = 0; i < 30; i++) {
+            link.publish("aliases/topic/" + (i % 5), new byte[100_000], false);
+          }
+          // Let some leave, so that the broker learns aliases the resends then lack.
+          Thread.sleep(5);
+          proxy.cutFor(Duration.ofMillis(300));
+          assertTrue(ups.poll(WAIT.toSeconds(), TimeUnit.SECONDS) != null, "up again");
+          int downsAfterReconnect = downs.size();
+          Thread.sleep(3_000);
+          assertEquals(downsAfterReconnect, downs.size(), () -> "dropped again: " + downs);
+          assertTrue(link.isConnected());
+        }
+      } finally {
+        Await.result(link.close(), WAIT);
+      }
     }
   }
 

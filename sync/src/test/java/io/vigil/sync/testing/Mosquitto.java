@@ -33,11 +33,23 @@ public final class Mosquitto implements AutoCloseable {
    * Starts Mosquitto presenting the PKI's server certificate, with its files under the directory.
    */
   public static Mosquitto start(Path dir, TestPki pki, TestPki.Server server) {
+    return start(dir, pki, server, 0);
+  }
+
+  /**
+   * Starts Mosquitto offering 10 topic aliases, as it does by default: not how Vigil's broker must
+   * be configured, but what the link must survive.
+   */
+  public static Mosquitto startOfferingTopicAliases(Path dir, TestPki pki) {
+    return start(dir, pki, TestPki.Server.GOOD, 10);
+  }
+
+  private static Mosquitto start(Path dir, TestPki pki, TestPki.Server server, int topicAliases) {
     int port = Ports.free();
     try {
       Files.createDirectories(dir);
       // Run as root, the broker drops to the mosquitto user before it reads its files
-      // (FIELD-NOTES);
+      // (FIELD-NOTES):
       // "user root" keeps it from dropping, which only a throwaway test broker may do.
       String config =
           """
@@ -47,15 +59,16 @@ public final class Mosquitto implements AutoCloseable {
           log_type error
           log_type warning
           user root
-          max_topic_alias 0
           listener %d 127.0.0.1
+          max_topic_alias %d
           cafile %s
           certfile %s
           keyfile %s
           require_certificate true
           use_identity_as_username true
           """
-              .formatted(port, pki.caPem(), pki.serverPem(server), pki.serverKey(server));
+              .formatted(
+                  port, topicAliases, pki.caPem(), pki.serverPem(server), pki.serverKey(server));
       Path conf = dir.resolve("mosquitto.conf");
       Files.writeString(conf, config);
       Process process =
@@ -74,6 +87,10 @@ public final class Mosquitto implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  public int port() {
+    return port;
   }
 
   /** {@code ssl://localhost:port}. */
