@@ -8,11 +8,13 @@ import java.util.Optional;
  * How the link reaches its broker: {@code ssl://host:port} with the gateway's PEM files, or {@code
  * tcp://} for tests only.
  *
- * <p>The broker must not offer topic aliases (Mosquitto {@code max_topic_alias 0}, HiveMQ {@code
- * <topic-alias><enabled>false</enabled></topic-alias>}): Paho 1.2.5 uses outgoing aliases whenever
- * the CONNACK allows them and has no setting to refuse them; a message in flight is kept with only
- * its alias, and its resend after a reconnect makes the broker disconnect the link with reason 130,
- * in a loop (Paho issues 916, 1104).
+ * <p>Topic aliases: Paho 1.2.5 uses outgoing aliases whenever the CONNACK offers them and has no
+ * setting to refuse them (its Topic Alias Maximum option is the incoming one), and a client that
+ * reconnects resends a message in flight with only its alias, which Mosquitto answers with
+ * DISCONNECT 130, in a loop (Paho issues 916, 1104). The link therefore makes a fresh client for
+ * each connection, which resends nothing; configure the broker without aliases all the same
+ * (Mosquitto {@code max_topic_alias 0} after its {@code listener} line, HiveMQ {@code
+ * <topic-alias><enabled>false</enabled></topic-alias>}): the link warns when it is offered some.
  */
 public record LinkOptions(
     String serverUri,
