@@ -39,8 +39,10 @@ public interface MqttLink {
   Future<Void> publish(String topic, byte[] payload, boolean retained);
 
   /**
-   * Subscribes with QoS 1, now and after every reconnect; the handler runs on the link's context,
-   * and what it throws is logged, never passed to the connection.
+   * Subscribes with QoS 1, now and after every reconnect, completing on the first SUBACK (the first
+   * connection's, while down); the handler runs on the link's context, and what it throws is
+   * logged, never passed to the connection (Paho issue 549). Paho acknowledges a message once it is
+   * handed over, before the handler has run.
    */
   Future<Void> subscribe(String topicFilter, Handler<Message> handler);
 
