@@ -49,7 +49,9 @@ public final class ConfigLoader {
       throw cannotRead(
           file, Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()));
     }
-    return parse(yaml, file.toString());
+    VigilConfig config = parse(yaml, file.toString());
+    Path dir = file.toAbsolutePath().getParent();
+    return config.withSync(config.sync().resolvedAgainst(dir));
   }
 
   /**
@@ -110,6 +112,7 @@ public final class ConfigLoader {
     AdminConfig admin = readAdmin(top.section(VigilConfig.ADMIN));
     TrustConfig trust = readTrust(top.section(VigilConfig.TRUST));
     MonitoringConfig monitoring = readMonitoring(top.section(VigilConfig.MONITORING));
+    SyncConfig sync = readSync(top.section(VigilConfig.SYNC));
     top.rejectUnknownKeys();
     return new VigilConfig(
         dataDir,
@@ -119,8 +122,27 @@ public final class ConfigLoader {
         admin,
         trust,
         monitoring,
+        sync,
         installDemoBundle,
         shutdownGrace);
+  }
+
+  private static SyncConfig readSync(YamlSection in) {
+    SyncConfig d = SyncConfig.defaults();
+    String broker = in.read(SyncConfig.BROKER, d.broker());
+    boolean plaintext = in.read(SyncConfig.ALLOW_PLAINTEXT, d.allowPlaintext());
+    String fleet = in.read(SyncConfig.FLEET, d.fleet());
+    Path ca = in.read(SyncConfig.CA_FILE, d.caFile());
+    Path cert = in.read(SyncConfig.CERT_FILE, d.certFile());
+    Path key = in.read(SyncConfig.KEY_FILE, d.keyFile());
+    String repository = in.read(SyncConfig.REPOSITORY, d.repository());
+    Duration interval = in.read(SyncConfig.SUMMARY_INTERVAL, d.summaryInterval());
+    Duration expiry = in.read(SyncConfig.SESSION_EXPIRY, d.sessionExpiry());
+    long maxBytes = in.read(SyncConfig.OUTBOX_MAX_BYTES, d.outboxMaxBytes());
+    int window = in.read(SyncConfig.PUBLISH_WINDOW, d.publishWindow());
+    in.rejectUnknownKeys();
+    return new SyncConfig(
+        broker, plaintext, fleet, ca, cert, key, repository, interval, expiry, maxBytes, window);
   }
 
   private static ServerConfig readServer(YamlSection in) {

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param admin where hospital IT and monitoring reach the gateway
  * @param trust where the trusted TUF metadata lives and which site this gateway is
  * @param monitoring how live traffic is compared with each model's reference profile
+ * @param sync the MQTT link to the manufacturer, off unless a broker is configured
  * @param installDemoBundle whether the signed demonstration bundle is installed on first start
  * @param shutdownGrace how long requests in flight may take to finish once shutdown begins
  */
@@ -27,6 +28,7 @@ public record VigilConfig(
     AdminConfig admin,
     TrustConfig trust,
     MonitoringConfig monitoring,
+    SyncConfig sync,
     boolean installDemoBundle,
     Duration shutdownGrace) {
 
@@ -44,6 +46,7 @@ public record VigilConfig(
   static final String ADMIN = "admin";
   static final String TRUST = "trust";
   static final String MONITORING = "monitoring";
+  static final String SYNC = "sync";
 
   /**
    * Checks every value; a bad one throws {@link GatewayException} ({@code CONFIG_INVALID}) naming
@@ -57,7 +60,32 @@ public record VigilConfig(
     Objects.requireNonNull(admin, ADMIN);
     Objects.requireNonNull(trust, TRUST);
     Objects.requireNonNull(monitoring, MONITORING);
+    Objects.requireNonNull(sync, SYNC);
     SHUTDOWN_GRACE.check(shutdownGrace);
+  }
+
+  /** A configuration without the MQTT link. */
+  public VigilConfig(
+      Path dataDir,
+      ServerConfig server,
+      InferenceConfig inference,
+      AuditConfig audit,
+      AdminConfig admin,
+      TrustConfig trust,
+      MonitoringConfig monitoring,
+      boolean installDemoBundle,
+      Duration shutdownGrace) {
+    this(
+        dataDir,
+        server,
+        inference,
+        audit,
+        admin,
+        trust,
+        monitoring,
+        SyncConfig.defaults(),
+        installDemoBundle,
+        shutdownGrace);
   }
 
   /** The configuration that an empty file gives. */
@@ -70,6 +98,7 @@ public record VigilConfig(
         AdminConfig.defaults(),
         TrustConfig.defaults(),
         MonitoringConfig.defaults(),
+        SyncConfig.defaults(),
         DEFAULT_INSTALL_DEMO_BUNDLE,
         DEFAULT_SHUTDOWN_GRACE);
   }
@@ -84,6 +113,7 @@ public record VigilConfig(
         admin,
         trust,
         monitoring,
+        sync,
         installDemoBundle,
         shutdownGrace);
   }
@@ -98,7 +128,16 @@ public record VigilConfig(
             server.maxInflightBodyBytes(),
             server.deviceIdentityHeader());
     return new VigilConfig(
-        dataDir, s, inference, audit, admin, trust, monitoring, installDemoBundle, shutdownGrace);
+        dataDir,
+        s,
+        inference,
+        audit,
+        admin,
+        trust,
+        monitoring,
+        sync,
+        installDemoBundle,
+        shutdownGrace);
   }
 
   /** This configuration with another admin port (the command line's {@code --admin-port}). */
@@ -111,6 +150,7 @@ public record VigilConfig(
         new AdminConfig(admin.host(), newPort),
         trust,
         monitoring,
+        sync,
         installDemoBundle,
         shutdownGrace);
   }
@@ -135,6 +175,22 @@ public record VigilConfig(
         admin,
         trust,
         monitoring.withEnabled(on),
+        sync,
+        installDemoBundle,
+        shutdownGrace);
+  }
+
+  /** This configuration with another {@code sync} section. */
+  public VigilConfig withSync(SyncConfig newSync) {
+    return new VigilConfig(
+        dataDir,
+        server,
+        inference,
+        audit,
+        admin,
+        trust,
+        monitoring,
+        newSync,
         installDemoBundle,
         shutdownGrace);
   }
