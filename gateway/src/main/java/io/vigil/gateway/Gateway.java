@@ -37,6 +37,7 @@ import io.vigil.gateway.metrics.LedgerMeters;
 import io.vigil.gateway.metrics.SafetyMeters;
 import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
+import io.vigil.gateway.sync.SyncService;
 import io.vigil.gateway.systemd.LogFields;
 import io.vigil.inference.InferenceException;
 import io.vigil.inference.batch.BatchingOptions;
@@ -110,6 +111,8 @@ public final class Gateway implements AutoCloseable {
   private final java.util.Map<ModelMonitor, SafetyMeters> safetyMeters =
       new java.util.concurrent.ConcurrentHashMap<>();
   private Installer installer;
+  // Set once in startUp when sync.broker is configured; read by the monitor thread's listener.
+  private volatile Optional<SyncService> sync = Optional.empty();
   private int port;
   private int adminPort;
   private boolean closing;
@@ -247,6 +250,20 @@ public final class Gateway implements AutoCloseable {
             Clock.systemUTC(),
             this::record);
     config.trustRoots().ifPresent(installer::trustRootsIn);
+    if (config.sync().enabled()) {
+      sync =
+          Optional.of(
+              SyncService.start(
+                  vertx,
+                  config,
+                  Ledgers.identity(config),
+                  meters,
+                  models,
+                  ledger,
+                  this::record,
+                  (model, version, actor, reason) -> resume(model, version, actor, reason),
+                  Version.current()));
+    }
     if (config.installDemoBundle()) {
       installDemo();
     }
@@ -371,6 +388,7 @@ public final class Gateway implements AutoCloseable {
     } catch (GatewayException e) {
       LOG.log(
           Level.ERROR, e.getMessage(), LogFields.event(EVENT_UPDATE_REFUSED).code(e.code().name()));
+      sync.ifPresent(s -> s.updateRefused(Installer.DEMO, e.code().name()));
     }
   }
 
@@ -397,6 +415,7 @@ public final class Gateway implements AutoCloseable {
             Level.WARNING,
             e.getMessage(),
             LogFields.event(EVENT_UPDATE_REFUSED).code(e.code().name()));
+        sync.ifPresent(s -> s.updateRefused(request.repository(), e.code().name()));
       }
       throw e;
     }
@@ -405,18 +424,20 @@ public final class Gateway implements AutoCloseable {
     return report;
   }
 
-  /** Logs each refused target, as its {@code update.refused} event records it. */
-  private static void logRefusals(String what, InstallReport report) {
-    report
-        .refused()
-        .forEach(
-            r ->
-                LOG.log(
-                    Level.ERROR,
-                    what + r,
-                    LogFields.event(EVENT_UPDATE_REFUSED)
-                        .with("VIGIL_TARGET", r.target())
-                        .with("VIGIL_CHECK", r.check())));
+  /**
+   * Logs each refused target, as its {@code update.refused} event records it, and tells the
+   * manufacturer over the MQTT link when there is one.
+   */
+  private void logRefusals(String what, InstallReport report) {
+    for (InstallReport.Refusal r : report.refused()) {
+      LOG.log(
+          Level.ERROR,
+          what + r,
+          LogFields.event(EVENT_UPDATE_REFUSED)
+              .with("VIGIL_TARGET", r.target())
+              .with("VIGIL_CHECK", r.check()));
+      sync.ifPresent(s -> s.updateRefused(r));
+    }
   }
 
   /** Loads newly installed bundles; one that fails its load checks is recorded as refused. */
@@ -525,6 +546,7 @@ public final class Gateway implements AutoCloseable {
                               Level.WARNING, "a monitoring window's event was not recorded", e);
                           return null;
                         }));
+        sync.ifPresent(s -> s.windowClosed(monitor.modelId(), monitor.version(), window));
       }
 
       @Override
@@ -548,6 +570,7 @@ public final class Gateway implements AutoCloseable {
             LogFields.event(EVENT_SAFETY_CHANGED).model(monitor.modelId(), monitor.version()));
         record(
             Events.safetyChanged(monitor.modelId(), monitor.version(), from, to, reasons, actor));
+        sync.ifPresent(s -> s.safetyChanged(monitor.modelId(), monitor.version(), from, to, actor));
       }
     };
   }
@@ -725,6 +748,8 @@ public final class Gateway implements AutoCloseable {
     try {
       lifecycle.startDraining();
       int left = lifecycle.awaitIdle(config.shutdownGrace().toMillis());
+      // Before Vert.x closes: the link publishes its offline status on it.
+      sync.ifPresent(Gateway::closeSync);
       if (left > 0) {
         LOG.log(
             Level.WARNING,
@@ -754,6 +779,19 @@ public final class Gateway implements AutoCloseable {
     } finally {
       closed.countDown();
     }
+  }
+
+  private static void closeSync(SyncService s) {
+    try {
+      s.close();
+    } catch (RuntimeException e) {
+      logFailure(Level.WARNING, "while closing the MQTT link", e);
+    }
+  }
+
+  /** The MQTT link to the manufacturer, when {@code sync.broker} is configured. */
+  public Optional<SyncService> sync() {
+    return sync;
   }
 
   /** Records an event and waits for its commit: events are rare and must not be lost. */

@@ -193,4 +193,33 @@ public final class Events {
     details.putAll(extra);
     return details;
   }
+
+  /**
+   * A command from the manufacturer, verified against its command keys, was carried out; {@code
+   * actor} is {@code command:<id>}.
+   */
+  public static EventEntry commandExecuted(
+      String name, String id, long counter, Map<String, String> arguments) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("command", name);
+    details.put("id", id);
+    details.put("counter", counter);
+    details.put("arguments", new java.util.TreeMap<>(arguments));
+    return EventEntry.of("command.executed", "command:" + id, details);
+  }
+
+  /**
+   * A command from the manufacturer was refused: {@code code} says why ({@code UNSIGNED}, {@code
+   * REPLAYED}, ... or {@code UNSUPPORTED} for one this gateway cannot carry out), {@code reason} in
+   * words; {@code command} names it when its signature was verified, else it is {@code unverified}.
+   */
+  public static EventEntry commandRefused(
+      String code, String reason, String command, String topic) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("code", code);
+    details.put("reason", reason);
+    details.put("command", command);
+    details.put("topic", topic);
+    return EventEntry.of("command.refused", SYSTEM, details);
+  }
 }

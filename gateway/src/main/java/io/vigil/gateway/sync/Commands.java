@@ -1,0 +1,118 @@
+package io.vigil.gateway.sync;
+
+import io.vigil.audit.EventEntry;
+import io.vigil.gateway.ledger.Events;
+import io.vigil.sync.command.Command;
+import io.vigil.sync.command.CommandException;
+import io.vigil.sync.command.CommandVerifier;
+import io.vigil.trust.TrustException;
+import io.vigil.trust.tuf.Metadata;
+import io.vigil.trust.tuf.Root;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The manufacturer's commands as they arrive: each verified against the newest trusted root of
+ * {@code sync.repository}, carried out, then accepted; every refusal recorded in the ledger and
+ * logged. Runs on the sync worker.
+ */
+final class Commands {
+
+  /** The code of a verified command this gateway cannot carry out. */
+  static final String UNSUPPORTED = "UNSUPPORTED";
+
+  private static final Logger LOG = System.getLogger(Commands.class.getName());
+
+  private final CommandVerifier verifier;
+  private final Path repositoryDir;
+  private final Consumer<EventEntry> record;
+  private final SyncService.Operations operations;
+  private final Runnable summaryNow;
+  private final String topic;
+
+  Commands(
+      CommandVerifier verifier,
+      Path repositoryDir,
+      Consumer<EventEntry> record,
+      SyncService.Operations operations,
+      Runnable summaryNow,
+      String topic) {
+    this.verifier = verifier;
+    this.repositoryDir = repositoryDir;
+    this.record = record;
+    this.operations = operations;
+    this.summaryNow = summaryNow;
+    this.topic = topic;
+  }
+
+  void handle(String from, byte[] envelope) {
+    Command command;
+    try {
+      command = verifier.verify(envelope, newestRoot());
+    } catch (CommandException e) {
+      refuse(e.code().name(), e.code().reason() + ": " + e.getMessage(), "unverified", from);
+      return;
+    }
+    String actor = "command:" + command.id();
+    switch (command.name()) {
+      case SUMMARY_NOW -> summaryNow.run();
+      case RESUME -> {
+        try {
+          operations.resume(
+              command.arguments().get("model"),
+              Optional.ofNullable(command.arguments().get("version")),
+              actor,
+              "resumed by the manufacturer's command " + command.id());
+        } catch (RuntimeException e) {
+          refuse("FAILED", "resume failed: " + e.getMessage(), command.name().wire(), from);
+          verifier.accept(command);
+          return;
+        }
+      }
+      case SUSPEND -> {
+        // The monitoring module suspends only by its policy: it has no suspend by a person.
+        unsupported(command, from, "the gateway has no way to suspend a model on request yet");
+        return;
+      }
+      case ROLLBACK -> {
+        // The installer cannot re-activate an earlier installed bundle yet.
+        unsupported(command, from, "the gateway has no way to re-activate an earlier bundle yet");
+        return;
+      }
+    }
+    verifier.accept(command);
+    record.accept(
+        Events.commandExecuted(
+            command.name().wire(), command.id(), command.counter(), command.arguments()));
+    LOG.log(Level.INFO, "executed the manufacturer's command " + command.name().wire());
+  }
+
+  private void unsupported(Command command, String from, String why) {
+    // Accepted so that a resend of it is refused as a replay rather than refused again.
+    verifier.accept(command);
+    refuse(UNSUPPORTED, why, command.name().wire(), from);
+  }
+
+  private void refuse(String code, String reason, String command, String from) {
+    LOG.log(Level.WARNING, "refused a command on " + from + " (" + code + "): " + reason);
+    record.accept(Events.commandRefused(code, reason, command, topic));
+  }
+
+  /** The root that {@code trust.dir/<repository>/root.json} holds: the newest trusted one. */
+  private Root newestRoot() {
+    Path file = repositoryDir.resolve("root.json");
+    try {
+      return Metadata.root(Files.readAllBytes(file)).signed();
+    } catch (IOException | TrustException e) {
+      throw new CommandException(
+          CommandException.Code.NO_COMMAND_KEY,
+          "no trusted root at " + file + ": " + e.getMessage(),
+          e);
+    }
+  }
+}

@@ -1,0 +1,327 @@
+package io.vigil.gateway.sync;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vigil.audit.EventEntry;
+import io.vigil.audit.Ledger;
+import io.vigil.gateway.config.SyncConfig;
+import io.vigil.gateway.config.VigilConfig;
+import io.vigil.gateway.install.InstallReport;
+import io.vigil.gateway.models.ModelRegistry;
+import io.vigil.monitoring.WindowResult;
+import io.vigil.sync.command.CommandVerifier;
+import io.vigil.sync.command.ReplayGuard;
+import io.vigil.sync.link.LinkOptions;
+import io.vigil.sync.link.MqttLink;
+import io.vigil.sync.link.TlsFiles;
+import io.vigil.sync.message.Event;
+import io.vigil.sync.message.EventKind;
+import io.vigil.sync.message.MessageJson;
+import io.vigil.sync.message.ModelRef;
+import io.vigil.sync.message.SafetyChange;
+import io.vigil.sync.message.SafetyLevel;
+import io.vigil.sync.outbox.Kind;
+import io.vigil.sync.outbox.Outbox;
+import io.vigil.sync.outbox.OutboxOptions;
+import io.vigil.sync.outbox.Priority;
+import io.vigil.sync.publish.GatewayTopics;
+import io.vigil.sync.publish.OutboxPublisher;
+import io.vigil.sync.publish.PublisherOptions;
+import io.vigil.sync.publish.Transport;
+import io.vigil.trust.IdentityKey;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The gateway's MQTT link to its manufacturer: the link with its retained status, the outbox, the
+ * publisher that drains it, a summary every {@code sync.summary-interval}, safety events at once,
+ * and the manufacturer's signed commands. Outbox and summaries run on one worker thread, {@value
+ * #WORKER}, never on an event loop.
+ */
+public final class SyncService implements AutoCloseable {
+
+  /** The worker, of one thread, that builds summaries and appends to the outbox. */
+  public static final String WORKER = "vigil-sync";
+
+  /** The suffix of the retained status topic. */
+  public static final String STATUS = "status";
+
+  /** The suffix of the topic commands arrive on. */
+  public static final String COMMANDS = "commands";
+
+  /** The replay guard's file in the data directory. */
+  public static final String REPLAY_FILE = "commands.json";
+
+  private static final Logger LOG = System.getLogger(SyncService.class.getName());
+
+  private final Vertx vertx;
+  private final GatewayTopics topics;
+  private final MqttLink link;
+  private final Outbox outbox;
+  private final OutboxPublisher publisher;
+  private final WorkerExecutor worker;
+  private final Summaries summaries;
+  private final Commands commands;
+  private long timer = -1;
+  private volatile boolean closed;
+
+  /** What the commands do to the gateway: the admin API's resume. */
+  public interface Operations {
+
+    /** Resumes a suspended model version, recorded with {@code actor} and {@code reason}. */
+    void resume(String model, Optional<String> version, String actor, String reason);
+  }
+
+  private SyncService(
+      Vertx vertx,
+      VigilConfig config,
+      IdentityKey identity,
+      MeterRegistry meters,
+      ModelRegistry models,
+      Optional<Ledger> ledger,
+      Consumer<EventEntry> record,
+      Operations operations,
+      String softwareVersion) {
+    SyncConfig sync = config.sync();
+    this.vertx = vertx;
+    this.topics = GatewayTopics.of(sync.fleet(), identity.name());
+    Optional<TlsFiles> tls =
+        sync.broker().startsWith("ssl://")
+            ? Optional.of(new TlsFiles(sync.caFile(), sync.certFile(), sync.keyFile()))
+            : Optional.empty();
+    LinkOptions options =
+        new LinkOptions(
+            sync.broker(),
+            sync.fleet() + "." + identity.name(),
+            topics.topic(STATUS),
+            tls,
+            sync.sessionExpiry(),
+            LinkOptions.DEFAULT_KEEP_ALIVE,
+            LinkOptions.DEFAULT_CONNECT_TIMEOUT,
+            LinkOptions.DEFAULT_RECONNECT_BASE,
+            LinkOptions.DEFAULT_RECONNECT_CAP);
+    this.worker = vertx.createSharedWorkerExecutor(WORKER, 1);
+    this.outbox =
+        Outbox.open(
+            OutboxOptions.defaults(config.dataDir())
+                .withLimits(sync.outboxMaxBytes(), OutboxOptions.DEFAULT_MAX_ROWS));
+    this.link = MqttLink.create(vertx, options);
+    Transport transport =
+        new Transport() {
+          @Override
+          public CompletionStage<Void> publish(String topic, byte[] payload) {
+            return link.publish(topic, payload, false).toCompletionStage();
+          }
+
+          @Override
+          public boolean connected() {
+            return link.isConnected();
+          }
+        };
+    this.publisher =
+        OutboxPublisher.create(
+            outbox,
+            transport,
+            identity,
+            topics,
+            PublisherOptions.defaults().withWindow(sync.publishWindow()));
+    this.summaries =
+        new Summaries(meters, models, ledger, wireVersion(softwareVersion), Instant.now());
+    this.commands =
+        new Commands(
+            CommandVerifier.create(
+                sync.fleet(),
+                identity.name(),
+                Clock.systemUTC(),
+                ReplayGuard.open(config.dataDir().resolve(REPLAY_FILE))),
+            config.trustDir().resolve(sync.repository()),
+            record,
+            operations,
+            this::appendSummary,
+            topics.topic(COMMANDS));
+  }
+
+  /**
+   * Opens the outbox, starts the publisher and the link (which connects in the background), the
+   * summary timer and the subscription to commands.
+   */
+  public static SyncService start(
+      Vertx vertx,
+      VigilConfig config,
+      IdentityKey identity,
+      MeterRegistry meters,
+      ModelRegistry models,
+      Optional<Ledger> ledger,
+      Consumer<EventEntry> record,
+      Operations operations,
+      String softwareVersion) {
+    SyncService s =
+        new SyncService(
+            vertx, config, identity, meters, models, ledger, record, operations, softwareVersion);
+    s.publisher.start();
+    s.link.upHandler(v -> s.publisher.kick());
+    s.link.downHandler(e -> LOG.log(Level.INFO, "MQTT link down: " + e.getMessage()));
+    s.link.subscribe(
+        s.topics.topic(COMMANDS), m -> s.onWorker(() -> s.commands.handle(m.topic(), m.payload())));
+    s.link.start();
+    s.timer =
+        vertx.setPeriodic(
+            config.sync().summaryInterval().toMillis(), id -> s.onWorker(s::appendSummary));
+    LOG.log(
+        Level.INFO,
+        "MQTT link to "
+            + config.sync().broker()
+            + " as "
+            + s.topics
+            + " (summaries every "
+            + config.sync().summaryInterval()
+            + ")");
+    return s;
+  }
+
+  /** The topics of this gateway. */
+  public GatewayTopics topics() {
+    return topics;
+  }
+
+  /** Appends a summary of the period up to now, on the worker; completes with its seq. */
+  public Future<Long> summaryNow() {
+    return worker.executeBlocking(this::appendSummary, true);
+  }
+
+  /** A monitoring window closed: it goes into the next summary. */
+  public void windowClosed(String model, String version, WindowResult window) {
+    ModelRef ref = new ModelRef(model, version);
+    onWorker(() -> summaries.windowClosed(Mapping.window(ref, window)));
+  }
+
+  /**
+   * A model version's safety level changed: into the next summary, and at once as a safety event
+   * when it reached alert or suspend or left suspend.
+   */
+  public void safetyChanged(
+      String model,
+      String version,
+      io.vigil.monitoring.SafetyLevel from,
+      io.vigil.monitoring.SafetyLevel to,
+      String actor) {
+    Instant at = Instant.now();
+    ModelRef ref = new ModelRef(model, version);
+    String reason = Mapping.reasonOf(actor);
+    onWorker(
+        () -> {
+          summaries.safetyChanged(
+              new SafetyChange(ref, Mapping.level(from), Mapping.level(to), at, reason));
+          Mapping.eventOf(from, to)
+              .ifPresent(
+                  kind ->
+                      appendEvent(
+                          new Event(at, kind, ref, Mapping.level(to), reason, Optional.empty())));
+        });
+  }
+
+  /**
+   * An update target was refused: an {@code update_refused} event with the check that failed. The
+   * target is not a verified model version, so its file name stands in the model field.
+   */
+  public void updateRefused(InstallReport.Refusal refusal) {
+    String target = refusal.target();
+    String stem = target.substring(target.lastIndexOf('/') + 1).replaceFirst("\\.vbundle$", "");
+    updateRefused(stem, refusal.check());
+  }
+
+  /** A whole update from {@code repository} was refused (its metadata failed a check). */
+  public void updateRefused(String repository, String check) {
+    Instant at = Instant.now();
+    ModelRef ref = new ModelRef(Mapping.name(repository), "unverified");
+    String code = Mapping.code(check);
+    onWorker(
+        () ->
+            appendEvent(
+                new Event(
+                    at,
+                    EventKind.UPDATE_REFUSED,
+                    ref,
+                    SafetyLevel.NORMAL,
+                    "update.refused",
+                    Optional.of(code))));
+  }
+
+  private void onWorker(Runnable work) {
+    if (closed) {
+      return;
+    }
+    worker
+        .executeBlocking(
+            () -> {
+              if (!closed) {
+                work.run();
+              }
+              return null;
+            },
+            true)
+        .onFailure(e -> LOG.log(Level.ERROR, "the MQTT link's worker failed", e));
+  }
+
+  private long appendSummary() {
+    byte[] body = MessageJson.summary(summaries.close(Instant.now()));
+    long seq = outbox.append(Kind.SUMMARY, GatewayTopics.SUMMARY, body, Priority.ROUTINE);
+    publisher.kick();
+    return seq;
+  }
+
+  private void appendEvent(Event event) {
+    Priority priority = event.kind().safety() ? Priority.SAFETY : Priority.ROUTINE;
+    outbox.append(Kind.EVENT, GatewayTopics.EVENTS, MessageJson.event(event), priority);
+    publisher.kick();
+  }
+
+  /** The software version as summaries carry it: lower case, {@code 0.0.0} when unknown. */
+  static String wireVersion(String version) {
+    String v = version.toLowerCase(java.util.Locale.ROOT);
+    return v.matches("[0-9]{1,4}\\.[0-9]{1,4}\\.[0-9]{1,4}(-[a-z][a-z0-9.]{0,23})?") ? v : "0.0.0";
+  }
+
+  /**
+   * Stops the summaries, then closes the publisher (waiting briefly for PUBACKs), the outbox and
+   * the link, which publishes the retained {@code offline} status; what is unsent stays in the
+   * outbox for the next start.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    publisher.close();
+    // Let a summary or event being appended finish before the outbox closes under it.
+    try {
+      worker
+          .executeBlocking(() -> null, true)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "the MQTT link's worker did not finish: " + e);
+    }
+    outbox.close();
+    try {
+      link.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "the MQTT link did not close cleanly: " + e);
+    }
+    worker.close();
+  }
+}
