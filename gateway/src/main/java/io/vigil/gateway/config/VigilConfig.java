@@ -62,6 +62,14 @@ public record VigilConfig(
     Objects.requireNonNull(monitoring, MONITORING);
     Objects.requireNonNull(sync, SYNC);
     SHUTDOWN_GRACE.check(shutdownGrace);
+    // The gateway's name on the topics is its identity key's name, which is the origin line.
+    if (sync.enabled() && !audit.originOrHost().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+      throw ConfigErrors.invalid(
+          "audit.origin",
+          "a gateway name of letters, digits, '.', '_' and '-' (one MQTT topic level) when"
+              + " sync.broker is set; the default vigil/<host name> has a '/'",
+          audit.origin());
+    }
   }
 
   /** A configuration without the MQTT link. */

@@ -1,0 +1,309 @@
+package io.vigil.gateway.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vigil.audit.EventEntry;
+import io.vigil.audit.LedgerReader;
+import io.vigil.audit.StoredEntry;
+import io.vigil.gateway.Gateway;
+import io.vigil.gateway.TestGateways;
+import io.vigil.gateway.config.AuditConfig;
+import io.vigil.gateway.config.MonitoringConfig;
+import io.vigil.gateway.config.SyncConfig;
+import io.vigil.gateway.config.VigilConfig;
+import io.vigil.gateway.ledger.Ledgers;
+import io.vigil.sync.command.Command;
+import io.vigil.sync.command.CommandSigner;
+import io.vigil.sync.link.LinkOptions;
+import io.vigil.sync.link.MqttLink;
+import io.vigil.sync.message.Verifier;
+import io.vigil.sync.outbox.Kind;
+import io.vigil.sync.testing.EmbeddedBroker;
+import io.vigil.sync.testing.TcpProxy;
+import io.vigil.trust.key.SigningKey;
+import io.vigil.trust.repo.Expiry;
+import io.vigil.trust.repo.Repository;
+import io.vigil.trust.tuf.Updater;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A running gateway on a real MQTT broker (HiveMQ CE embedded): its retained status, its signed
+ * summaries and safety events, the manufacturer's commands, and no summary lost across a cut link.
+ */
+class SyncServiceTest {
+
+  static final String FLEET = "ward-fleet";
+  static final String MODEL = "wdbc-malignancy";
+  static final String MALIGNANT =
+      "{\"inputs\": [{\"name\": \"features\", \"datatype\": \"FP32\", \"shape\": [1, 30], \"data\":"
+          + " [17.99, 10.38, 122.8, 1001, 0.1184, 0.2776, 0.3001, 0.1471, 0.2419, 0.07871, 1.095,"
+          + " 0.9053, 8.589, 153.4, 0.006399, 0.04904, 0.05373, 0.01587, 0.03003, 0.006193, 25.38,"
+          + " 17.33, 184.6, 2019, 0.1622, 0.6656, 0.7119, 0.2654, 0.4601, 0.1189]}]}";
+
+  @TempDir Path dataDir;
+  @TempDir Path brokerDir;
+  @TempDir Path repoDir;
+
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final SigningKey commandKey = SigningKey.generate();
+  private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
+  private EmbeddedBroker broker;
+  private Gateway gateway;
+  private MqttLink watcher;
+  private Verifier verifier;
+
+  record Received(String topic, byte[] payload, boolean retained) {}
+
+  @BeforeEach
+  void brokerAndATrustedRootWithACommandKey() {
+    broker = EmbeddedBroker.start(brokerDir);
+    Map<String, SigningKey> roleKeys = new HashMap<>();
+    for (String role : List.of("root", "targets", "snapshot", "timestamp")) {
+      roleKeys.put(role, SigningKey.generate());
+    }
+    Repository repo =
+        Repository.create(
+            repoDir, Repository.inMemory(roleKeys), Clock.systemUTC(), Expiry.DEFAULT, false);
+    repo.commandKeys(List.of(commandKey.publicKey()), 1);
+    try {
+      byte[] root =
+          Files.readAllBytes(
+              repo.dir().resolve("metadata").resolve(repo.root().version() + ".root.json"));
+      Updater.initialize(dataDir.resolve("trust").resolve(SyncConfig.DEFAULT_REPOSITORY), root);
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (gateway != null) {
+      gateway.close();
+    }
+    if (watcher != null) {
+      watcher.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    broker.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void shouldPublishStatusSummariesSafetyEventsAndObeyOnlySignedCommands() throws Exception {
+    gateway = Gateway.start(config(broker.tcpUri()));
+    String gw = gateway.sync().orElseThrow().topics().gateway();
+    watch(gw);
+
+    Received status = await(r -> r.topic().endsWith("/" + gw + "/status"), 1);
+    assertEquals("online", new String(status.payload(), StandardCharsets.US_ASCII));
+    assertTrue(status.retained(), "the status is retained");
+
+    long seq =
+        gateway.sync().orElseThrow().summaryNow().toCompletionStage().toCompletableFuture().get();
+    Verifier.Received summary = verified(await(r -> r.topic().endsWith("/summary"), 1));
+    assertEquals(seq, summary.seq());
+    assertEquals(Kind.SUMMARY, summary.kind());
+    assertTrue(new String(summary.body(), StandardCharsets.UTF_8).contains(MODEL));
+
+    for (int i = 0; i < 100; i++) {
+      infer(MALIGNANT);
+    }
+    Verifier.Received event = verified(await(r -> r.topic().endsWith("/events"), 1));
+    String body = new String(event.body(), StandardCharsets.UTF_8);
+    assertTrue(body.contains("\"kind\":\"suspended\""), body);
+
+    byte[] signed =
+        CommandSigner.create(List.of(commandKey))
+            .sign(
+                Command.create(
+                    FLEET,
+                    gw,
+                    Command.Name.SUMMARY_NOW,
+                    Map.of(),
+                    1,
+                    Instant.now(),
+                    Duration.ofMinutes(5)));
+    publish(gw, signed);
+    await(r -> r.topic().endsWith("/summary"), 2);
+
+    publish(gw, unsigned());
+    awaitLedger(e -> e.type().equals("command.refused") && e.details().contains("UNSIGNED"));
+    assertTrue(ledger().stream().anyMatch(e -> e.type().equals("command.executed")));
+  }
+
+  @Test
+  void shouldLoseNoSummaryWhenTheLinkIsCut() throws Exception {
+    try (TcpProxy proxy = TcpProxy.to(broker.port())) {
+      gateway = Gateway.start(config(proxy.tcpUri()));
+      String gw = gateway.sync().orElseThrow().topics().gateway();
+      watch(gw);
+      SyncService sync = gateway.sync().orElseThrow();
+      List<Long> committed = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        if (i == 10) {
+          proxy.cut();
+        }
+        if (i == 20) {
+          proxy.restore();
+        }
+        committed.add(sync.summaryNow().toCompletionStage().toCompletableFuture().get());
+        Thread.sleep(150);
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      Set<Long> seen = new HashSet<>();
+      int duplicates = 0;
+      while (System.nanoTime() < deadline && !seen.containsAll(committed)) {
+        Thread.sleep(200);
+      }
+      for (Received r : received) {
+        if (r.topic().endsWith("/summary") && !seen.add(verified(r).seq())) {
+          duplicates++;
+        }
+      }
+      assertEquals(new HashSet<>(committed), seen, "duplicates: " + duplicates);
+      System.out.println("summaries committed " + committed.size() + ", duplicates " + duplicates);
+    }
+  }
+
+  private VigilConfig config(String brokerUri) {
+    VigilConfig c = TestGateways.config(dataDir);
+    SyncConfig d = SyncConfig.defaults();
+    return new VigilConfig(
+        c.dataDir(),
+        c.server(),
+        c.inference(),
+        new AuditConfig(
+            c.audit().durability(),
+            c.audit().storeInputs(),
+            c.audit().checkpointEvery(),
+            c.audit().checkpointInterval(),
+            "gw-1",
+            c.audit().keepEntries(),
+            c.audit().segmentEntries(),
+            c.audit().archiveInterval(),
+            c.audit().minFreeSpace()),
+        c.admin(),
+        c.trust(),
+        new MonitoringConfig(true, 100, 50, Duration.ofMinutes(15)),
+        new SyncConfig(
+            brokerUri,
+            true,
+            FLEET,
+            Path.of(""),
+            Path.of(""),
+            Path.of(""),
+            d.repository(),
+            Duration.ofHours(1),
+            d.sessionExpiry(),
+            d.outboxMaxBytes(),
+            d.publishWindow()),
+        c.installDemoBundle(),
+        c.shutdownGrace());
+  }
+
+  private void watch(String gw) throws Exception {
+    verifier = Verifier.create(Map.of(gw, Ledgers.identity(config("")).publicKey()));
+    watcher =
+        MqttLink.create(
+            vertx, LinkOptions.plain(broker.tcpUri(), "watcher", "vigil/v1/watchers/w/status"));
+    watcher
+        .subscribe(
+            "vigil/v1/" + FLEET + "/" + gw + "/#",
+            m -> received.add(new Received(m.topic(), m.payload(), m.retained())))
+        .toCompletionStage();
+    watcher.start();
+    watcher.connected().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private void publish(String gw, byte[] payload) throws Exception {
+    watcher
+        .publish("vigil/v1/" + FLEET + "/" + gw + "/commands", payload, false)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  private static byte[] unsigned() {
+    String payload =
+        Base64.getEncoder()
+            .encodeToString("{\"command\":\"summary-now\"}".getBytes(StandardCharsets.UTF_8));
+    return ("{\"payload\":\""
+            + payload
+            + "\",\"payloadType\":\""
+            + Command.PAYLOAD_TYPE
+            + "\",\"signatures\":[]}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private Verifier.Received verified(Received r) {
+    return verifier.verify(r.payload());
+  }
+
+  private Received await(Predicate<Received> p, int count) throws InterruptedException {
+    for (int i = 0; i < 300; i++) {
+      List<Received> matching = received.stream().filter(p).toList();
+      if (matching.size() >= count) {
+        return matching.get(count - 1);
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(
+        "not received within 30 s; received " + received.stream().map(Received::topic).toList());
+  }
+
+  private void awaitLedger(Predicate<EventEntry> p) throws InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      if (ledger().stream().anyMatch(p)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(
+        "no such ledger event: " + ledger().stream().map(EventEntry::type).toList());
+  }
+
+  private List<EventEntry> ledger() {
+    gateway.ledger().orElseThrow().checkpoint().join();
+    try (LedgerReader reader = LedgerReader.open(Ledgers.database(dataDir))) {
+      return reader.entries(0, reader.size()).stream()
+          .map(StoredEntry::entry)
+          .filter(e -> e instanceof EventEntry)
+          .map(e -> (EventEntry) e)
+          .toList();
+    }
+  }
+
+  private void infer(String body) throws Exception {
+    http.send(
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gateway.port() + "/v2/models/" + MODEL + "/infer"))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
