@@ -409,7 +409,7 @@ class ConfigLoaderTest {
     // when it is read, then the key is named with every key that would have been accepted
     assertEquals(
         "vigil.yaml: unknown key 'servr'; expected one of:"
-            + " data-dir, install-demo-bundle, shutdown-grace, server, inference, audit, admin, trust, monitoring",
+            + " data-dir, install-demo-bundle, shutdown-grace, server, inference, audit, admin, trust, monitoring, sync",
         errorOf(yaml));
   }
 
