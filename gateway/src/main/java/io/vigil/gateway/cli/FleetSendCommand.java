@@ -70,9 +70,10 @@ final class FleetSendCommand implements Callable<Integer> {
   @Option(
       names = "--key",
       required = true,
-      arity = "1..*",
       paramLabel = "KEYFILE",
-      description = "A command key (PEM, e.g. repo.keys/commands.key); as many as the threshold.")
+      description =
+          "A command key (PEM, e.g. repo.keys/commands.key); repeat it for as many keys as the"
+              + " root's threshold.")
   List<Path> keys;
 
   @Option(
