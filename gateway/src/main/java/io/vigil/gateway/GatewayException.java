@@ -40,6 +40,11 @@ public final class GatewayException extends RuntimeException {
     /** Recorded data does not hold what a command expected of it. */
     DATA_INVALID(1),
     /**
+     * The MQTT broker could not be reached, refused this client or did not acknowledge in time
+     * (exit status 69, sysexits EX_UNAVAILABLE: try again once the broker is back).
+     */
+    BROKER_UNAVAILABLE(69),
+    /**
      * An update failed a trust or scope check; it was recorded, nothing was installed and the
      * models being served did not change (exit status 2).
      */

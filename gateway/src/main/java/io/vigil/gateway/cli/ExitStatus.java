@@ -4,6 +4,7 @@ import io.vigil.audit.AuditException;
 import io.vigil.gateway.GatewayException;
 import io.vigil.inference.InferenceException;
 import io.vigil.monitoring.MonitoringException;
+import io.vigil.sync.link.LinkException;
 import io.vigil.trust.TrustException;
 import java.util.Optional;
 
@@ -44,6 +45,15 @@ final class ExitStatus {
     if (e instanceof AuditException a && a.code() == AuditException.Code.DAMAGED) {
       // The ledger must be moved aside by a person (vigil audit recover): not restarted.
       return Optional.of(new Failure(a.getMessage(), DAMAGED));
+    }
+    if (e instanceof LinkException l) {
+      // Unusable TLS files need a person, like a missing key; a broker away may come back.
+      return Optional.of(
+          new Failure(
+              l.getMessage(),
+              l.code() == LinkException.Code.TLS_FILES
+                  ? GatewayException.Code.KEY_UNUSABLE.exitStatus()
+                  : GatewayException.Code.BROKER_UNAVAILABLE.exitStatus()));
     }
     if (e instanceof InferenceException
         || e instanceof AuditException

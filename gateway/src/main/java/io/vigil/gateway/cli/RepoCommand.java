@@ -37,7 +37,8 @@ import picocli.CommandLine.Parameters;
       RepoCommand.Sign.class,
       RepoCommand.Timestamp.class,
       RepoCommand.Rotate.class,
-      RepoCommand.CommandKey.class
+      RepoCommand.CommandKey.class,
+      RepoPublishCommand.class
     })
 final class RepoCommand {
 

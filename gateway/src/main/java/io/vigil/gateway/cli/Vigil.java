@@ -1,6 +1,7 @@
 package io.vigil.gateway.cli;
 
 import io.vigil.gateway.Gateway;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,7 +21,8 @@ import picocli.CommandLine.Command;
       InstallCommand.class,
       TufClientCommand.class,
       SimulateCommand.class,
-      DoctorCommand.class
+      DoctorCommand.class,
+      FleetCommand.class
     })
 public final class Vigil {
 
@@ -35,6 +37,14 @@ public final class Vigil {
 
   /** Runs the command line and returns its exit status. */
   public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /**
+   * Runs the command line with its output to {@code out} and {@code err}: tests run several at
+   * once.
+   */
+  static int run(PrintWriter out, PrintWriter err, String... args) {
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty(
           "java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
@@ -46,7 +56,14 @@ public final class Vigil {
           commandLine.getErr().println("vigil: " + failure.message());
           return failure.status();
         });
-    return cli.execute(args);
+    cli.setOut(out);
+    cli.setErr(err);
+    try {
+      return cli.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
   }
 
   /** Reads the version Maven stamped into the jar. */

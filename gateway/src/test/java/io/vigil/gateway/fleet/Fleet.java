@@ -22,28 +22,30 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
 
-/** Real gateways for the fleet tests: identity keys, ledgers and signed messages. */
-final class Fleet {
+/**
+ * Real gateways for the fleet tests (and the CLI's): identity keys, ledgers and signed messages.
+ */
+public final class Fleet {
 
   static final Instant START = Instant.parse("2026-12-01T08:00:00Z");
-  static final String FLEET = "acme";
+  public static final String FLEET = "acme";
   static final String SHA = "ab".repeat(32);
 
   private Fleet() {}
 
-  static String topic(String gateway) {
+  public static String topic(String gateway) {
     return "vigil/v1/" + FLEET + "/" + gateway + "/summary";
   }
 
   /** A gateway with its identity key in {@code dir/<name>/keys} and its ledgers beside it. */
-  static final class Gateway implements AutoCloseable {
-    final String name;
+  public static final class Gateway implements AutoCloseable {
+    public final String name;
     final Path dir;
     final IdentityKey key;
     private Ledger ledger;
     private int ledgers;
 
-    Gateway(Path root, String name) throws Exception {
+    public Gateway(Path root, String name) throws Exception {
       this.name = name;
       this.dir = Files.createDirectories(root.resolve(name));
       this.key = IdentityKey.loadOrCreate(Files.createDirectories(dir.resolve("keys")), name);
@@ -51,14 +53,14 @@ final class Fleet {
     }
 
     /** Registers this gateway's public key in {@code keysDir} as {@code <name>.pub}. */
-    Gateway registerIn(Path keysDir) throws Exception {
+    public Gateway registerIn(Path keysDir) throws Exception {
       Files.copy(
           dir.resolve("keys").resolve(IdentityKey.PUBLIC_FILE), keysDir.resolve(name + ".pub"));
       return this;
     }
 
     /** Records {@code entries} more entries in the ledger and returns its new signed checkpoint. */
-    String grow(int entries) {
+    public String grow(int entries) {
       for (int i = 0; i < entries; i++) {
         ledger.append(EventEntry.of("test.entry", "ledger-" + ledgers + "-" + i)).join();
       }
@@ -71,7 +73,7 @@ final class Fleet {
       ledger = newLedger();
     }
 
-    byte[] summary(long seq, Optional<String> checkpoint) {
+    public byte[] summary(long seq, Optional<String> checkpoint) {
       return summary(seq, checkpoint, SafetyLevel.NORMAL);
     }
 

@@ -49,6 +49,7 @@ final class PahoLink implements MqttLink {
   private static final int QOS = 1;
   private static final int MQTT_DEFAULT_RECEIVE_MAXIMUM = 65_535;
   private static final long CLOSE_TIMEOUT_MILLIS = 5_000;
+  private static final String SHARE_PREFIX = "$share/";
 
   private enum State {
     NEW,
@@ -477,7 +478,7 @@ final class PahoLink implements MqttLink {
   private void dispatch(Message message) {
     subscriptions.forEach(
         (filter, subscription) -> {
-          if (MqttTopicValidator.isMatched(filter, message.topic())) {
+          if (MqttTopicValidator.isMatched(sharedFilterTopic(filter), message.topic())) {
             try {
               subscription.handler().handle(message);
             } catch (RuntimeException e) {
@@ -486,6 +487,18 @@ final class PahoLink implements MqttLink {
             }
           }
         });
+  }
+
+  /**
+   * The topic filter inside an MQTT 5 shared subscription ({@code $share/{group}/{filter}}), which
+   * Paho's matcher does not strip; any other filter as it is.
+   */
+  static String sharedFilterTopic(String filter) {
+    if (!filter.startsWith(SHARE_PREFIX)) {
+      return filter;
+    }
+    int slash = filter.indexOf('/', SHARE_PREFIX.length());
+    return slash < 0 ? filter : filter.substring(slash + 1);
   }
 
   private LinkException notUp() {
