@@ -1,20 +1,17 @@
 package io.vigil.sync.chunks;
 
 import io.vigil.canonical.Sha256;
+import io.vigil.trust.DurableFiles;
 import io.vigil.trust.TrustException;
 import io.vigil.trust.TrustException.Code;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
@@ -191,31 +188,13 @@ public final class ChunkAssembler {
   private void write(int index, byte[] message) {
     Path file = dir.resolve(index + SUFFIX);
     try {
-      Files.createDirectories(dir); // again: a discarded download starts over in a fresh one
-      Path temp = Files.createTempFile(dir, "." + index + "-", ".tmp");
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(message);
-        while (buf.hasRemaining()) {
-          out.write(buf);
-        }
-        out.force(true);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      forceDirectory();
+      // The directory again: a discarded download starts over in a fresh one.
+      DurableFiles.replace(file, message);
     } catch (IOException e) {
       throw new TrustException(
           Code.STORE_FAILED,
           "cannot keep chunk " + index + " of " + path + " in " + dir + ": " + e,
           e);
-    }
-  }
-
-  /** Makes the rename durable: on Linux a directory is forced like a file. */
-  private void forceDirectory() {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException e) {
-      LOG.log(Level.DEBUG, "cannot force directory " + dir + ": " + e);
     }
   }
 

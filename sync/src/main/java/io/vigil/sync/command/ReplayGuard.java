@@ -3,15 +3,12 @@ package io.vigil.sync.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.sync.command.CommandException.Code;
+import io.vigil.trust.DurableFiles;
 import io.vigil.trust.json.Json;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -130,34 +127,10 @@ public final class ReplayGuard {
     node.put("highest_counter", counter);
     ids.forEach(node.putArray("recent_ids")::add);
     byte[] bytes = Json.pretty(node);
-    Path dir = file.toAbsolutePath().getParent();
-    Path temp = null;
     try {
-      Files.createDirectories(dir);
-      temp = Files.createTempFile(dir, "." + file.getFileName() + "-", ".tmp");
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-          out.write(buffer);
-        }
-        out.force(true);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      temp = null;
-      // The rename is durable only once the directory's entry is on disk.
-      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-        d.force(true);
-      }
+      DurableFiles.replace(file, bytes);
     } catch (IOException e) {
       throw new CommandException(Code.STORE_FAILED, "cannot write " + file + ": " + e, e);
-    } finally {
-      if (temp != null) {
-        try {
-          Files.deleteIfExists(temp);
-        } catch (IOException e) {
-          // The write already failed and says so; a stray temporary file is harmless.
-        }
-      }
     }
   }
 }

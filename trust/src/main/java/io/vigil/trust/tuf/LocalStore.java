@@ -1,16 +1,13 @@
 package io.vigil.trust.tuf;
 
+import io.vigil.trust.DurableFiles;
 import io.vigil.trust.TrustException;
 import io.vigil.trust.TrustException.Code;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -52,21 +49,7 @@ final class LocalStore {
   void write(String role, byte[] data) {
     Path file = dir.resolve(fileName(role));
     try {
-      Files.createDirectories(dir);
-      Path temp = Files.createTempFile(dir, "." + fileName(role) + "-", ".tmp");
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(data);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-        d.force(true);
-      } catch (IOException ignored) {
-        // Not every file system can sync a directory; the rename itself is atomic.
-      }
+      DurableFiles.replace(file, data);
     } catch (IOException e) {
       throw new TrustException(Code.STORE_FAILED, "cannot write " + file + ": " + e, e);
     }
