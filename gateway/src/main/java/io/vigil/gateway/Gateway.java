@@ -261,7 +261,19 @@ public final class Gateway implements AutoCloseable {
                   models,
                   ledger,
                   this::record,
-                  (model, version, actor, reason) -> resume(model, version, actor, reason),
+                  new SyncService.Operations() {
+                    @Override
+                    public void suspend(
+                        String model, Optional<String> version, String actor, String reason) {
+                      Gateway.this.suspend(model, version, actor, reason);
+                    }
+
+                    @Override
+                    public void resume(
+                        String model, Optional<String> version, String actor, String reason) {
+                      Gateway.this.resume(model, version, actor, reason);
+                    }
+                  },
                   Version.current()));
     }
     if (config.installDemoBundle()) {
@@ -302,7 +314,7 @@ public final class Gateway implements AutoCloseable {
             config.admin().port(),
             meters::scrape,
             this::install,
-            new ModelsApi(models, this::resume));
+            new ModelsApi(models, this::resume, this::suspend));
     await(
         vertx.deployVerticle(admin),
         "start the admin server on " + config.admin().host() + ":" + config.admin().port());
@@ -580,20 +592,37 @@ public final class Gateway implements AutoCloseable {
    * with who and why before the model answers again.
    */
   public SafetyLevel resume(String modelId, Optional<String> version, String actor, String reason) {
-    LoadedModel model =
-        version.isPresent() ? models.version(modelId, version.get()) : models.active(modelId);
-    ModelMonitor monitor =
-        model
-            .monitor()
-            .orElseThrow(
-                () ->
-                    new GatewayException(
-                        Code.NOT_FOUND,
-                        modelId + " " + model.manifest().version() + " is not monitored"));
+    ModelMonitor monitor = monitorOf(modelId, version);
     await(
         Future.fromCompletionStage(monitoring.orElseThrow().resume(monitor, actor, reason)),
         "resume " + modelId);
     return monitor.level();
+  }
+
+  /**
+   * Suspends a version by a person's act (an operator, or the manufacturer's signed command): the
+   * suspended state the policy's suspension uses, recorded with who and why and saved before it is
+   * in force; it answers 503 until {@link #resume}.
+   */
+  public SafetyLevel suspend(
+      String modelId, Optional<String> version, String actor, String reason) {
+    ModelMonitor monitor = monitorOf(modelId, version);
+    await(
+        Future.fromCompletionStage(monitoring.orElseThrow().suspend(monitor, actor, reason)),
+        "suspend " + modelId);
+    return monitor.level();
+  }
+
+  private ModelMonitor monitorOf(String modelId, Optional<String> version) {
+    LoadedModel model =
+        version.isPresent() ? models.version(modelId, version.get()) : models.active(modelId);
+    return model
+        .monitor()
+        .orElseThrow(
+            () ->
+                new GatewayException(
+                    Code.NOT_FOUND,
+                    modelId + " " + model.manifest().version() + " is not monitored"));
   }
 
   /** The live monitoring, unless it is off. */

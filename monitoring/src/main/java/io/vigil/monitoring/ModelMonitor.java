@@ -259,6 +259,21 @@ public final class ModelMonitor {
     dirty = true;
   }
 
+  /**
+   * Suspends the model by a person's act (an operator, or the manufacturer's signed command): the
+   * same sticky state the policy's suspension is in, saved before it is in force, lifted only by
+   * {@link #resume}. The open window and the policy's carried state are kept: the policy goes on
+   * judging what is observed.
+   */
+  void suspend(String actor, String reason) {
+    if (level == SafetyLevel.SUSPEND) {
+      throw new MonitoringException(
+          MonitoringException.Code.SUSPENDED,
+          manifest.modelId() + " " + manifest.version() + " is already suspended");
+    }
+    change(SafetyLevel.SUSPEND, List.of("suspended by " + actor + ": " + reason), actor);
+  }
+
   /** Resumes a suspended model: an administrator's explicit, audited act. */
   void resume(String actor, String reason) {
     if (level != SafetyLevel.SUSPEND) {

@@ -80,6 +80,19 @@ public final class Monitoring implements AutoCloseable {
     }
   }
 
+  /**
+   * Suspends a model by a person's act, on the monitor thread; the listener records who and why. It
+   * answers 503 until {@link #resume}; a model already suspended fails with {@code SUSPENDED}.
+   */
+  public CompletableFuture<Void> suspend(ModelMonitor monitor, String actor, String reason) {
+    return CompletableFuture.runAsync(
+        () -> {
+          monitor.drain();
+          monitor.suspend(actor, reason);
+        },
+        thread);
+  }
+
   /** Resumes a suspended model, on the monitor thread; the listener records who and why. */
   public CompletableFuture<Void> resume(ModelMonitor monitor, String actor, String reason) {
     return CompletableFuture.runAsync(

@@ -9,7 +9,9 @@ public final class MonitoringException extends RuntimeException {
     PROFILE_UNUSABLE,
     /** The persisted monitoring state cannot be read or written. */
     STATE_FAILED,
-    /** A model is suspended by the safety policy and must not answer. */
+    /**
+     * A model is suspended (by the policy or a person) and must not answer, or is not suspended.
+     */
     SUSPENDED
   }
 

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * What the safety policy says of a model version, from least to most severe. {@code SUSPEND} is
- * sticky: the model stops answering until an administrator resumes it.
+ * sticky, whether the policy or a person set it: the model stops answering until an administrator
+ * (or the manufacturer's signed command) resumes it.
  */
 public enum SafetyLevel {
   /** Nothing unusual in the last window. */

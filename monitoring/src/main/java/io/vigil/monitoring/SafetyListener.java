@@ -9,8 +9,8 @@ public interface SafetyListener {
   void windowClosed(ModelMonitor monitor, WindowResult window);
 
   /**
-   * The model's safety level changed, by the policy ({@code actor} {@code system}) or by an
-   * administrator's resume; called on the monitor thread, before the new level is in force.
+   * The model's safety level changed, by the policy ({@code actor} {@code system}) or by a person's
+   * suspend or resume; called on the monitor thread, before the new level is in force.
    */
   void levelChanged(
       ModelMonitor monitor, SafetyLevel from, SafetyLevel to, List<String> reasons, String actor);

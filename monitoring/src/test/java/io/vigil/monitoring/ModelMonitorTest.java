@@ -1,6 +1,7 @@
 package io.vigil.monitoring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.inference.bundle.ReferenceProfile;
@@ -99,6 +100,39 @@ class ModelMonitorTest {
     monitoring.drainNow();
     System.out.println(p0 + " " + closed().get(0).reasons());
     assertEquals(SafetyLevel.SUSPEND, m.level());
+  }
+
+  @Test
+  void aPersonsSuspensionIsStickyAndSurvivesARestartUntilResumed() throws Exception {
+    ModelMonitor m = monitor();
+    monitoring.suspend(m, "operator:carol", "recalled by the ward").get();
+    assertTrue(m.suspended());
+    assertEquals(List.of("suspended by operator:carol: recalled by the ward"), m.reasons());
+    assertEquals(
+        MonitoringException.Code.SUSPENDED,
+        assertThrows(
+                        java.util.concurrent.ExecutionException.class,
+                        () -> monitoring.suspend(m, "operator:carol", "again").get())
+                    .getCause()
+                instanceof MonitoringException e
+            ? e.code()
+            : null);
+    Traffic.send(m, new Random(14), 500, 1, 0);
+    monitoring.drainNow();
+    assertTrue(m.suspended(), "calm windows do not lift a person's suspension");
+
+    monitoring.close();
+    monitoring = Monitoring.start(dir.resolve("state"), Clock.systemUTC(), listener());
+    ModelMonitor restarted = monitor();
+    assertTrue(restarted.suspended(), "the suspension survives a restart");
+
+    monitoring.resume(restarted, "operator:dave", "reviewed").get();
+    assertEquals(SafetyLevel.NORMAL, restarted.level());
+    assertEquals(
+        List.of(
+            "NORMAL->SUSPEND [suspended by operator:carol: recalled by the ward]",
+            "SUSPEND->NORMAL [resumed by operator:dave: reviewed]"),
+        events);
   }
 
   private ModelMonitor monitor() {

@@ -18,8 +18,10 @@ import java.util.Optional;
 
 /**
  * The models part of the admin API: {@code GET /admin/v1/models} (every loaded version with its
- * safety level, why, and its last windows) and {@code POST /admin/v1/models/{model}/resume} (resume
- * a suspended version, with a reason that the ledger records).
+ * safety level, why, and its last windows), {@code POST /admin/v1/models/{model}/suspend} (stop a
+ * version answering, as the policy's suspension does, until it is resumed) and {@code POST
+ * /admin/v1/models/{model}/resume} (resume a suspended version), each with a reason that the ledger
+ * records.
  *
  * <p>Operator authentication and roles come in a later issue: {@link #authorize} is the one place
  * every admin action passes, and it lets everyone on the admin port through until then.
@@ -31,55 +33,72 @@ public final class ModelsApi {
     SafetyLevel resume(String modelId, Optional<String> version, String actor, String reason);
   }
 
+  /** Suspends a model version by an operator's act; the gateway records who and why. */
+  public interface Suspender {
+    SafetyLevel suspend(String modelId, Optional<String> version, String actor, String reason);
+  }
+
   private final ModelRegistry models;
   private final Resumer resumer;
+  private final Suspender suspender;
 
-  /** The API over {@code models}, resuming through {@code resumer}. */
-  public ModelsApi(ModelRegistry models, Resumer resumer) {
+  /**
+   * The API over {@code models}, resuming through {@code resumer} and suspending through {@code
+   * suspender}.
+   */
+  public ModelsApi(ModelRegistry models, Resumer resumer, Suspender suspender) {
     this.models = models;
     this.resumer = resumer;
+    this.suspender = suspender;
   }
 
   void mount(Router router, WorkerExecutor worker) {
     router.get("/admin/v1/models").handler(ctx -> AdminJson.answer(ctx, 200, list()));
     router
+        .post("/admin/v1/models/:model/suspend")
+        .handler(BodyHandler.create().setBodyLimit(64 * 1024))
+        .handler(
+            ctx ->
+                act(ctx, worker, "why it must stop answering", "suspended_by", suspender::suspend));
+    router
         .post("/admin/v1/models/:model/resume")
         .handler(BodyHandler.create().setBodyLimit(64 * 1024))
         .handler(
-            ctx -> {
-              if (!authorize(ctx, "operator")) {
-                return;
-              }
-              JsonObject body = AdminJson.body(ctx).orElse(null);
-              if (body == null) {
-                return;
-              }
-              String reason = body.getString("reason");
-              if (reason == null || reason.isBlank()) {
-                AdminJson.error(
+            ctx -> act(ctx, worker, "why it is safe to resume", "resumed_by", resumer::resume));
+  }
+
+  /** A suspend or resume: {@code {"reason": ..., "version"?: ..., "actor"?: ...}}. */
+  private void act(
+      RoutingContext ctx, WorkerExecutor worker, String why, String byField, Resumer action) {
+    if (!authorize(ctx, "operator")) {
+      return;
+    }
+    JsonObject body = AdminJson.body(ctx).orElse(null);
+    if (body == null) {
+      return;
+    }
+    String reason = body.getString("reason");
+    if (reason == null || reason.isBlank()) {
+      AdminJson.error(
+          ctx, 400, "\"reason\" is required: " + why + ", for the ledger and the manufacturer");
+      return;
+    }
+    String model = ctx.pathParam("model");
+    Optional<String> version = Optional.ofNullable(body.getString("version"));
+    String actor = Optional.ofNullable(body.getString("actor")).orElse("admin-api");
+    worker
+        .executeBlocking(() -> action.resume(model, version, actor, reason), false)
+        .onSuccess(
+            level ->
+                AdminJson.answer(
                     ctx,
-                    400,
-                    "\"reason\" is required: why it is safe to resume, for the ledger and the"
-                        + " manufacturer");
-                return;
-              }
-              String model = ctx.pathParam("model");
-              Optional<String> version = Optional.ofNullable(body.getString("version"));
-              String actor = Optional.ofNullable(body.getString("actor")).orElse("admin-api");
-              worker
-                  .executeBlocking(() -> resumer.resume(model, version, actor, reason), false)
-                  .onSuccess(
-                      level ->
-                          AdminJson.answer(
-                              ctx,
-                              200,
-                              new JsonObject()
-                                  .put("model", model)
-                                  .put("safety", level.jsonName())
-                                  .put("resumed_by", actor)
-                                  .put("reason", reason)))
-                  .onFailure(e -> AdminJson.error(ctx, status(e), e.getMessage()));
-            });
+                    200,
+                    new JsonObject()
+                        .put("model", model)
+                        .put("safety", level.jsonName())
+                        .put(byField, actor)
+                        .put("reason", reason)))
+        .onFailure(e -> AdminJson.error(ctx, status(e), e.getMessage()));
   }
 
   /** The one gate of admin actions; operator authentication comes in a later issue. */

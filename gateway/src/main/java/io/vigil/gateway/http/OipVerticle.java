@@ -350,7 +350,7 @@ public final class OipVerticle extends VerticleBase {
         + model.manifest().modelId()
         + " version "
         + model.manifest().version()
-        + " is suspended by its patient-safety policy ("
+        + " is suspended, by its patient-safety policy or a person ("
         + String.join("; ", model.monitor().map(m -> m.reasons()).orElse(List.of()))
         + "): fall back to the standard clinical workflow; the model answers again only after an"
         + " administrator resumes it";

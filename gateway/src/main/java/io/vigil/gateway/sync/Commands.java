@@ -14,12 +14,14 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * The manufacturer's commands as they arrive: each verified against the newest trusted root of
- * {@code sync.repository}, carried out, then accepted; every refusal recorded in the ledger and
- * logged. Runs on the sync worker.
+ * {@code sync.repository}, carried out, then accepted; every refusal recorded in the ledger, logged
+ * and told upstream as a {@code command_refused} event (the command's name and the code, no free
+ * text). Runs on the sync worker.
  */
 final class Commands {
 
@@ -33,6 +35,7 @@ final class Commands {
   private final Consumer<EventEntry> record;
   private final SyncService.Operations operations;
   private final Runnable summaryNow;
+  private final BiConsumer<String, String> upstream;
   private final String topic;
 
   Commands(
@@ -41,12 +44,14 @@ final class Commands {
       Consumer<EventEntry> record,
       SyncService.Operations operations,
       Runnable summaryNow,
+      BiConsumer<String, String> upstream,
       String topic) {
     this.verifier = verifier;
     this.repositoryDir = repositoryDir;
     this.record = record;
     this.operations = operations;
     this.summaryNow = summaryNow;
+    this.upstream = upstream;
     this.topic = topic;
   }
 
@@ -75,12 +80,21 @@ final class Commands {
         }
       }
       case SUSPEND -> {
-        // The monitoring module suspends only by its policy: it has no suspend by a person.
-        unsupported(command, from, "the gateway has no way to suspend a model on request yet");
-        return;
+        try {
+          operations.suspend(
+              command.arguments().get("model"),
+              Optional.ofNullable(command.arguments().get("version")),
+              actor,
+              "suspended by the manufacturer's command " + command.id());
+        } catch (RuntimeException e) {
+          refuse("FAILED", "suspend failed: " + e.getMessage(), command.name().wire(), from);
+          verifier.accept(command);
+          return;
+        }
       }
       case ROLLBACK -> {
-        // The installer cannot re-activate an earlier installed bundle yet.
+        // The active version of a model is its highest installed release (ModelRegistry), and the
+        // installer never installs a lower release: nothing can pin an earlier bundle as active.
         unsupported(command, from, "the gateway has no way to re-activate an earlier bundle yet");
         return;
       }
@@ -101,6 +115,7 @@ final class Commands {
   private void refuse(String code, String reason, String command, String from) {
     LOG.log(Level.WARNING, "refused a command on " + from + " (" + code + "): " + reason);
     record.accept(Events.commandRefused(code, reason, command, topic));
+    upstream.accept(command, code);
   }
 
   /** The root that {@code trust.dir/<repository>/root.json} holds: the newest trusted one. */

@@ -69,12 +69,16 @@ final class Mapping {
     return Optional.empty();
   }
 
-  /** The reason code of a change: the policy's when the gateway changed it, else a person's. */
-  static String reasonOf(String actor) {
+  /**
+   * The reason code of a change to {@code to}: the policy's when the gateway changed it, else a
+   * person's suspend or resume, by the manufacturer's command or an operator.
+   */
+  static String reasonOf(String actor, io.vigil.monitoring.SafetyLevel to) {
     if (actor.equals("system")) {
       return "safety.policy";
     }
-    return actor.startsWith("command:") ? "command.resume" : "operator.resume";
+    String act = to == io.vigil.monitoring.SafetyLevel.SUSPEND ? "suspend" : "resume";
+    return (actor.startsWith("command:") ? "command." : "operator.") + act;
   }
 
   /** A check's name ({@code mix-and-match}) as a code ({@code mix_and_match}). */

@@ -73,8 +73,11 @@ public final class SyncService implements AutoCloseable {
   private long timer = -1;
   private volatile boolean closed;
 
-  /** What the commands do to the gateway: the admin API's resume. */
+  /** What the commands do to the gateway: the admin API's suspend and resume. */
   public interface Operations {
+
+    /** Suspends a model version, recorded with {@code actor} and {@code reason}. */
+    void suspend(String model, Optional<String> version, String actor, String reason);
 
     /** Resumes a suspended model version, recorded with {@code actor} and {@code reason}. */
     void resume(String model, Optional<String> version, String actor, String reason);
@@ -146,6 +149,7 @@ public final class SyncService implements AutoCloseable {
             record,
             operations,
             this::appendSummary,
+            this::commandRefused,
             topics.topic(COMMANDS));
   }
 
@@ -215,7 +219,7 @@ public final class SyncService implements AutoCloseable {
       String actor) {
     Instant at = Instant.now();
     ModelRef ref = new ModelRef(model, version);
-    String reason = Mapping.reasonOf(actor);
+    String reason = Mapping.reasonOf(actor, to);
     onWorker(
         () -> {
           summaries.safetyChanged(
@@ -253,6 +257,15 @@ public final class SyncService implements AutoCloseable {
                     SafetyLevel.NORMAL,
                     "update.refused",
                     Optional.of(code))));
+  }
+
+  /**
+   * A command was refused: a {@code command_refused} event with the command's name and the
+   * refusal's code, routine (it may be dropped under pressure; the ledger keeps it). Called on the
+   * worker.
+   */
+  private void commandRefused(String command, String code) {
+    appendEvent(Event.commandRefused(Instant.now(), Mapping.code(command), Mapping.code(code)));
   }
 
   private void onWorker(Runnable work) {

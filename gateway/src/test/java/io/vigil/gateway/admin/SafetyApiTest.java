@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The safety policy acting on real traffic through a running gateway: a doubled positive rate
  * suspends the demonstration model, devices get 503 until an administrator resumes it through the
- * admin API, the ledger holds both changes, and a suspension and an open window survive a restart.
+ * admin API, the ledger holds both changes, and a suspension and an open window survive a restart;
+ * an operator's suspension through the admin API does the same.
  */
 @ExtendWith(VertxExtension.class)
 class SafetyApiTest {
@@ -169,6 +170,51 @@ class SafetyApiTest {
     gateway = Gateway.start(config());
     assertEquals(40, gateway.models().active(MODEL).monitor().orElseThrow().openWindowRows());
     assertEquals("normal", gateway.models().active(MODEL).safety());
+  }
+
+  @Test
+  void anOperatorSuspendsThroughTheAdminApiUntilResumedAndTheSuspensionSurvivesARestart()
+      throws Exception {
+    gateway = Gateway.start(config());
+    assertEquals(200, infer(TestGateways.DEMO_ROW).statusCode());
+    String suspend = "/admin/v1/models/" + MODEL + "/suspend";
+
+    assertEquals(400, post(suspend, new JsonObject()).statusCode());
+    HttpResponse<String> suspended =
+        post(
+            suspend,
+            new JsonObject()
+                .put("reason", "the ward reports implausible answers")
+                .put("actor", "operator:alice"));
+    assertEquals(200, suspended.statusCode(), suspended.body());
+    assertEquals("suspend", new JsonObject(suspended.body()).getString("safety"));
+    assertEquals("operator:alice", new JsonObject(suspended.body()).getString("suspended_by"));
+    HttpResponse<String> refused = infer(TestGateways.DEMO_ROW);
+    assertEquals(503, refused.statusCode());
+    assertTrue(refused.body().contains("suspended by operator:alice"), refused.body());
+    assertEquals(409, post(suspend, new JsonObject().put("reason", "again")).statusCode());
+    gateway.close();
+
+    gateway = Gateway.start(config());
+    assertEquals(503, infer(TestGateways.DEMO_ROW).statusCode(), "suspended across a restart");
+    HttpResponse<String> resumed =
+        post(
+            "/admin/v1/models/" + MODEL + "/resume",
+            new JsonObject().put("reason", "answers checked").put("actor", "operator:bob"));
+    assertEquals(200, resumed.statusCode(), resumed.body());
+    assertEquals(200, infer(TestGateways.DEMO_ROW).statusCode());
+    assertEquals(
+        List.of("normal->suspend by operator:alice", "suspend->normal by operator:bob"),
+        safetyChanges());
+  }
+
+  private HttpResponse<String> post(String path, JsonObject body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort() + path))
+            .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+            .header("Content-Type", "application/json")
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private void awaitSuspended(boolean expected) throws InterruptedException {

@@ -85,6 +85,13 @@ public final class Fleet {
       return SignedMessage.sign(key, Kind.SUMMARY, seq, START.plusSeconds(60 * seq), body).toJson();
     }
 
+    byte[] commandRefused(long seq, String command, String code) {
+      byte[] body =
+          MessageJson.event(
+              io.vigil.sync.message.Event.commandRefused(START.plusSeconds(seq), command, code));
+      return SignedMessage.sign(key, Kind.EVENT, seq, START.plusSeconds(60 * seq), body).toJson();
+    }
+
     byte[] dropped(long seq, long firstSeq, long lastSeq) {
       byte[] body = new DropMarker(firstSeq, lastSeq, lastSeq - firstSeq + 1, 0, 0).toJson();
       return SignedMessage.sign(key, Kind.DROPPED, seq, START.plusSeconds(60 * seq), body).toJson();

@@ -87,6 +87,18 @@ class FleetWatchTest {
   }
 
   @Test
+  void acceptsAndCountsACommandRefusedEvent() {
+    Outcome o =
+        watch.accept(
+            "vigil/v1/" + Fleet.FLEET + "/gw-ward-3/events",
+            ward.commandRefused(1, "summary_now", "unsigned"));
+
+    Outcome.Accepted a = assertInstanceOf(Outcome.Accepted.class, o);
+    assertEquals(Kind.EVENT, a.kind());
+    assertEquals(1, store.status("gw-ward-3").events());
+  }
+
+  @Test
   void removesAResendOfTheSameSeq() {
     byte[] first = ward.summary(1, Optional.of(ward.grow(3)));
     accept(ward, first);

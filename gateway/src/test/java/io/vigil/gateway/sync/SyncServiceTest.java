@@ -154,6 +154,72 @@ class SyncServiceTest {
     publish(gw, unsigned());
     awaitLedger(e -> e.type().equals("command.refused") && e.details().contains("UNSIGNED"));
     assertTrue(ledger().stream().anyMatch(e -> e.type().equals("command.executed")));
+    Verifier.Received refusal =
+        verified(
+            await(
+                r ->
+                    r.topic().endsWith("/events")
+                        && verifiedBody(r).contains("\"kind\":\"command_refused\""),
+                1));
+    assertEquals(Kind.EVENT, refusal.kind());
+    String refused = new String(refusal.body(), StandardCharsets.UTF_8);
+    assertTrue(refused.contains("\"code\":\"unsigned\""), refused);
+    assertTrue(refused.contains("\"command\":\"unverified\""), refused);
+    assertTrue(!refused.contains("\"model\""), refused);
+  }
+
+  @Test
+  void theManufacturersSignedSuspendStopsTheModelUntilItsResume() throws Exception {
+    gateway = Gateway.start(config(broker.tcpUri()));
+    String gw = gateway.sync().orElseThrow().topics().gateway();
+    watch(gw);
+    await(r -> r.topic().endsWith("/" + gw + "/status"), 1);
+    assertEquals(200, infer(MALIGNANT).statusCode());
+
+    publish(gw, command(gw, Command.Name.SUSPEND, Map.of("model", MODEL), 1));
+    Verifier.Received event = verified(await(r -> r.topic().endsWith("/events"), 1));
+    String body = new String(event.body(), StandardCharsets.UTF_8);
+    assertTrue(body.contains("\"kind\":\"suspended\""), body);
+    assertTrue(body.contains("\"reason\":\"command.suspend\""), body);
+    assertEquals(503, infer(MALIGNANT).statusCode());
+
+    publish(
+        gw,
+        command(
+            gw,
+            Command.Name.ROLLBACK,
+            Map.of("model", MODEL, "version", "0.9.0", "sha256", "ab".repeat(32)),
+            2));
+    Verifier.Received unsupported =
+        verified(
+            await(
+                r ->
+                    r.topic().endsWith("/events")
+                        && verifiedBody(r).contains("\"code\":\"unsupported\""),
+                1));
+    assertTrue(
+        new String(unsupported.body(), StandardCharsets.UTF_8)
+            .contains("\"command\":\"rollback\""));
+
+    publish(gw, command(gw, Command.Name.RESUME, Map.of("model", MODEL), 3));
+    await(r -> r.topic().endsWith("/events") && verifiedBody(r).contains("\"resumed\""), 1);
+    assertEquals(200, infer(MALIGNANT).statusCode());
+    List<EventEntry> changes =
+        ledger().stream().filter(e -> e.type().equals("safety.changed")).toList();
+    assertEquals(2, changes.size(), changes.toString());
+    assertTrue(changes.get(0).actor().startsWith("command:"), changes.get(0).actor());
+    assertTrue(
+        changes.get(0).details().contains("suspended by the manufacturer's command"),
+        changes.get(0).details());
+  }
+
+  private byte[] command(String gw, Command.Name name, Map<String, String> args, long counter) {
+    return CommandSigner.create(List.of(commandKey))
+        .sign(Command.create(FLEET, gw, name, args, counter, Instant.now(), Duration.ofMinutes(5)));
+  }
+
+  private String verifiedBody(Received r) {
+    return new String(verified(r).body(), StandardCharsets.UTF_8);
   }
 
   @Test
@@ -303,8 +369,8 @@ class SyncServiceTest {
     }
   }
 
-  private void infer(String body) throws Exception {
-    http.send(
+  private HttpResponse<String> infer(String body) throws Exception {
+    return http.send(
         HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + gateway.port() + "/v2/models/" + MODEL + "/infer"))
             .POST(HttpRequest.BodyPublishers.ofString(body))

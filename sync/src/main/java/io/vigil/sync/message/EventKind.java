@@ -13,7 +13,12 @@ public enum EventKind {
   /** A model version was rolled back to the one before. */
   ROLLED_BACK(true),
   /** An update was refused; the model version before it keeps answering. */
-  UPDATE_REFUSED(false);
+  UPDATE_REFUSED(false),
+  /**
+   * A command from the manufacturer was refused (unverified, replayed, or not carried out): no
+   * model, the command's name and the refusal's code ({@link Event#commandRefused}).
+   */
+  COMMAND_REFUSED(false);
 
   private final boolean safety;
 

@@ -73,8 +73,19 @@ public final class MessageJson {
     return CanonicalJson.bytes(n);
   }
 
-  /** The event's canonical bytes. */
+  /**
+   * The event's canonical bytes; a {@code command_refused} event is {@code {at, code, command,
+   * kind}}.
+   */
   public static byte[] event(Event e) {
+    if (e.kind() == EventKind.COMMAND_REFUSED) {
+      ObjectNode n = Json.object();
+      n.put("at", e.at().toString());
+      n.put("kind", e.kind().jsonName());
+      n.put("command", e.reason());
+      n.put("code", e.check().orElseThrow());
+      return CanonicalJson.bytes(n);
+    }
     ObjectNode n = model(Json.object(), e.model());
     n.put("at", e.at().toString());
     n.put("kind", e.kind().jsonName());

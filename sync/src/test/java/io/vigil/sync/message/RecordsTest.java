@@ -53,6 +53,36 @@ class RecordsTest {
   }
 
   @Test
+  void aCommandRefusalCarriesTheCommandAndItsCodeWithoutAModel() {
+    Instant at = Instant.parse("2026-12-01T10:00:00Z");
+    Event e = Event.commandRefused(at, "summary_now", "unsigned");
+    assertEquals(
+        "{\"at\":\"2026-12-01T10:00:00Z\",\"code\":\"unsigned\",\"command\":\"summary_now\","
+            + "\"kind\":\"command_refused\"}",
+        new String(MessageJson.event(e), java.nio.charset.StandardCharsets.UTF_8));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Event.commandRefused(at, "summary-now from icu-bed-07", "unsigned"));
+    assertThrows(
+        IllegalArgumentException.class, () -> Event.commandRefused(at, "resume", "FAILED 17"));
+    ModelRef model = new ModelRef("wdbc", "1.0.0");
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new Event(
+                at,
+                EventKind.COMMAND_REFUSED,
+                model,
+                SafetyLevel.NORMAL,
+                "resume",
+                Optional.of("failed")));
+    assertThrows(
+        NullPointerException.class,
+        () ->
+            new Event(at, EventKind.ALERT, null, SafetyLevel.ALERT, "drift.psi", Optional.empty()));
+  }
+
+  @Test
   void reportsLatencyPercentilesWithinThreePercentAndTheExactMaximum() {
     LatencyHistogram h = new LatencyHistogram();
     for (long micros = 1; micros <= 10_000; micros++) {
