@@ -261,7 +261,18 @@ public final class Gateway implements AutoCloseable {
                   models,
                   ledger,
                   this::record,
-                  (model, version, actor, reason) -> resume(model, version, actor, reason),
+                  new SyncService.Operations() {
+                    @Override
+                    public void resume(
+                        String model, Optional<String> version, String actor, String reason) {
+                      Gateway.this.resume(model, version, actor, reason);
+                    }
+
+                    @Override
+                    public InstallReport install(InstallRequest request) {
+                      return Gateway.this.install(request);
+                    }
+                  },
                   Version.current()));
     }
     if (config.installDemoBundle()) {
