@@ -341,6 +341,11 @@ public final class SyncService implements AutoCloseable {
     }
   }
 
+  /** Completes when the link is connected for the first time, its online status sent. */
+  public Future<Void> connected() {
+    return link.connected();
+  }
+
   /** The topics of this gateway. */
   public GatewayTopics topics() {
     return topics;
