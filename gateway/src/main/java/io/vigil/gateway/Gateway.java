@@ -115,7 +115,13 @@ public final class Gateway implements AutoCloseable {
   private volatile Optional<SyncService> sync = Optional.empty();
   private int port;
   private int adminPort;
-  private boolean closing;
+  private volatile boolean closing;
+
+  /**
+   * One install at a time (the admin port's, an update over MQTT); not the gateway's monitor, so
+   * that {@link #close} does not wait for a download that closing the MQTT link interrupts.
+   */
+  private final Object installing = new Object();
 
   private Gateway(
       VigilConfig config,
@@ -273,6 +279,11 @@ public final class Gateway implements AutoCloseable {
                         String model, Optional<String> version, String actor, String reason) {
                       Gateway.this.resume(model, version, actor, reason);
                     }
+
+                    @Override
+                    public InstallReport install(InstallRequest request) {
+                      return Gateway.this.install(request);
+                    }
                   },
                   Version.current()));
     }
@@ -409,7 +420,13 @@ public final class Gateway implements AutoCloseable {
    * asks through the admin port. New bundles are loaded and answer at once; a refusal leaves the
    * models being served as they were.
    */
-  public synchronized InstallReport install(InstallRequest request) {
+  public InstallReport install(InstallRequest request) {
+    synchronized (installing) {
+      return installNow(request);
+    }
+  }
+
+  private InstallReport installNow(InstallRequest request) {
     if (closing || installer == null) {
       throw new GatewayException(Code.UNAVAILABLE, "the gateway is not running");
     }

@@ -6,11 +6,18 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vigil.audit.EventEntry;
 import io.vigil.audit.Ledger;
+import io.vigil.gateway.GatewayException;
 import io.vigil.gateway.config.SyncConfig;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.gateway.install.InstallReport;
+import io.vigil.gateway.install.InstallRequest;
 import io.vigil.gateway.models.ModelRegistry;
+import io.vigil.inference.bundle.Bundle;
 import io.vigil.monitoring.WindowResult;
+import io.vigil.sync.chunks.LinkFeed;
+import io.vigil.sync.chunks.MqttSource;
+import io.vigil.sync.chunks.MqttSourceOptions;
+import io.vigil.sync.chunks.Topics;
 import io.vigil.sync.command.CommandVerifier;
 import io.vigil.sync.command.ReplayGuard;
 import io.vigil.sync.link.LinkOptions;
@@ -33,23 +40,46 @@ import io.vigil.sync.publish.Transport;
 import io.vigil.trust.IdentityKey;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
  * The gateway's MQTT link to its manufacturer: the link with its retained status, the outbox, the
  * publisher that drains it, a summary every {@code sync.summary-interval}, safety events at once,
- * and the manufacturer's signed commands. Outbox and summaries run on one worker thread, {@value
- * #WORKER}, never on an event loop.
+ * the manufacturer's signed commands, and updates: each new retained {@code timestamp.json} of the
+ * fleet's repository (and the first one after every connect) runs the install path of {@code vigil
+ * install} for {@code sync.repository} with an {@link MqttSource}, on its own thread, {@value
+ * #UPDATER}, one run at a time, triggers that arrive meanwhile coalesced into one more run. Outbox
+ * and summaries run on one worker thread, {@value #WORKER}; nothing here runs on an event loop.
  */
 public final class SyncService implements AutoCloseable {
 
   /** The worker, of one thread, that builds summaries and appends to the outbox. */
   public static final String WORKER = "vigil-sync";
+
+  /** The thread that installs updates that arrived over MQTT. */
+  public static final String UPDATER = "vigil-updates";
+
+  /** Who asks for an install over MQTT, as the ledger records it. */
+  public static final String ACTOR = "sync:mqtt";
+
+  /** Where partial downloads of targets are kept between attempts, under the data directory. */
+  public static final Path DOWNLOADS = Path.of("sync", "downloads");
+
+  /**
+   * How long the repository's metadata topics stay quiet before an update runs: after a connect the
+   * broker sends every retained metadata file again, the timestamp not necessarily last.
+   */
+  static final long SETTLE_MILLIS = 500;
 
   /** The suffix of the retained status topic. */
   public static final String STATUS = "status";
@@ -70,6 +100,23 @@ public final class SyncService implements AutoCloseable {
   private final WorkerExecutor worker;
   private final Summaries summaries;
   private final Commands commands;
+  private final Topics repoTopics;
+  private final String repository;
+  private final MqttSourceOptions sourceOptions;
+  private final Operations operations;
+  private final ExecutorService updater =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, UPDATER);
+            t.setDaemon(true);
+            return t;
+          });
+  private final AtomicBoolean updateWanted = new AtomicBoolean();
+  private final AtomicBoolean updating = new AtomicBoolean();
+  private LinkFeed feed;
+  private volatile long lastMetadata = System.nanoTime();
+  private byte[] lastTimestamp; // on the link's context only
+  private boolean reconnected = true; // on the link's context only
   private long timer = -1;
   private volatile boolean closed;
 
@@ -81,6 +128,14 @@ public final class SyncService implements AutoCloseable {
 
     /** Resumes a suspended model version, recorded with {@code actor} and {@code reason}. */
     void resume(String model, Optional<String> version, String actor, String reason);
+
+    /**
+     * Installs what {@code request}'s repository approves, as {@code vigil install} and the admin
+     * endpoint do: new bundles loaded, refusals recorded and reported.
+     *
+     * @throws GatewayException as {@link io.vigil.gateway.Gateway#install} does
+     */
+    InstallReport install(InstallRequest request);
   }
 
   private SyncService(
@@ -96,6 +151,10 @@ public final class SyncService implements AutoCloseable {
     SyncConfig sync = config.sync();
     this.vertx = vertx;
     this.topics = GatewayTopics.of(sync.fleet(), identity.name());
+    this.repoTopics = Topics.of(sync.fleet());
+    this.repository = sync.repository();
+    this.sourceOptions = MqttSourceOptions.of(config.dataDir().resolve(DOWNLOADS));
+    this.operations = operations;
     Optional<TlsFiles> tls =
         sync.broker().startsWith("ssl://")
             ? Optional.of(new TlsFiles(sync.caFile(), sync.certFile(), sync.keyFile()))
@@ -171,10 +230,15 @@ public final class SyncService implements AutoCloseable {
         new SyncService(
             vertx, config, identity, meters, models, ledger, record, operations, softwareVersion);
     s.publisher.start();
-    s.link.upHandler(v -> s.publisher.kick());
+    s.link.upHandler(
+        v -> {
+          s.reconnected = true;
+          s.publisher.kick();
+        });
     s.link.downHandler(e -> LOG.log(Level.INFO, "MQTT link down: " + e.getMessage()));
     s.link.subscribe(
         s.topics.topic(COMMANDS), m -> s.onWorker(() -> s.commands.handle(m.topic(), m.payload())));
+    s.feed = LinkFeed.open(s.link, s.repoTopics, s::metadataArrived);
     s.link.start();
     s.timer =
         vertx.setPeriodic(
@@ -187,8 +251,103 @@ public final class SyncService implements AutoCloseable {
             + s.topics
             + " (summaries every "
             + config.sync().summaryInterval()
+            + "; updates of repository '"
+            + s.repository
+            + "' from "
+            + s.repoTopics
             + ")");
     return s;
+  }
+
+  /**
+   * On the link's context: a new timestamp, or the first one after a connect (the broker sends the
+   * retained ones again), asks for an update run.
+   */
+  private void metadataArrived(String topic, byte[] payload) {
+    lastMetadata = System.nanoTime();
+    if (payload.length == 0 || !topic.equals(repoTopics.metadata("timestamp.json"))) {
+      return;
+    }
+    if (reconnected || !Arrays.equals(payload, lastTimestamp)) {
+      reconnected = false;
+      lastTimestamp = payload;
+      updateNow();
+    }
+  }
+
+  /**
+   * Asks for an update run: one starts on {@value #UPDATER} unless one is running, which then runs
+   * once more when it ends, however many times this was called meanwhile.
+   */
+  public void updateNow() {
+    if (closed) {
+      return;
+    }
+    updateWanted.set(true);
+    if (updating.compareAndSet(false, true)) {
+      try {
+        updater.execute(this::updates);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        updating.set(false); // closed meanwhile
+      }
+    }
+  }
+
+  private void updates() {
+    while (true) {
+      while (!closed && updateWanted.getAndSet(false)) {
+        update();
+      }
+      updating.set(false);
+      if (closed || !updateWanted.get() || !updating.compareAndSet(false, true)) {
+        return;
+      }
+    }
+  }
+
+  /** One install from the repository over MQTT; what it did is logged, its refusals recorded. */
+  private void update() {
+    try {
+      long settle = TimeUnit.MILLISECONDS.toNanos(SETTLE_MILLIS);
+      long left;
+      while ((left = settle - (System.nanoTime() - lastMetadata)) > 0) {
+        TimeUnit.NANOSECONDS.sleep(left);
+      }
+      InstallReport report =
+          operations.install(
+              new InstallRequest(
+                  repository,
+                  MqttSource.create(feed, repoTopics, sourceOptions),
+                  Optional.empty(),
+                  ACTOR,
+                  Optional.empty()));
+      LOG.log(
+          report.installed().isEmpty() && report.refused().isEmpty() ? Level.DEBUG : Level.INFO,
+          "update over MQTT from repository '"
+              + repository
+              + "': installed "
+              + report.installed().stream().map(Bundle::label).toList()
+              + ", unchanged "
+              + report.unchanged()
+              + ", held "
+              + report.held()
+              + ", refused "
+              + report.refused().size());
+    } catch (GatewayException e) {
+      // A refused update was recorded, logged and reported by the install path already.
+      Level level =
+          e.code() == GatewayException.Code.UPDATE_REFUSED || closed ? Level.DEBUG : Level.WARNING;
+      LOG.log(level, "update over MQTT from repository '" + repository + "': " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // closing
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "update over MQTT from repository '" + repository + "' failed", e);
+    }
+  }
+
+  /** Completes when the link is connected for the first time, its online status sent. */
+  public Future<Void> connected() {
+    return link.connected();
   }
 
   /** The topics of this gateway. */
@@ -313,6 +472,18 @@ public final class SyncService implements AutoCloseable {
     closed = true;
     if (timer >= 0) {
       vertx.cancelTimer(timer);
+    }
+    // A download waiting for chunks is interrupted; nothing half-installed enters the store.
+    updater.shutdownNow();
+    if (feed != null) {
+      feed.close();
+    }
+    try {
+      if (!updater.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.log(Level.WARNING, "the update over MQTT did not stop within 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     publisher.close();
     // Let a summary or event being appended finish before the outbox closes under it.

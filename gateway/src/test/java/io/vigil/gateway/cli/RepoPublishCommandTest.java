@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
+import io.vigil.sync.chunks.LinkFeed;
 import io.vigil.sync.chunks.MqttSource;
 import io.vigil.sync.chunks.MqttSourceOptions;
 import io.vigil.sync.chunks.Topics;
@@ -82,6 +83,8 @@ class RepoPublishCommandTest {
       link.start();
       Topics topics = Topics.of(FLEET);
       try (LinkFeed feed = LinkFeed.open(link, topics)) {
+        assertTrue(
+            feed.awaitMetadata("timestamp.json", Duration.ofSeconds(20)), "no retained timestamp");
         Updater.initialize(tmp.resolve("client"), Files.readAllBytes(repo.firstRoot()));
         Updater updater =
             Updater.open(

@@ -117,6 +117,14 @@ class SyncServiceTest {
   void shouldPublishStatusSummariesSafetyEventsAndObeyOnlySignedCommands() throws Exception {
     gateway = Gateway.start(config(broker.tcpUri()));
     String gw = gateway.sync().orElseThrow().topics().gateway();
+    // Subscribed after the gateway's status was published, the watcher gets it as retained.
+    gateway
+        .sync()
+        .orElseThrow()
+        .connected()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
     watch(gw);
 
     Received status = await(r -> r.topic().endsWith("/" + gw + "/status"), 1);

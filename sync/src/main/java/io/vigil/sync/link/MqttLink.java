@@ -46,6 +46,14 @@ public interface MqttLink {
    */
   Future<Void> subscribe(String topicFilter, Handler<Message> handler);
 
+  /**
+   * Ends the subscription to {@code topicFilter} if {@code handler} is still the one it hands
+   * messages to (a later {@code subscribe} to the same filter replaced it otherwise): it is not
+   * renewed on a reconnect any more, and an UNSUBSCRIBE is sent now when the link is up. Completes
+   * once it is forgotten, without waiting for the broker's UNSUBACK.
+   */
+  Future<Void> unsubscribe(String topicFilter, Handler<Message> handler);
+
   /** Publishes the retained {@code offline} status, disconnects cleanly and releases the client. */
   Future<Void> close();
 }

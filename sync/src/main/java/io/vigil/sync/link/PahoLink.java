@@ -201,6 +201,28 @@ final class PahoLink implements MqttLink {
   }
 
   @Override
+  public Future<Void> unsubscribe(String topicFilter, Handler<Message> handler) {
+    return onContext(
+        () -> {
+          Subscription subscription = subscriptions.get(topicFilter);
+          if (subscription == null || subscription.handler() != handler) {
+            return Future.succeededFuture();
+          }
+          subscriptions.remove(topicFilter);
+          LinkException gone = new LinkException(Code.CLOSED, "unsubscribed from " + topicFilter);
+          subscription.waiting().forEach(p -> p.tryFail(gone));
+          if (state == State.UP) {
+            try {
+              client.unsubscribe(topicFilter);
+            } catch (MqttException e) {
+              LOG.log(Level.DEBUG, "UNSUBSCRIBE " + topicFilter + " failed: " + e);
+            }
+          }
+          return Future.succeededFuture();
+        });
+  }
+
+  @Override
   public Future<Void> close() {
     return onContext(
         () -> {

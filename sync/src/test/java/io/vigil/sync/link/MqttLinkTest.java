@@ -210,6 +210,25 @@ class MqttLinkTest {
     assertEquals(List.of(), downs);
   }
 
+  @Test
+  void unsubscribeEndsOnlyTheSubscriptionOfItsHandler(Vertx vertx) {
+    MqttLink link = started(vertx, broker.tcpUri(), "unsubscriber");
+    Await.result(link.connected(), WAIT);
+    BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    io.vertx.core.Handler<Message> handler = m -> received.add(new String(m.payload(), UTF_8));
+    Await.result(link.subscribe("unsub/in", handler), WAIT);
+    Await.result(link.subscribe("unsub/marker", handler), WAIT);
+
+    Await.result(link.unsubscribe("unsub/in", m -> {}), WAIT); // not its handler: no effect
+    Await.result(link.publish("unsub/in", "one".getBytes(UTF_8), false), WAIT);
+    assertEquals("one", poll(received));
+
+    Await.result(link.unsubscribe("unsub/in", handler), WAIT);
+    Await.result(link.publish("unsub/in", "two".getBytes(UTF_8), false), WAIT);
+    Await.result(link.publish("unsub/marker", "marker".getBytes(UTF_8), false), WAIT);
+    assertEquals("marker", poll(received), "nothing on the topic unsubscribed from");
+  }
+
   /**
    * Given messages to many topics in flight, when the network is cut and restored, then the link
    * reconnects once and stays up, each publish ending acknowledged or failed with a code.
