@@ -9,7 +9,6 @@ import io.vigil.audit.LedgerReader;
 import io.vigil.audit.StoredEntry;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.TestGateways;
-import io.vigil.gateway.config.AuditConfig;
 import io.vigil.gateway.config.MonitoringConfig;
 import io.vigil.gateway.config.SyncConfig;
 import io.vigil.gateway.config.VigilConfig;
@@ -57,13 +56,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SyncServiceTest {
 
-  static final String FLEET = "ward-fleet";
+  static final String FLEET = OnBroker.FLEET;
   static final String MODEL = "wdbc-malignancy";
-  static final String MALIGNANT =
-      "{\"inputs\": [{\"name\": \"features\", \"datatype\": \"FP32\", \"shape\": [1, 30], \"data\":"
-          + " [17.99, 10.38, 122.8, 1001, 0.1184, 0.2776, 0.3001, 0.1471, 0.2419, 0.07871, 1.095,"
-          + " 0.9053, 8.589, 153.4, 0.006399, 0.04904, 0.05373, 0.01587, 0.03003, 0.006193, 25.38,"
-          + " 17.33, 184.6, 2019, 0.1622, 0.6656, 0.7119, 0.2654, 0.4601, 0.1189]}]}";
+  static final String MALIGNANT = OnBroker.MALIGNANT;
 
   @TempDir Path dataDir;
   @TempDir Path brokerDir;
@@ -270,39 +265,13 @@ class SyncServiceTest {
   }
 
   private VigilConfig config(String brokerUri) {
-    VigilConfig c = TestGateways.config(dataDir);
-    SyncConfig d = SyncConfig.defaults();
-    return new VigilConfig(
-        c.dataDir(),
-        c.server(),
-        c.inference(),
-        new AuditConfig(
-            c.audit().durability(),
-            c.audit().storeInputs(),
-            c.audit().checkpointEvery(),
-            c.audit().checkpointInterval(),
-            "gw-1",
-            c.audit().keepEntries(),
-            c.audit().segmentEntries(),
-            c.audit().archiveInterval(),
-            c.audit().minFreeSpace()),
-        c.admin(),
-        c.trust(),
+    return OnBroker.config(
+        TestGateways.config(dataDir),
+        brokerUri,
+        FLEET,
+        "gw-1",
         new MonitoringConfig(true, 100, 50, Duration.ofMinutes(15)),
-        new SyncConfig(
-            brokerUri,
-            true,
-            FLEET,
-            Path.of(""),
-            Path.of(""),
-            Path.of(""),
-            d.repository(),
-            Duration.ofHours(1),
-            d.sessionExpiry(),
-            d.outboxMaxBytes(),
-            d.publishWindow()),
-        c.installDemoBundle(),
-        c.shutdownGrace());
+        SyncConfig.defaults().outboxMaxBytes());
   }
 
   private void watch(String gw) throws Exception {

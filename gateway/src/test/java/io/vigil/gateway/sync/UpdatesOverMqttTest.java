@@ -9,7 +9,6 @@ import io.vigil.audit.LedgerReader;
 import io.vigil.audit.StoredEntry;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.TestGateways;
-import io.vigil.gateway.config.AuditConfig;
 import io.vigil.gateway.config.SyncConfig;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.gateway.ledger.Ledgers;
@@ -35,7 +34,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UpdatesOverMqttTest {
 
-  static final String FLEET = "ward-fleet";
+  static final String FLEET = OnBroker.FLEET;
   static final String MODEL = "test-model";
 
   @TempDir Path dataDir;
@@ -210,37 +208,7 @@ class UpdatesOverMqttTest {
 
   private VigilConfig config(String brokerUri) {
     VigilConfig c = TestGateways.withoutDemo(TestGateways.config(dataDir));
-    SyncConfig d = SyncConfig.defaults();
-    return new VigilConfig(
-        c.dataDir(),
-        c.server(),
-        c.inference(),
-        new AuditConfig(
-            c.audit().durability(),
-            c.audit().storeInputs(),
-            c.audit().checkpointEvery(),
-            c.audit().checkpointInterval(),
-            "gw-1",
-            c.audit().keepEntries(),
-            c.audit().segmentEntries(),
-            c.audit().archiveInterval(),
-            c.audit().minFreeSpace()),
-        c.admin(),
-        c.trust(),
-        c.monitoring(),
-        new SyncConfig(
-            brokerUri,
-            true,
-            FLEET,
-            Path.of(""),
-            Path.of(""),
-            Path.of(""),
-            d.repository(),
-            Duration.ofHours(1),
-            d.sessionExpiry(),
-            d.outboxMaxBytes(),
-            d.publishWindow()),
-        c.installDemoBundle(),
-        c.shutdownGrace());
+    return OnBroker.config(
+        c, brokerUri, FLEET, "gw-1", c.monitoring(), SyncConfig.defaults().outboxMaxBytes());
   }
 }
