@@ -35,6 +35,7 @@ import io.vigil.gateway.ledger.Ledgers;
 import io.vigil.gateway.metrics.InferenceMeters;
 import io.vigil.gateway.metrics.LedgerMeters;
 import io.vigil.gateway.metrics.SafetyMeters;
+import io.vigil.gateway.models.ActiveReleases;
 import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
 import io.vigil.gateway.sync.SyncService;
@@ -242,10 +243,10 @@ public final class Gateway implements AutoCloseable {
     disk.check();
     ModelStore store = ModelStore.open(config.dataDir());
     // The store is read and verified once: what is loaded is what the installer compares with.
-    models.loadAll(store);
+    models.loadAll(store, ActiveReleases.open(config.dataDir()));
     models.refused().forEach(reason -> record(Events.bundleRefused(reason)));
     for (LoadedModel m : models.all()) {
-      record(Events.bundleActivated(m.bundle(), models.active(m.manifest().modelId()) == m));
+      record(Events.bundleActivated(m.bundle(), models.isActive(m)));
     }
     installer =
         new Installer(
@@ -278,6 +279,13 @@ public final class Gateway implements AutoCloseable {
                     public void resume(
                         String model, Optional<String> version, String actor, String reason) {
                       Gateway.this.resume(model, version, actor, reason);
+                    }
+
+                    @Override
+                    public void rollback(
+                        String model, String version, String sha256, String actor, String reason) {
+                      Gateway.this.rollback(
+                          model, Optional.of(version), Optional.of(sha256), actor, reason);
                     }
 
                     @Override
@@ -325,7 +333,12 @@ public final class Gateway implements AutoCloseable {
             config.admin().port(),
             meters::scrape,
             this::install,
-            new ModelsApi(models, this::resume, this::suspend));
+            new ModelsApi(
+                models,
+                this::resume,
+                this::suspend,
+                (model, target, actor, reason) ->
+                    rollback(model, target, Optional.empty(), actor, reason)));
     await(
         vertx.deployVerticle(admin),
         "start the admin server on " + config.admin().host() + ":" + config.admin().port());
@@ -469,17 +482,67 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  /** Loads newly installed bundles; one that fails its load checks is recorded as refused. */
+  /**
+   * Loads newly installed bundles and makes each the active version of its model (the installer
+   * installs only releases above every installed one); one that fails its load checks is recorded
+   * as refused.
+   */
   private void activate(List<Bundle> installed) {
     for (Bundle bundle : installed) {
       try {
         LoadedModel loaded = models.load(bundle);
-        record(
-            Events.bundleActivated(bundle, models.active(bundle.manifest().modelId()) == loaded));
+        models.activate(loaded);
+        record(Events.bundleActivated(bundle, true));
       } catch (InferenceException e) {
         record(Events.bundleRefused(bundle.label() + ": " + e.getMessage()));
       }
     }
+  }
+
+  /**
+   * Makes an earlier installed release of a model its active version again: {@code version}, or
+   * else the highest release below the active one; with {@code sha256}, only if its bundle has that
+   * digest. The choice is saved before it is in force, so it outlives a restart; it is recorded in
+   * the ledger ({@code model.rolled_back}, with who and why) and told to the manufacturer at once.
+   * The version left stays loaded, addressable by its version string.
+   *
+   * @throws GatewayException {@code CONFLICT} when there is nothing earlier to go back to, or the
+   *     target is suspended; {@link InferenceException} {@code MODEL_NOT_FOUND} when the model or
+   *     version is not installed
+   */
+  public ModelRegistry.Rollback rollback(
+      String modelId,
+      Optional<String> version,
+      Optional<String> sha256,
+      String actor,
+      String reason) {
+    ModelRegistry.Rollback done;
+    synchronized (installing) {
+      done = models.rollback(modelId, version, sha256);
+    }
+    record(Events.rolledBack(done.from().bundle(), done.to().bundle(), actor, reason));
+    LOG.log(
+        Level.WARNING,
+        "rolled "
+            + modelId
+            + " back from "
+            + done.from().manifest().version()
+            + " to "
+            + done.to().manifest().version()
+            + " ("
+            + actor
+            + ": "
+            + reason
+            + ")",
+        LogFields.event("model.rolled_back").model(modelId, done.to().manifest().version()));
+    LoadedModel from = done.from();
+    sync.ifPresent(
+        s ->
+            s.rolledBack(
+                new io.vigil.sync.message.ModelRef(modelId, from.manifest().version()),
+                from.monitor().map(ModelMonitor::level).orElse(SafetyLevel.NORMAL),
+                actor));
+    return done;
   }
 
   /**

@@ -40,6 +40,11 @@ public final class GatewayException extends RuntimeException {
     /** Recorded data does not hold what a command expected of it. */
     DATA_INVALID(1),
     /**
+     * The action does not fit the state it would change: a rollback with no earlier release
+     * installed, or to a version that is suspended.
+     */
+    CONFLICT(1),
+    /**
      * The MQTT broker could not be reached, refused this client or did not acknowledge in time
      * (exit status 69, sysexits EX_UNAVAILABLE: try again once the broker is back).
      */

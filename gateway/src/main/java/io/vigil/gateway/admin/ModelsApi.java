@@ -20,8 +20,9 @@ import java.util.Optional;
  * The models part of the admin API: {@code GET /admin/v1/models} (every loaded version with its
  * safety level, why, and its last windows), {@code POST /admin/v1/models/{model}/suspend} (stop a
  * version answering, as the policy's suspension does, until it is resumed) and {@code POST
- * /admin/v1/models/{model}/resume} (resume a suspended version), each with a reason that the ledger
- * records.
+ * /admin/v1/models/{model}/resume} (resume a suspended version) and {@code POST
+ * /admin/v1/models/{model}/rollback} (make an earlier installed version the active one again), each
+ * with a reason that the ledger records.
  *
  * <p>Operator authentication and roles come in a later issue: {@link #authorize} is the one place
  * every admin action passes, and it lets everyone on the admin port through until then.
@@ -38,18 +39,30 @@ public final class ModelsApi {
     SafetyLevel suspend(String modelId, Optional<String> version, String actor, String reason);
   }
 
+  /**
+   * Makes {@code version}, or else the release below the active one, the active version of a model
+   * again; the gateway records who and why.
+   */
+  public interface RollBacker {
+    ModelRegistry.Rollback rollback(
+        String modelId, Optional<String> version, String actor, String reason);
+  }
+
   private final ModelRegistry models;
   private final Resumer resumer;
   private final Suspender suspender;
+  private final RollBacker rollBacker;
 
   /**
-   * The API over {@code models}, resuming through {@code resumer} and suspending through {@code
-   * suspender}.
+   * The API over {@code models}, resuming through {@code resumer}, suspending through {@code
+   * suspender} and rolling back through {@code rollBacker}.
    */
-  public ModelsApi(ModelRegistry models, Resumer resumer, Suspender suspender) {
+  public ModelsApi(
+      ModelRegistry models, Resumer resumer, Suspender suspender, RollBacker rollBacker) {
     this.models = models;
     this.resumer = resumer;
     this.suspender = suspender;
+    this.rollBacker = rollBacker;
   }
 
   void mount(Router router, WorkerExecutor worker) {
@@ -65,40 +78,88 @@ public final class ModelsApi {
         .handler(BodyHandler.create().setBodyLimit(64 * 1024))
         .handler(
             ctx -> act(ctx, worker, "why it is safe to resume", "resumed_by", resumer::resume));
+    router
+        .post("/admin/v1/models/:model/rollback")
+        .handler(BodyHandler.create().setBodyLimit(64 * 1024))
+        .handler(ctx -> rollback(ctx, worker));
   }
 
-  /** A suspend or resume: {@code {"reason": ..., "version"?: ..., "actor"?: ...}}. */
-  private void act(
-      RoutingContext ctx, WorkerExecutor worker, String why, String byField, Resumer action) {
+  /** What an admin action names: {@code {"reason": ..., "version"?: ..., "actor"?: ...}}. */
+  private record Action(String model, Optional<String> version, String actor, String reason) {}
+
+  /** The action a request asks for, or empty when it was answered with an error. */
+  private static Optional<Action> action(RoutingContext ctx, String why) {
     if (!authorize(ctx, "operator")) {
-      return;
+      return Optional.empty();
     }
     JsonObject body = AdminJson.body(ctx).orElse(null);
     if (body == null) {
-      return;
+      return Optional.empty();
     }
     String reason = body.getString("reason");
     if (reason == null || reason.isBlank()) {
       AdminJson.error(
           ctx, 400, "\"reason\" is required: " + why + ", for the ledger and the manufacturer");
-      return;
+      return Optional.empty();
     }
-    String model = ctx.pathParam("model");
-    Optional<String> version = Optional.ofNullable(body.getString("version"));
-    String actor = Optional.ofNullable(body.getString("actor")).orElse("admin-api");
-    worker
-        .executeBlocking(() -> action.resume(model, version, actor, reason), false)
-        .onSuccess(
-            level ->
-                AdminJson.answer(
-                    ctx,
-                    200,
-                    new JsonObject()
-                        .put("model", model)
-                        .put("safety", level.jsonName())
-                        .put(byField, actor)
-                        .put("reason", reason)))
-        .onFailure(e -> AdminJson.error(ctx, status(e), e.getMessage()));
+    return Optional.of(
+        new Action(
+            ctx.pathParam("model"),
+            Optional.ofNullable(body.getString("version")),
+            Optional.ofNullable(body.getString("actor")).orElse("admin-api"),
+            reason));
+  }
+
+  /** A suspend or resume. */
+  private void act(
+      RoutingContext ctx, WorkerExecutor worker, String why, String byField, Resumer action) {
+    action(ctx, why)
+        .ifPresent(
+            a ->
+                worker
+                    .executeBlocking(
+                        () -> action.resume(a.model(), a.version(), a.actor(), a.reason()), false)
+                    .onSuccess(
+                        level ->
+                            AdminJson.answer(
+                                ctx,
+                                200,
+                                new JsonObject()
+                                    .put("model", a.model())
+                                    .put("safety", level.jsonName())
+                                    .put(byField, a.actor())
+                                    .put("reason", a.reason())))
+                    .onFailure(e -> AdminJson.error(ctx, status(e), e.getMessage())));
+  }
+
+  /** A rollback: answers with the version left and the version now active. */
+  private void rollback(RoutingContext ctx, WorkerExecutor worker) {
+    action(ctx, "why the active version must give way to an earlier one")
+        .ifPresent(
+            a ->
+                worker
+                    .executeBlocking(
+                        () -> rollBacker.rollback(a.model(), a.version(), a.actor(), a.reason()),
+                        false)
+                    .onSuccess(
+                        done ->
+                            AdminJson.answer(
+                                ctx,
+                                200,
+                                new JsonObject()
+                                    .put("model", a.model())
+                                    .put("from", versionOf(done.from()))
+                                    .put("to", versionOf(done.to()))
+                                    .put("rolled_back_by", a.actor())
+                                    .put("reason", a.reason())))
+                    .onFailure(e -> AdminJson.error(ctx, status(e), e.getMessage())));
+  }
+
+  private static JsonObject versionOf(LoadedModel m) {
+    return new JsonObject()
+        .put("version", m.manifest().version())
+        .put("release", m.manifest().release())
+        .put("bundle_sha256", m.bundle().sha256());
   }
 
   /** The one gate of admin actions; operator authentication comes in a later issue. */
@@ -116,7 +177,7 @@ public final class ModelsApi {
               .put("release", m.manifest().release())
               .put("bundle_sha256", m.bundle().sha256())
               .put("demo", m.manifest().demo())
-              .put("active", models.active(m.manifest().modelId()) == m)
+              .put("active", models.isActive(m))
               .put("safety", m.safety());
       if (m.monitor().isPresent()) {
         ModelMonitor monitor = m.monitor().get();
@@ -142,6 +203,9 @@ public final class ModelsApi {
     }
     if (e instanceof GatewayException g && g.code() == GatewayException.Code.NOT_FOUND) {
       return 404;
+    }
+    if (e instanceof GatewayException g && g.code() == GatewayException.Code.CONFLICT) {
+      return 409;
     }
     if (e instanceof MonitoringException m && m.code() == MonitoringException.Code.SUSPENDED) {
       return 409;

@@ -308,7 +308,8 @@ public final class FleetStore implements AutoCloseable {
                     + " "
                     + item.path("version").asText("?")
                     + " "
-                    + item.path("level").asText("?"));
+                    + item.path("level").asText("?")
+                    + (item.path("active").asBoolean(false) ? " (active)" : ""));
           }
         });
     return models;

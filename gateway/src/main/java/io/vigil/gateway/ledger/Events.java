@@ -178,6 +178,23 @@ public final class Events {
     return EventEntry.of("safety.changed", actor, details);
   }
 
+  /**
+   * A model's active version went back from {@code from} to the earlier {@code to}, by {@code
+   * actor}'s act ({@code operator:...}, {@code command:<id>}), for {@code reason}.
+   */
+  public static EventEntry rolledBack(Bundle from, Bundle to, String actor, String reason) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("model_id", from.manifest().modelId());
+    details.put("from_version", from.manifest().version());
+    details.put("from_release", from.manifest().release());
+    details.put("from_bundle_sha256", from.sha256());
+    details.put("to_version", to.manifest().version());
+    details.put("to_release", to.manifest().release());
+    details.put("to_bundle_sha256", to.sha256());
+    details.put("reason", reason);
+    return EventEntry.of("model.rolled_back", actor, details);
+  }
+
   /** The gateway stopped; {@code abandoned} requests were still in flight after the grace. */
   public static EventEntry stopped(int abandoned) {
     return EventEntry.of("gateway.stopped", SYSTEM, Map.of("abandoned_requests", abandoned));
@@ -210,7 +227,7 @@ public final class Events {
 
   /**
    * A command from the manufacturer was refused: {@code code} says why ({@code UNSIGNED}, {@code
-   * REPLAYED}, ... or {@code UNSUPPORTED} for one this gateway cannot carry out), {@code reason} in
+   * REPLAYED}, ... or {@code FAILED} for one this gateway could not carry out), {@code reason} in
    * words; {@code command} names it when its signature was verified, else it is {@code unverified}.
    */
   public static EventEntry commandRefused(

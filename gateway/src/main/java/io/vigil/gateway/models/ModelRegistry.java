@@ -1,5 +1,6 @@
 package io.vigil.gateway.models;
 
+import io.vigil.gateway.GatewayException;
 import io.vigil.gateway.metrics.BatchMeters;
 import io.vigil.gateway.metrics.InferenceMeters;
 import io.vigil.gateway.systemd.LogFields;
@@ -31,14 +32,19 @@ import java.util.function.Function;
 /**
  * The model versions this gateway serves, by model id and version.
  *
- * <p>Until the update gate exists, the active version of a model is its highest release in the
- * store; every stored version stays addressable by its version string.
+ * <p>The active version of a model, the one that answers requests naming no version, is the release
+ * {@link ActiveReleases} chose for it (a rollback's target, or the release last installed), else
+ * its highest release in the store. Every loaded version stays addressable by its version string.
+ * The active version is read on every request: it is kept in its own map, recomputed when a version
+ * is loaded or chosen, never searched for per request.
  */
 public final class ModelRegistry implements AutoCloseable {
 
   private static final Logger LOG = System.getLogger(ModelRegistry.class.getName());
 
   private final Map<String, NavigableMap<Long, LoadedModel>> byModel = new ConcurrentHashMap<>();
+  private final Map<String, LoadedModel> activeByModel = new ConcurrentHashMap<>();
+  private ActiveReleases chosen = ActiveReleases.none();
   private final RuntimeOptions runtime;
   private final BatchingOptions batching;
   private final RangePolicy rangePolicy;
@@ -71,10 +77,15 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /**
-   * Loads every bundle of the store; a bundle that fails verification or its golden vectors is
-   * refused, logged and listed in {@link #refused()}, and the others still load.
+   * Loads every bundle of the store, each model's active version the one {@code chosen} names; a
+   * bundle that fails verification or its golden vectors is refused, logged and listed in {@link
+   * #refused()}, and the others still load. A chosen release that did not load is listed there too,
+   * and the model's highest release answers instead.
    */
-  public void loadAll(ModelStore store) {
+  public void loadAll(ModelStore store, ActiveReleases chosen) {
+    synchronized (this) {
+      this.chosen = chosen;
+    }
     ModelStore.Listing listing = store.list();
     listing.refused().forEach(this::refuse);
     for (Bundle bundle : listing.bundles()) {
@@ -83,6 +94,25 @@ public final class ModelRegistry implements AutoCloseable {
       } catch (InferenceException e) {
         refuse(e.getMessage());
       }
+    }
+    for (String model : byModel.keySet()) {
+      chosen
+          .chosen(model)
+          .filter(c -> activeByModel.get(model).manifest().release() != c.release())
+          .ifPresent(
+              c ->
+                  refuse(
+                      "the active version chosen for "
+                          + model
+                          + ", "
+                          + c.version()
+                          + " (release "
+                          + c.release()
+                          + ", sha256 "
+                          + c.bundleSha256()
+                          + "), did not load; its highest release "
+                          + activeByModel.get(model).manifest().version()
+                          + " answers instead"));
     }
   }
 
@@ -114,6 +144,7 @@ public final class ModelRegistry implements AutoCloseable {
     NavigableMap<Long, LoadedModel> next = new TreeMap<>(versions);
     LoadedModel previous = next.put(bundle.manifest().release(), loaded);
     byModel.put(bundle.manifest().modelId(), next);
+    recomputeActive(id);
     if (previous != null) {
       previous.close();
       previous.monitor().ifPresent(stopMonitor);
@@ -141,19 +172,106 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** The active version of a model. */
   public LoadedModel active(String modelId) {
-    NavigableMap<Long, LoadedModel> versions = byModel.get(modelId);
-    if (versions == null || versions.isEmpty()) {
+    LoadedModel active = activeByModel.get(modelId);
+    if (active == null) {
       throw notFound("model '" + modelId + "' is not installed; installed: " + byModel.keySet());
     }
-    return versions.lastEntry().getValue();
+    return active;
   }
 
   /** The active version of a model, if it is installed. */
   public Optional<LoadedModel> findActive(String modelId) {
-    NavigableMap<Long, LoadedModel> versions = byModel.get(modelId);
-    return versions == null || versions.isEmpty()
-        ? Optional.empty()
-        : Optional.of(versions.lastEntry().getValue());
+    return Optional.ofNullable(activeByModel.get(modelId));
+  }
+
+  /** Whether {@code model} is the active version of its model. */
+  public boolean isActive(LoadedModel model) {
+    return activeByModel.get(model.manifest().modelId()) == model;
+  }
+
+  /**
+   * Makes a newly installed version the active one of its model, saved before it is in force.
+   *
+   * @throws GatewayException {@code IO_FAILED} when the choice cannot be saved; nothing changed
+   */
+  public synchronized void activate(LoadedModel model) {
+    String id = model.manifest().modelId();
+    if (byModel.getOrDefault(id, new TreeMap<>()).get(model.manifest().release()) != model) {
+      throw new IllegalArgumentException(model.bundle().label() + " is not loaded");
+    }
+    chosen.choose(id, choiceOf(model));
+    recomputeActive(id);
+  }
+
+  /** A rollback carried out: the version that answered before, and the one that answers now. */
+  public record Rollback(LoadedModel from, LoadedModel to) {}
+
+  /**
+   * Makes an earlier release of {@code modelId} its active version, saved before it is in force:
+   * {@code version}, or else the highest release below the active one. The version left stays
+   * loaded and addressable by its version string.
+   *
+   * @param sha256 when present, the target bundle's digest must be it (a signed command names it)
+   * @throws InferenceException {@code MODEL_NOT_FOUND} when the model or version is not installed
+   * @throws GatewayException {@code CONFLICT} when nothing earlier is installed, when {@code
+   *     version} is not earlier than the active one, when it is another bundle than {@code sha256}
+   *     names, or when it is suspended
+   */
+  public synchronized Rollback rollback(
+      String modelId, Optional<String> version, Optional<String> sha256) {
+    LoadedModel from = active(modelId);
+    long fromRelease = from.manifest().release();
+    LoadedModel to;
+    if (version.isPresent()) {
+      to = version(modelId, version.get());
+      if (to.manifest().release() >= fromRelease) {
+        throw conflict(
+            "a rollback goes to an earlier release: "
+                + modelId
+                + " "
+                + version.get()
+                + " is release "
+                + to.manifest().release()
+                + ", and the active "
+                + from.manifest().version()
+                + " is release "
+                + fromRelease);
+      }
+    } else {
+      Map.Entry<Long, LoadedModel> lower = byModel.get(modelId).lowerEntry(fromRelease);
+      if (lower == null) {
+        throw conflict(
+            "no release of "
+                + modelId
+                + " earlier than the active "
+                + from.manifest().version()
+                + " (release "
+                + fromRelease
+                + ") is installed; installed: "
+                + versions(modelId));
+      }
+      to = lower.getValue();
+    }
+    if (sha256.isPresent() && !sha256.get().equals(to.bundle().sha256())) {
+      throw conflict(
+          "the installed "
+              + to.bundle().label()
+              + " has sha256 "
+              + to.bundle().sha256()
+              + ", not the "
+              + sha256.get()
+              + " the rollback names");
+    }
+    if (to.suspended()) {
+      throw conflict(
+          to.bundle().label()
+              + " is suspended: resume it first, or roll back to another version; "
+              + from.manifest().version()
+              + " stays active");
+    }
+    chosen.choose(modelId, choiceOf(to));
+    recomputeActive(modelId);
+    return new Rollback(from, to);
   }
 
   /** One version of a model, by its version string. */
@@ -215,6 +333,31 @@ public final class ModelRegistry implements AutoCloseable {
       m.monitor().ifPresent(stopMonitor);
     }
     byModel.clear();
+    activeByModel.clear();
+  }
+
+  /** The chosen release if it is loaded and is the bundle chosen, else the highest. */
+  private void recomputeActive(String modelId) {
+    NavigableMap<Long, LoadedModel> versions = byModel.get(modelId);
+    LoadedModel highest = versions.lastEntry().getValue();
+    LoadedModel active =
+        chosen
+            .chosen(modelId)
+            .map(c -> versions.get(c.release()))
+            .filter(
+                m ->
+                    m.bundle().sha256().equals(chosen.chosen(modelId).orElseThrow().bundleSha256()))
+            .orElse(highest);
+    activeByModel.put(modelId, active);
+  }
+
+  private static ActiveReleases.Choice choiceOf(LoadedModel m) {
+    return new ActiveReleases.Choice(
+        m.manifest().release(), m.manifest().version(), m.bundle().sha256());
+  }
+
+  private static GatewayException conflict(String message) {
+    return new GatewayException(GatewayException.Code.CONFLICT, message);
   }
 
   private synchronized void refuse(String reason) {

@@ -25,9 +25,6 @@ import java.util.function.Consumer;
  */
 final class Commands {
 
-  /** The code of a verified command this gateway cannot carry out. */
-  static final String UNSUPPORTED = "UNSUPPORTED";
-
   private static final Logger LOG = System.getLogger(Commands.class.getName());
 
   private final CommandVerifier verifier;
@@ -93,10 +90,18 @@ final class Commands {
         }
       }
       case ROLLBACK -> {
-        // The active version of a model is its highest installed release (ModelRegistry), and the
-        // installer never installs a lower release: nothing can pin an earlier bundle as active.
-        unsupported(command, from, "the gateway has no way to re-activate an earlier bundle yet");
-        return;
+        try {
+          operations.rollback(
+              command.arguments().get("model"),
+              command.arguments().get("version"),
+              command.arguments().get("sha256"),
+              actor,
+              "rolled back by the manufacturer's command " + command.id());
+        } catch (RuntimeException e) {
+          refuse("FAILED", "rollback failed: " + e.getMessage(), command.name().wire(), from);
+          verifier.accept(command);
+          return;
+        }
       }
     }
     verifier.accept(command);
@@ -104,12 +109,6 @@ final class Commands {
         Events.commandExecuted(
             command.name().wire(), command.id(), command.counter(), command.arguments()));
     LOG.log(Level.INFO, "executed the manufacturer's command " + command.name().wire());
-  }
-
-  private void unsupported(Command command, String from, String why) {
-    // Accepted so that a resend of it is refused as a replay rather than refused again.
-    verifier.accept(command);
-    refuse(UNSUPPORTED, why, command.name().wire(), from);
   }
 
   private void refuse(String code, String reason, String command, String from) {

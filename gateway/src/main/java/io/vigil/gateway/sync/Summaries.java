@@ -131,7 +131,8 @@ final class Summaries {
           new InventoryItem(
               new ModelRef(m.manifest().modelId(), m.manifest().version()),
               m.bundle().sha256(),
-              level));
+              level,
+              models.isActive(m)));
     }
     return items;
   }

@@ -120,7 +120,7 @@ public final class SyncService implements AutoCloseable {
   private long timer = -1;
   private volatile boolean closed;
 
-  /** What the commands do to the gateway: the admin API's suspend and resume. */
+  /** What the commands do to the gateway: the admin API's suspend, resume and rollback. */
   public interface Operations {
 
     /** Suspends a model version, recorded with {@code actor} and {@code reason}. */
@@ -128,6 +128,16 @@ public final class SyncService implements AutoCloseable {
 
     /** Resumes a suspended model version, recorded with {@code actor} and {@code reason}. */
     void resume(String model, Optional<String> version, String actor, String reason);
+
+    /**
+     * Makes the installed {@code version} of {@code model}, whose bundle has {@code sha256}, the
+     * active one again, as the admin API's rollback does; recorded with {@code actor} and {@code
+     * reason}.
+     *
+     * @throws RuntimeException when it cannot: the version is not installed, not earlier, or
+     *     suspended
+     */
+    void rollback(String model, String version, String sha256, String actor, String reason);
 
     /**
      * Installs what {@code request}'s repository approves, as {@code vigil install} and the admin
@@ -389,6 +399,26 @@ public final class SyncService implements AutoCloseable {
                       appendEvent(
                           new Event(at, kind, ref, Mapping.level(to), reason, Optional.empty())));
         });
+  }
+
+  /**
+   * A model was rolled back from {@code from} to {@code to}: a {@code rolled_back} event about the
+   * version left, at once, then a summary, whose inventory says which version is active now.
+   */
+  public void rolledBack(ModelRef from, io.vigil.monitoring.SafetyLevel level, String actor) {
+    Instant at = Instant.now();
+    String reason = actor.startsWith("command:") ? "command.rollback" : "operator.rollback";
+    onWorker(
+        () ->
+            appendEvent(
+                new Event(
+                    at,
+                    EventKind.ROLLED_BACK,
+                    from,
+                    Mapping.level(level),
+                    reason,
+                    Optional.empty())));
+    onWorker(this::appendSummary);
   }
 
   /**

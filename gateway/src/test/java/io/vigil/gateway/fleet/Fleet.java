@@ -79,7 +79,7 @@ public final class Fleet {
 
     byte[] summary(long seq, Optional<String> checkpoint, SafetyLevel level) {
       SummaryBuilder b = new SummaryBuilder(START, "1.0.0");
-      b.installed(new InventoryItem(new ModelRef("sepsis", "1.2.0"), SHA, level));
+      b.installed(new InventoryItem(new ModelRef("sepsis", "1.2.0"), SHA, level, true));
       checkpoint.ifPresent(note -> b.checkpoint(new LedgerCheckpoint(note)));
       byte[] body = MessageJson.summary(b.close(START.plus(Duration.ofMinutes(seq))));
       return SignedMessage.sign(key, Kind.SUMMARY, seq, START.plusSeconds(60 * seq), body).toJson();

@@ -12,7 +12,11 @@ import io.vigil.gateway.TestGateways;
 import io.vigil.gateway.config.MonitoringConfig;
 import io.vigil.gateway.config.SyncConfig;
 import io.vigil.gateway.config.VigilConfig;
+import io.vigil.gateway.install.InstallRequest;
 import io.vigil.gateway.ledger.Ledgers;
+import io.vigil.inference.TestBundles;
+import io.vigil.inference.bundle.Bundle;
+import io.vigil.inference.bundle.TargetCustom;
 import io.vigil.sync.command.Command;
 import io.vigil.sync.command.CommandSigner;
 import io.vigil.sync.link.LinkOptions;
@@ -24,6 +28,7 @@ import io.vigil.sync.testing.TcpProxy;
 import io.vigil.trust.key.SigningKey;
 import io.vigil.trust.repo.Expiry;
 import io.vigil.trust.repo.Repository;
+import io.vigil.trust.tuf.DirectorySource;
 import io.vigil.trust.tuf.Updater;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,6 +46,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +78,7 @@ class SyncServiceTest {
   private Gateway gateway;
   private MqttLink watcher;
   private Verifier verifier;
+  private Repository repo;
 
   record Received(String topic, byte[] payload, boolean retained) {}
 
@@ -82,7 +89,7 @@ class SyncServiceTest {
     for (String role : List.of("root", "targets", "snapshot", "timestamp")) {
       roleKeys.put(role, SigningKey.generate());
     }
-    Repository repo =
+    repo =
         Repository.create(
             repoDir, Repository.inMemory(roleKeys), Clock.systemUTC(), Expiry.DEFAULT, false);
     repo.commandKeys(List.of(commandKey.publicKey()), 1);
@@ -193,16 +200,15 @@ class SyncServiceTest {
             Command.Name.ROLLBACK,
             Map.of("model", MODEL, "version", "0.9.0", "sha256", "ab".repeat(32)),
             2));
-    Verifier.Received unsupported =
+    Verifier.Received failed =
         verified(
             await(
                 r ->
                     r.topic().endsWith("/events")
-                        && verifiedBody(r).contains("\"code\":\"unsupported\""),
+                        && verifiedBody(r).contains("\"code\":\"failed\""),
                 1));
     assertTrue(
-        new String(unsupported.body(), StandardCharsets.UTF_8)
-            .contains("\"command\":\"rollback\""));
+        new String(failed.body(), StandardCharsets.UTF_8).contains("\"command\":\"rollback\""));
 
     publish(gw, command(gw, Command.Name.RESUME, Map.of("model", MODEL), 3));
     await(r -> r.topic().endsWith("/events") && verifiedBody(r).contains("\"resumed\""), 1);
@@ -214,6 +220,82 @@ class SyncServiceTest {
     assertTrue(
         changes.get(0).details().contains("suspended by the manufacturer's command"),
         changes.get(0).details());
+  }
+
+  @Test
+  void theManufacturersSignedRollbackGoesBackToTheBundleItNames() throws Exception {
+    gateway = Gateway.start(config(broker.tcpUri()));
+    Bundle one = TestBundles.clinicalBundle("test-model", "1.0.1", 1);
+    Bundle two = TestBundles.clinicalBundle("test-model", "1.0.2", 2);
+    for (Bundle b : List.of(one, two)) {
+      repo.add(
+          TargetCustom.targetPath(b.manifest()),
+          b.bytes(),
+          TargetCustom.of(b.manifest(), TargetCustom.Rollout.AUTOMATIC, List.of()).toJson());
+      gateway.install(
+          new InstallRequest(
+              SyncConfig.DEFAULT_REPOSITORY,
+              DirectorySource.of(repoDir),
+              Optional.empty(),
+              "operator:test",
+              Optional.empty()));
+    }
+    assertEquals(2, gateway.models().active("test-model").manifest().release());
+    String gw = gateway.sync().orElseThrow().topics().gateway();
+    gateway
+        .sync()
+        .orElseThrow()
+        .connected()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    watch(gw);
+
+    // A command naming release 1 with another bundle's digest is refused, and changes nothing.
+    publish(
+        gw,
+        command(
+            gw,
+            Command.Name.ROLLBACK,
+            Map.of("model", "test-model", "version", "1.0.1", "sha256", two.sha256()),
+            1));
+    await(r -> r.topic().endsWith("/events") && verifiedBody(r).contains("\"code\":\"failed\""), 1);
+    assertEquals(2, gateway.models().active("test-model").manifest().release());
+
+    byte[] rollback =
+        command(
+            gw,
+            Command.Name.ROLLBACK,
+            Map.of("model", "test-model", "version", "1.0.1", "sha256", one.sha256()),
+            2);
+    publish(gw, rollback);
+    String event =
+        verifiedBody(
+            await(
+                r -> r.topic().endsWith("/events") && verifiedBody(r).contains("rolled_back"), 1));
+    assertTrue(event.contains("\"reason\":\"command.rollback\""), event);
+    assertTrue(event.contains("\"version\":\"1.0.2\""), "the event names the version left");
+    assertEquals(1, gateway.models().active("test-model").manifest().release());
+    // The summary sent after it says which version is active now.
+    String summary =
+        verifiedBody(
+            await(
+                r ->
+                    r.topic().endsWith("/summary")
+                        && verifiedBody(r)
+                            .contains("\"active\":true,\"bundle_sha256\":\"" + one.sha256()),
+                1));
+    assertTrue(summary.contains("\"active\":false,\"bundle_sha256\":\"" + two.sha256()), summary);
+    awaitLedger(
+        e ->
+            e.type().equals("model.rolled_back")
+                && e.actor().startsWith("command:")
+                && e.details().contains("\"to_version\":\"1.0.1\""));
+
+    // The same signed command again is a replay: refused, release 1 stays.
+    publish(gw, rollback);
+    awaitLedger(e -> e.type().equals("command.refused") && e.details().contains("REPLAYED"));
+    assertEquals(1, gateway.models().active("test-model").manifest().release());
   }
 
   private byte[] command(String gw, Command.Name name, Map<String, String> args, long counter) {

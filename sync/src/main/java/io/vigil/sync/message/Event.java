@@ -11,7 +11,7 @@ import java.util.Optional;
  * <p>A {@link EventKind#COMMAND_REFUSED} event is about a command, not a model: it has no model and
  * no level, its {@code reason} is the command's name as a code ({@code summary_now}, {@code
  * unverified} when it did not verify) and its {@code check} the refusal's code ({@code unsigned},
- * {@code replayed}, {@code unsupported}); build it with {@link #commandRefused}.
+ * {@code replayed}, {@code failed}); build it with {@link #commandRefused}.
  *
  * @param model the model version; {@code null} for, and only for, {@code command_refused}
  * @param level the model version's safety level after it; {@code null} for {@code command_refused}
@@ -45,7 +45,7 @@ public record Event(
    * A command was refused.
    *
    * @param command the command's name as a code ({@code summary_now}, {@code unverified})
-   * @param code the refusal's code ({@code unsigned}, {@code unsupported})
+   * @param code the refusal's code ({@code unsigned}, {@code failed})
    */
   public static Event commandRefused(Instant at, String command, String code) {
     return new Event(at, EventKind.COMMAND_REFUSED, null, null, command, Optional.of(code));

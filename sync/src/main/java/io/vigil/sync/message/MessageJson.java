@@ -67,7 +67,8 @@ public final class MessageJson {
     for (InventoryItem i : s.inventory()) {
       model(inventory.addObject(), i.model())
           .put("bundle_sha256", i.bundleSha256())
-          .put("level", i.level().jsonName());
+          .put("level", i.level().jsonName())
+          .put("active", i.active());
     }
     s.checkpoint().ifPresent(c -> n.put("ledger_checkpoint", c.note()));
     return CanonicalJson.bytes(n);

@@ -42,7 +42,7 @@ class NoPatientDataTest {
     List<String> requestIds = new ArrayList<>();
     List<Double> inputs = new ArrayList<>();
     SummaryBuilder builder = new SummaryBuilder(start, "0.1.0-snapshot");
-    builder.installed(new InventoryItem(model, "ab".repeat(32), SafetyLevel.NORMAL));
+    builder.installed(new InventoryItem(model, "ab".repeat(32), SafetyLevel.NORMAL, true));
 
     for (int i = 0; i < 500; i++) {
       String requestId = UUID.randomUUID().toString();

@@ -49,7 +49,7 @@ class RecordsTest {
     assertThrows(IllegalArgumentException.class, () -> new ModelRef("wdbc model", "1"));
     assertThrows(
         IllegalArgumentException.class,
-        () -> new InventoryItem(model, "not-a-digest", SafetyLevel.NORMAL));
+        () -> new InventoryItem(model, "not-a-digest", SafetyLevel.NORMAL, true));
   }
 
   @Test
