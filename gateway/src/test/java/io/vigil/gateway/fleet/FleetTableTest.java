@@ -67,7 +67,7 @@ class FleetTableTest {
       assertTrue(lines.get(0).startsWith("GATEWAY"));
       assertTrue(lines.get(20).startsWith("gw-site-20") && lines.get(20).contains("never"));
       GatewayStatus seventh = store.status("gw-site-07");
-      assertEquals(List.of("sepsis 1.2.0 warn"), seventh.models());
+      assertEquals(List.of("sepsis 1.2.0 warn (active)"), seventh.models());
       assertEquals(1, store.status("gw-site-05").gapsExplained());
       assertEquals(1, store.status("gw-site-06").gapsUnexplained());
       assertEquals(3, store.status("gw-site-06").duplicates());

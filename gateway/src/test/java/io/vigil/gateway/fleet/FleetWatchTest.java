@@ -82,7 +82,7 @@ class FleetWatchTest {
     GatewayStatus s = store.status("gw-ward-3");
     assertEquals(1, s.summaries());
     assertEquals(OptionalLong.of(5), s.checkpointSize());
-    assertEquals(List.of("sepsis 1.2.0 normal"), s.models());
+    assertEquals(List.of("sepsis 1.2.0 normal (active)"), s.models());
     assertEquals(Optional.of(clock.instant()), s.lastSeen());
   }
 
