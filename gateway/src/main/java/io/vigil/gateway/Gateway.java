@@ -17,6 +17,7 @@ import io.vigil.gateway.GatewayException.Code;
 import io.vigil.gateway.admin.AdminUrl;
 import io.vigil.gateway.admin.AdminVerticle;
 import io.vigil.gateway.admin.ModelsApi;
+import io.vigil.gateway.admin.UpdatesApi;
 import io.vigil.gateway.config.ConfigSource;
 import io.vigil.gateway.config.InferenceConfig;
 import io.vigil.gateway.config.MonitoringConfig;
@@ -35,11 +36,12 @@ import io.vigil.gateway.ledger.Ledgers;
 import io.vigil.gateway.metrics.InferenceMeters;
 import io.vigil.gateway.metrics.LedgerMeters;
 import io.vigil.gateway.metrics.SafetyMeters;
-import io.vigil.gateway.models.ActiveReleases;
 import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
+import io.vigil.gateway.models.Slots;
 import io.vigil.gateway.sync.SyncService;
 import io.vigil.gateway.systemd.LogFields;
+import io.vigil.gateway.update.UpdateGate;
 import io.vigil.inference.InferenceException;
 import io.vigil.inference.batch.BatchingOptions;
 import io.vigil.inference.bundle.Bundle;
@@ -55,6 +57,7 @@ import io.vigil.monitoring.MonitoringException;
 import io.vigil.monitoring.SafetyLevel;
 import io.vigil.monitoring.SafetyListener;
 import io.vigil.monitoring.WindowResult;
+import io.vigil.sync.message.EventKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger;
@@ -112,6 +115,7 @@ public final class Gateway implements AutoCloseable {
   private final java.util.Map<ModelMonitor, SafetyMeters> safetyMeters =
       new java.util.concurrent.ConcurrentHashMap<>();
   private Installer installer;
+  private final UpdateGate gate;
   // Set once in startUp when sync.broker is configured; read by the monitor thread's listener.
   private volatile Optional<SyncService> sync = Optional.empty();
   private int port;
@@ -155,6 +159,8 @@ public final class Gateway implements AutoCloseable {
             inferenceMeters,
             this::startMonitor,
             this::stopMonitor);
+    this.gate =
+        new UpdateGate(models, gateEffects(), Clock.systemUTC(), UpdateGate.Options.DEFAULT);
     this.bodyBudget = new BodyBudget(config.server().maxInflightBodyBytes());
     this.vertx = Vertx.vertx();
     this.disk = new DiskWatch(config.dataDir(), config.audit().minFreeSpace());
@@ -243,11 +249,13 @@ public final class Gateway implements AutoCloseable {
     disk.check();
     ModelStore store = ModelStore.open(config.dataDir());
     // The store is read and verified once: what is loaded is what the installer compares with.
-    models.loadAll(store, ActiveReleases.open(config.dataDir()));
+    models.loadAll(store, Slots.open(config.dataDir()));
     models.refused().forEach(reason -> record(Events.bundleRefused(reason)));
     for (LoadedModel m : models.all()) {
       record(Events.bundleActivated(m.bundle(), models.isActive(m)));
     }
+    // Candidates, probations and updates stored but not placed when the gateway stopped.
+    gate.resume();
     installer =
         new Installer(
             config.trustDir(),
@@ -320,7 +328,8 @@ public final class Gateway implements AutoCloseable {
                       config.server().deviceIdentityHeader(),
                       version,
                       () -> disk.warning().stream().toList(),
-                      inferenceMeters);
+                      inferenceMeters,
+                      gate::answered);
               verticles.add(v);
               return v;
             },
@@ -338,7 +347,8 @@ public final class Gateway implements AutoCloseable {
                 this::resume,
                 this::suspend,
                 (model, target, actor, reason) ->
-                    rollback(model, target, Optional.empty(), actor, reason)));
+                    rollback(model, target, Optional.empty(), actor, reason)),
+            new UpdatesApi(models, gate));
     await(
         vertx.deployVerticle(admin),
         "start the admin server on " + config.admin().host() + ":" + config.admin().port());
@@ -420,7 +430,7 @@ public final class Gateway implements AutoCloseable {
       InstallReport report =
           installer.install(Installer.DEMO, demo.get(), Events.SYSTEM, Optional.empty());
       logRefusals("demonstration bundle ", report);
-      activate(report.installed());
+      activate(report);
     } catch (GatewayException e) {
       LOG.log(
           Level.ERROR, e.getMessage(), LogFields.event(EVENT_UPDATE_REFUSED).code(e.code().name()));
@@ -462,7 +472,7 @@ public final class Gateway implements AutoCloseable {
       throw e;
     }
     logRefusals("", report);
-    activate(report.installed());
+    activate(report);
     return report;
   }
 
@@ -483,20 +493,65 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Loads newly installed bundles and makes each the active version of its model (the installer
-   * installs only releases above every installed one); one that fails its load checks is recorded
-   * as refused.
+   * Loads newly installed bundles, each in its own session with its golden vectors re-run, and
+   * hands each to the update gate: the first version of a model is active at once, a later one its
+   * candidate (the installer installs only releases above every installed one). One that fails its
+   * load checks is recorded as refused.
    */
-  private void activate(List<Bundle> installed) {
-    for (Bundle bundle : installed) {
+  private void activate(InstallReport report) {
+    for (Bundle bundle : report.installed()) {
       try {
         LoadedModel loaded = models.load(bundle);
-        models.activate(loaded);
-        record(Events.bundleActivated(bundle, true));
+        gate.installed(loaded, report.automatic(bundle));
+        record(Events.bundleActivated(bundle, models.isActive(loaded)));
       } catch (InferenceException e) {
         record(Events.bundleRefused(bundle.label() + ": " + e.getMessage()));
       }
     }
+  }
+
+  /** What the update gate does to this gateway: the ledger, the link, a rollback. */
+  private UpdateGate.Effects gateEffects() {
+    return new UpdateGate.Effects() {
+      @Override
+      public void record(EventEntry event) {
+        Gateway.this.record(event);
+      }
+
+      @Override
+      public void recordLater(EventEntry event) {
+        ledger.ifPresent(
+            l ->
+                l.append(event)
+                    .exceptionally(
+                        e -> {
+                          logFailure(Level.WARNING, "a shadow prediction was not recorded", e);
+                          return null;
+                        }));
+      }
+
+      @Override
+      public void upstream(LoadedModel model, EventKind kind, SafetyLevel level, String reason) {
+        sync.ifPresent(
+            s ->
+                s.updateStep(
+                    new io.vigil.sync.message.ModelRef(
+                        model.manifest().modelId(), model.manifest().version()),
+                    kind,
+                    level,
+                    reason));
+      }
+
+      @Override
+      public void rollback(String modelId, String actor, String reason) {
+        Gateway.this.rollback(modelId, Optional.empty(), Optional.empty(), actor, reason);
+      }
+    };
+  }
+
+  /** The update gate: candidates, their shadow runs, promotions and probations. */
+  public UpdateGate updates() {
+    return gate;
   }
 
   /**
@@ -520,6 +575,7 @@ public final class Gateway implements AutoCloseable {
     synchronized (installing) {
       done = models.rollback(modelId, version, sha256);
     }
+    gate.rolledBack(modelId);
     record(Events.rolledBack(done.from().bundle(), done.to().bundle(), actor, reason));
     LOG.log(
         Level.WARNING,
@@ -663,6 +719,7 @@ public final class Gateway implements AutoCloseable {
         record(
             Events.safetyChanged(monitor.modelId(), monitor.version(), from, to, reasons, actor));
         sync.ifPresent(s -> s.safetyChanged(monitor.modelId(), monitor.version(), from, to, actor));
+        gate.levelChanged(monitor, to, reasons);
       }
     };
   }
@@ -872,6 +929,7 @@ public final class Gateway implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "while closing the HTTP server: " + e.getMessage());
       }
+      gate.close();
       models.close();
       monitoring.ifPresent(Monitoring::close);
       AdminUrl.delete(config.dataDir());

@@ -36,6 +36,7 @@ public final class AdminVerticle extends VerticleBase {
   private final Supplier<String> metrics;
   private final Function<InstallRequest, InstallReport> install;
   private final ModelsApi models;
+  private final UpdatesApi updates;
   private HttpServer server;
 
   /**
@@ -47,8 +48,10 @@ public final class AdminVerticle extends VerticleBase {
       int port,
       Supplier<String> metrics,
       Function<InstallRequest, InstallReport> install,
-      ModelsApi models) {
+      ModelsApi models,
+      UpdatesApi updates) {
     this.models = models;
+    this.updates = updates;
     this.host = host;
     this.port = port;
     this.metrics = metrics;
@@ -64,6 +67,7 @@ public final class AdminVerticle extends VerticleBase {
             ctx -> ctx.response().putHeader("content-type", PROMETHEUS_TEXT).end(metrics.get()));
     WorkerExecutor installer = vertx.createSharedWorkerExecutor(INSTALL_POOL, 1);
     models.mount(router, installer);
+    updates.mount(router, installer);
     router
         .post("/admin/v1/updates/install")
         .handler(BodyHandler.create().setBodyLimit(MAX_INSTALL_BODY))

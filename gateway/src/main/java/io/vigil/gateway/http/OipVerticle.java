@@ -64,6 +64,7 @@ public final class OipVerticle extends VerticleBase {
   private final String serverVersion;
   private final Supplier<List<String>> warnings;
   private final InferenceMeters meters;
+  private final AnswerListener answers;
   private HttpServer server;
 
   /**
@@ -84,7 +85,8 @@ public final class OipVerticle extends VerticleBase {
       String deviceIdentityHeader,
       String serverVersion,
       Supplier<List<String>> warnings,
-      InferenceMeters meters) {
+      InferenceMeters meters,
+      AnswerListener answers) {
     this.models = models;
     this.recorder = recorder;
     this.lifecycle = lifecycle;
@@ -95,6 +97,7 @@ public final class OipVerticle extends VerticleBase {
     this.serverVersion = serverVersion;
     this.warnings = warnings;
     this.meters = meters;
+    this.answers = answers;
   }
 
   @Override
@@ -314,6 +317,7 @@ public final class OipVerticle extends VerticleBase {
                   // The level in force when the model answered goes into the record and the answer.
                   String safety = model.safety();
                   model.monitor().ifPresent(m -> m.observe(input, outputs));
+                  answers.answered(model, input, outputs, requestId);
                   return recorder
                       .record(
                           model,

@@ -13,8 +13,11 @@ import java.util.Map;
  * @param rootVersion the trusted root version after the refresh
  * @param targetsVersion the top-level targets version the decision was taken on
  * @param installed the bundles newly verified and stored
+ * @param automatic by bundle digest, whether each installed bundle may be promoted without a local
+ *     operator's approval once its shadow rule holds: its target's rollout is {@code automatic}, or
+ *     the operator approved it when installing ({@code vigil install --approve})
  * @param unchanged models whose newest approved release is already installed
- * @param held targets that wait for a local operator's approval, or are meant for other sites
+ * @param held targets meant for other sites
  * @param refused targets refused, each with the check that failed
  * @param millis how long the refresh, downloads and checks took
  */
@@ -24,6 +27,7 @@ public record InstallReport(
     long rootVersion,
     long targetsVersion,
     List<Bundle> installed,
+    Map<String, Boolean> automatic,
     List<String> unchanged,
     List<String> held,
     List<Refusal> refused,
@@ -31,9 +35,15 @@ public record InstallReport(
 
   public InstallReport {
     installed = List.copyOf(installed);
+    automatic = Map.copyOf(automatic);
     unchanged = List.copyOf(unchanged);
     held = List.copyOf(held);
     refused = List.copyOf(refused);
+  }
+
+  /** Whether {@code bundle} may be promoted without a local approval once its shadow rule holds. */
+  public boolean automatic(Bundle bundle) {
+    return automatic.getOrDefault(bundle.sha256(), false);
   }
 
   /** Whether any target was refused. */
@@ -59,6 +69,9 @@ public record InstallReport(
                   one.put("release", b.manifest().release());
                   one.put("bundle_sha256", b.sha256());
                   one.put("demo", b.manifest().demo());
+                  one.put(
+                      "promotion",
+                      automatic.getOrDefault(b.sha256(), false) ? "automatic" : "local-approval");
                   return one;
                 })
             .toList());

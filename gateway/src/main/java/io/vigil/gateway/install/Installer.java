@@ -264,6 +264,7 @@ public final class Installer {
         updater.root().version(),
         updater.targetsVersion(),
         run.installed,
+        run.automatic,
         run.unchanged,
         run.held,
         run.refused,
@@ -312,6 +313,7 @@ public final class Installer {
     final Optional<String> approver;
     final boolean demoOnly;
     final List<Bundle> installed = new ArrayList<>();
+    final Map<String, Boolean> automatic = new LinkedHashMap<>();
     final List<String> unchanged = new ArrayList<>();
     final List<String> held = new ArrayList<>();
     final List<InstallReport.Refusal> refused = new ArrayList<>();
@@ -385,14 +387,6 @@ public final class Installer {
           return;
         }
       }
-      if (best.custom().rollout() == TargetCustom.Rollout.LOCAL_APPROVAL && approver.isEmpty()) {
-        held.add(
-            path
-                + ": release "
-                + release
-                + " needs a local operator's approval (vigil install --approve)");
-        return;
-      }
       byte[] bytes;
       try {
         bytes = updater.download(best.target());
@@ -430,6 +424,9 @@ public final class Installer {
       approver.ifPresent(a -> approval.put("approved_by", a));
       events.accept(Events.bundleApproved(bundle, approval, actor));
       installed.add(bundle);
+      automatic.put(
+          bundle.sha256(),
+          best.custom().rollout() == TargetCustom.Rollout.AUTOMATIC || approver.isPresent());
     }
 
     void refuseRelease(String target, String reason) {

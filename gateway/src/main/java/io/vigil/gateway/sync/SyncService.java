@@ -422,6 +422,19 @@ public final class SyncService implements AutoCloseable {
   }
 
   /**
+   * A step of an update under the PCCP ({@code candidate}, {@code shadow_passed}, {@code promoted},
+   * ...) about the version {@code ref}, at its safety level {@code level}, for {@code reason} (a
+   * code: {@code update.shadow}, {@code operator.approve}); at once.
+   */
+  public void updateStep(
+      ModelRef ref, EventKind kind, io.vigil.monitoring.SafetyLevel level, String reason) {
+    Instant at = Instant.now();
+    String code = Mapping.code(reason);
+    onWorker(
+        () -> appendEvent(new Event(at, kind, ref, Mapping.level(level), code, Optional.empty())));
+  }
+
+  /**
    * An update target was refused: an {@code update_refused} event with the check that failed. The
    * target is not a verified model version, so its file name stands in the model field.
    */

@@ -21,7 +21,7 @@ import io.vigil.gateway.config.VigilConfig;
 import io.vigil.gateway.install.InstallRequest;
 import io.vigil.gateway.install.Installer;
 import io.vigil.gateway.ledger.Ledgers;
-import io.vigil.gateway.models.ActiveReleases;
+import io.vigil.gateway.models.Slots;
 import io.vigil.inference.TestBundles;
 import io.vigil.inference.bundle.Bundle;
 import io.vigil.inference.bundle.TargetCustom;
@@ -72,11 +72,12 @@ class RollbackApiTest {
             repoDir, Repository.inMemory(keys), Clock.systemUTC(), Expiry.DEFAULT, false);
     one = TestBundles.clinicalBundle(MODEL, "1.0.1", 1);
     two = TestBundles.clinicalBundle(MODEL, "1.0.2", 2);
-    gateway = Gateway.start(config());
+    // Installed while the gateway is stopped: at its start release 2, the highest, is active.
     approve(one);
-    gateway.install(request(true));
+    Gateway.installStopped(config(), request(true));
     approve(two);
-    gateway.install(request(false));
+    Gateway.installStopped(config(), request(false));
+    gateway = Gateway.start(config());
     assertEquals(2, gateway.models().active(MODEL).manifest().release());
   }
 
@@ -88,7 +89,7 @@ class RollbackApiTest {
   }
 
   @Test
-  void rollsBackAtOnceKeepsItAcrossARestartAndYieldsToANewerRelease(
+  void rollsBackAtOnceKeepsItAcrossARestartAndANewerReleaseIsACandidate(
       Vertx vertx, VertxTestContext test) throws Exception {
     Answer done =
         rollback(
@@ -128,7 +129,11 @@ class RollbackApiTest {
 
     approve(TestBundles.clinicalBundle(MODEL, "1.0.3", 3));
     gateway.install(request(false));
-    assertEquals(3, gateway.models().active(MODEL).manifest().release());
+    assertEquals(
+        Optional.of("1.0.3"),
+        gateway.models().candidate(MODEL).map(c -> c.manifest().version()),
+        "a newer release is the candidate, in shadow beside 1.0.1");
+    assertEquals(1, gateway.models().active(MODEL).manifest().release());
     test.completeNow();
   }
 
@@ -172,16 +177,16 @@ class RollbackApiTest {
   }
 
   @Test
-  void aDamagedRecordOfTheActiveReleasesStopsTheStartAndSaysHowToMendIt() throws Exception {
+  void aDamagedRecordOfTheSlotsStopsTheStartAndSaysHowToMendIt() throws Exception {
     gateway.close();
     gateway = null;
-    Path file = dataDir.resolve("models").resolve(ActiveReleases.FILE);
-    assertTrue(Files.exists(file), "installing release 2 chose it, on the disk");
-    Files.writeString(file, "{\"models\": {\"test-model\": {\"release\": 1}}");
+    Path file = dataDir.resolve("models").resolve(Slots.FILE);
+    Files.writeString(file, "{\"models\": {\"test-model\": {\"active\": {\"release\": 1}}}}");
     GatewayException e = assertThrows(GatewayException.class, () -> Gateway.start(config()));
     assertEquals(GatewayException.Code.DATA_INVALID, e.code());
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("delete it to serve the highest release"), e.getMessage());
+    assertTrue(e.getMessage().contains("test-model.active needs"), e.getMessage());
   }
 
   private VigilConfig config() {

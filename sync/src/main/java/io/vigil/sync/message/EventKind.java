@@ -12,6 +12,22 @@ public enum EventKind {
   RESUMED(true),
   /** A model version was rolled back to the one before. */
   ROLLED_BACK(true),
+  /** An update was installed as its model's candidate: it runs in shadow, answering no device. */
+  CANDIDATE(false),
+  /** A candidate met the shadow rule on live traffic. */
+  SHADOW_PASSED(false),
+  /** A candidate failed the shadow rule and was taken out of service; the active one stays. */
+  SHADOW_FAILED(true),
+  /** A candidate that met the shadow rule waits for a local operator's approval. */
+  AWAITING_APPROVAL(false),
+  /** A local operator approved a candidate. */
+  APPROVED(false),
+  /** A local operator held a candidate: it stays out of service until approved. */
+  HELD(false),
+  /** A candidate became its model's active version; its probation begins. */
+  PROMOTED(true),
+  /** A promoted version answered its probation's predictions without a breach. */
+  PROBATION_PASSED(false),
   /** An update was refused; the model version before it keeps answering. */
   UPDATE_REFUSED(false),
   /**
