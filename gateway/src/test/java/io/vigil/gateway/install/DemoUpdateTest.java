@@ -3,8 +3,12 @@ package io.vigil.gateway.install;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.audit.EventEntry;
+import io.vigil.audit.LedgerReader;
+import io.vigil.audit.StoredEntry;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.TestGateways;
+import io.vigil.gateway.ledger.Ledgers;
 import io.vigil.trust.tuf.DirectorySource;
 import java.io.IOException;
 import java.net.URI;
@@ -59,6 +63,20 @@ class DemoUpdateTest {
       assertEquals("1.1.0", approved.installed().get(0).manifest().version());
       assertEquals(2, approved.installed().get(0).manifest().release());
       assertEquals(List.of("1.0.0", "1.1.0"), gateway.models().versions("wdbc-malignancy"));
+    }
+
+    // A restart does not read the jar's older copy of the repository as a rollback attack.
+    try (Gateway gateway = Gateway.start(TestGateways.config(dataDir))) {
+      assertEquals(List.of("1.0.0", "1.1.0"), gateway.models().versions("wdbc-malignancy"));
+    }
+    try (LedgerReader reader = LedgerReader.open(Ledgers.database(dataDir))) {
+      List<String> refused =
+          reader.entries(0, reader.size()).stream()
+              .map(StoredEntry::entry)
+              .filter(e -> e instanceof EventEntry ev && ev.type().equals("update.refused"))
+              .map(e -> ((EventEntry) e).details())
+              .toList();
+      assertEquals(List.of(), refused);
     }
   }
 
