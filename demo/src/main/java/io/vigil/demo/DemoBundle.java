@@ -28,23 +28,26 @@ public final class DemoBundle {
   record Inputs(Path onnx, Path draftManifest, Path reference, Path evidence) {}
 
   /**
-   * Builds the bundle: {@code OUT.vbundle [wdbc.csv [work-folder]]}; prints the bundle's sha256.
+   * Builds the bundle: {@code OUT.vbundle [wdbc.csv [work-folder [VERSION]]]}, version 1.0.0 unless
+   * named; prints the bundle's sha256.
    */
   public static void main(String[] args) {
-    if (args.length < 1 || args.length > 3) {
+    if (args.length < 1 || args.length > 4) {
       throw new IllegalArgumentException(
-          "usage: DemoBundle OUT.vbundle [wdbc.csv] [work-folder], got " + List.of(args));
+          "usage: DemoBundle OUT.vbundle [wdbc.csv] [work-folder] [VERSION], got " + List.of(args));
     }
     Path out = Path.of(args[0]);
     Path csv = Path.of(args.length > 1 ? args[1] : "data/wdbc.csv");
     Path work = Path.of(args.length > 2 ? args[2] : "target/wdbc-bundle-work");
-    String sha256 = build(csv, work, out);
-    System.out.println("vigil-demo: wrote " + out + " (sha256 " + sha256 + ")");
+    DemoRelease release = args.length > 3 ? DemoRelease.of(args[3]) : DemoRelease.FIRST;
+    String sha256 = build(csv, work, out, release);
+    System.out.println(
+        "vigil-demo: wrote " + release.version() + " to " + out + " (sha256 " + sha256 + ")");
   }
 
-  /** Builds the bundle into {@code out} and returns its sha256. */
-  static String build(Path csv, Path work, Path out) {
-    Inputs in = prepare(csv, work);
+  /** Builds {@code release}'s bundle into {@code out} and returns its sha256. */
+  static String build(Path csv, Path work, Path out, DemoRelease release) {
+    Inputs in = prepare(csv, work, release);
     try {
       Files.createDirectories(out.toAbsolutePath().getParent());
     } catch (IOException e) {
@@ -53,11 +56,14 @@ public final class DemoBundle {
     return BundleBuilder.build(in.onnx(), in.draftManifest(), in.reference(), in.evidence(), out);
   }
 
-  /** Trains, exports and qualifies the model and writes the builder's inputs into {@code work}. */
-  static Inputs prepare(Path csv, Path work) {
+  /**
+   * Trains, exports and qualifies the model and writes the builder's inputs into {@code work}.
+   * Every release uses the same split, so each one's test rows are held out from all of them.
+   */
+  static Inputs prepare(Path csv, Path work, DemoRelease release) {
     WdbcData data = WdbcData.load(csv);
     StratifiedSplit split = StratifiedSplit.of(data, StratifiedSplit.SEED);
-    Trained trained = Trainer.train(data, split.train(), TrainingSettings.DEFAULT);
+    Trained trained = Trainer.train(data, split.train(), release.training());
     byte[] onnx = OnnxGraph.write(trained.model());
     Qualification q;
     List<GoldenRows.Vector> golden;
@@ -69,8 +75,7 @@ public final class DemoBundle {
               Scored.of(validation, scorer.score(validation)), Scored.of(test, scorer.score(test)));
       golden = GoldenRows.compute(GoldenRows.pick(test), scorer);
     }
-    Evidence evidence =
-        new Evidence(data, split, TrainingSettings.DEFAULT, WdbcData.sha256(onnx), q, golden);
+    Evidence evidence = new Evidence(data, split, release, WdbcData.sha256(onnx), q, golden);
     Inputs in =
         new Inputs(
             work.resolve("model.onnx"),
@@ -78,7 +83,7 @@ public final class DemoBundle {
             work.resolve("reference.csv"),
             work.resolve("evidence"));
     write(in.onnx(), onnx);
-    write(in.draftManifest(), DraftManifest.json(DraftManifest.of(data, split, q)));
+    write(in.draftManifest(), DraftManifest.json(DraftManifest.of(data, split, q, release)));
     write(in.reference(), referenceCsv(data, split));
     write(in.evidence().resolve(EVIDENCE_JSON), EvidenceJson.write(evidence));
     write(in.evidence().resolve(EVIDENCE_MD), EvidenceMarkdown.write(evidence));

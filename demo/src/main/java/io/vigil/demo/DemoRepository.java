@@ -27,6 +27,10 @@ import java.util.stream.Stream;
  * every build: its keys come from published seeds and its clock is the build's fixed timestamp, so
  * its root is marked as a demonstration root, which a gateway lets approve demonstration bundles
  * only. It expires in a century: a demonstration must run on a machine that is never updated.
+ *
+ * <p>It comes in two states: {@code repository}, which approves 1.0.0 and which a gateway installs
+ * at its first start, and {@code repository-update}, the same repository after the manufacturer
+ * approved 1.1.0 for local approval, which a person publishes to show an update.
  */
 public final class DemoRepository {
 
@@ -37,15 +41,57 @@ public final class DemoRepository {
 
   private DemoRepository() {}
 
-  /** {@code BUNDLE REPOSITORY-DIR}: writes the repository, replacing an older one. */
+  /**
+   * {@code BUNDLE REPOSITORY-DIR [UPDATE-BUNDLE UPDATE-DIR]}: writes the repository, replacing an
+   * older one, and, when asked, its update: the same repository one step later.
+   */
   public static void main(String[] args) {
-    if (args.length != 2) {
+    if (args.length != 2 && args.length != 4) {
       throw new IllegalArgumentException(
-          "usage: DemoRepository BUNDLE REPOSITORY-DIR, got " + List.of(args));
+          "usage: DemoRepository BUNDLE REPOSITORY-DIR [UPDATE-BUNDLE UPDATE-DIR], got "
+              + List.of(args));
     }
-    Path dir = Path.of(args[1]);
+    Bundle first = BundleReader.read(Path.of(args[0]));
+    Repository repo = write(Path.of(args[1]), first);
+    System.out.println(
+        "vigil-demo: wrote the demonstration repository "
+            + repo.dir()
+            + " (root version "
+            + repo.root().version()
+            + ", targets version "
+            + repo.targets().version()
+            + ")");
+    if (args.length == 4) {
+      Repository update = writeUpdate(Path.of(args[3]), first, BundleReader.read(Path.of(args[2])));
+      System.out.println(
+          "vigil-demo: wrote its update "
+              + update.dir()
+              + " (targets version "
+              + update.targets().version()
+              + ")");
+    }
+  }
+
+  /** The repository a demonstration gateway installs at its first start: {@code first} only. */
+  static Repository write(Path dir, Bundle first) {
     deleteTree(dir);
-    Bundle bundle = BundleReader.read(Path.of(args[0]));
+    Repository repo = create(dir);
+    approve(repo, first, TargetCustom.Rollout.AUTOMATIC);
+    return repo;
+  }
+
+  /**
+   * The same repository one step later: every file of {@link #write} the same, then new targets,
+   * snapshot and timestamp versions that add {@code update}, to be approved by a local operator, so
+   * that a gateway that runs {@code first} is offered an update under the same root.
+   */
+  static Repository writeUpdate(Path dir, Bundle first, Bundle update) {
+    Repository repo = write(dir, first);
+    approve(repo, update, TargetCustom.Rollout.LOCAL_APPROVAL);
+    return repo;
+  }
+
+  private static Repository create(Path dir) {
     Map<String, SigningKey> keys = new HashMap<>();
     for (String role : List.of("root", "targets", "snapshot", "timestamp")) {
       byte[] seed =
@@ -54,23 +100,19 @@ public final class DemoRepository {
                   .getBytes(StandardCharsets.UTF_8));
       keys.put(role, SigningKey.fromSeed(seed));
     }
-    Repository repo =
-        Repository.create(
-            dir,
-            Repository.inMemory(keys),
-            Clock.fixed(SIGNED_AT, ZoneOffset.UTC),
-            new Expiry(LIFETIME, LIFETIME, LIFETIME, LIFETIME),
-            true);
+    return Repository.create(
+        dir,
+        Repository.inMemory(keys),
+        Clock.fixed(SIGNED_AT, ZoneOffset.UTC),
+        new Expiry(LIFETIME, LIFETIME, LIFETIME, LIFETIME),
+        true);
+  }
+
+  private static void approve(Repository repo, Bundle bundle, TargetCustom.Rollout rollout) {
     repo.add(
         TargetCustom.targetPath(bundle.manifest()),
         bundle.bytes(),
-        TargetCustom.of(bundle.manifest(), TargetCustom.Rollout.AUTOMATIC, List.of()).toJson());
-    System.out.println(
-        "vigil-demo: wrote the demonstration repository "
-            + dir
-            + " (root version "
-            + repo.root().version()
-            + ")");
+        TargetCustom.of(bundle.manifest(), rollout, List.of()).toJson());
   }
 
   private static void deleteTree(Path dir) {

@@ -23,13 +23,13 @@ final class DraftManifest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   static final String MODEL_ID = "wdbc-malignancy";
-  static final String VERSION = "1.0.0";
-  static final long RELEASE = 1;
   static final String PCCP_ID = "PCCP-DEMO-WDBC-001";
-  static final String MODIFICATION = "initial-release";
   static final String SUBGROUP = "all";
 
-  /** The floors the PCCP sets for future releases, unless this release itself measured less. */
+  /**
+   * The floors the PCCP sets for future releases, unless the initial release itself measured less;
+   * a later release that measures less is not built.
+   */
   static final double AUC_FLOOR = 0.95;
 
   static final double SENSITIVITY_FLOOR = 0.90;
@@ -44,7 +44,7 @@ final class DraftManifest {
 
   private DraftManifest() {}
 
-  static Manifest of(WdbcData data, StratifiedSplit split, Qualification q) {
+  static Manifest of(WdbcData data, StratifiedSplit split, Qualification q, DemoRelease release) {
     int width = data.width();
     TensorSpec input =
         new TensorSpec(
@@ -53,9 +53,19 @@ final class DraftManifest {
     Confusion c = q.test();
     List<Metric> metrics =
         List.of(
-            metric("auc", q.auc().value(), q.auc().interval(), AUC_FLOOR),
-            metric("sensitivity", c.sensitivity(), c.sensitivityInterval(), SENSITIVITY_FLOOR),
-            metric("specificity", c.specificity(), c.specificityInterval(), SPECIFICITY_FLOOR));
+            metric(release, "auc", q.auc().value(), q.auc().interval(), AUC_FLOOR),
+            metric(
+                release,
+                "sensitivity",
+                c.sensitivity(),
+                c.sensitivityInterval(),
+                SENSITIVITY_FLOOR),
+            metric(
+                release,
+                "specificity",
+                c.specificity(),
+                c.specificityInterval(),
+                SPECIFICITY_FLOOR));
     String dataset =
         "WDBC (UCI, CC BY 4.0), wdbc.csv sha256 "
             + data.sha256()
@@ -65,12 +75,12 @@ final class DraftManifest {
             + split.seed();
     return new Manifest(
         MODEL_ID,
-        VERSION,
-        RELEASE,
+        release.version(),
+        release.release(),
         Manifest.PLATFORM_ONNX,
         INTENDED_USE,
         true,
-        new Pccp(PCCP_ID, MODIFICATION),
+        new Pccp(PCCP_ID, release.modification()),
         List.of(input),
         List.of(output),
         new Decision(OnnxGraph.OUTPUT, WdbcData.MALIGNANT, q.threshold()),
@@ -93,8 +103,22 @@ final class DraftManifest {
     }
   }
 
-  private static Metric metric(String name, double value, Interval ci, double floor) {
-    return new Metric(name, SUBGROUP, value, ci.low(), ci.high(), floor(value, floor));
+  private static Metric metric(
+      DemoRelease release, String name, double value, Interval ci, double pccpFloor) {
+    if (release.certified().isPresent() && value < pccpFloor) {
+      throw new IllegalStateException(
+          MODEL_ID
+              + " "
+              + release.version()
+              + " measured "
+              + name
+              + " "
+              + value
+              + " on the test split, below the PCCP's floor "
+              + pccpFloor
+              + ": a release under the PCCP must meet the floors of the certified one");
+    }
+    return new Metric(name, SUBGROUP, value, ci.low(), ci.high(), floor(value, pccpFloor));
   }
 
   /** The PCCP's floor, or the measured value rounded down to 0.05 where that is lower. */

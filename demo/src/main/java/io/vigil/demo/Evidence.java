@@ -6,7 +6,7 @@ import java.util.List;
 record Evidence(
     WdbcData data,
     StratifiedSplit split,
-    TrainingSettings training,
+    DemoRelease release,
     String onnxSha256,
     Qualification qualification,
     List<GoldenRows.Vector> golden) {
@@ -28,6 +28,21 @@ record Evidence(
 
   Evidence {
     golden = List.copyOf(golden);
+  }
+
+  TrainingSettings training() {
+    return release.training();
+  }
+
+  /** Which models the test split was kept from: every release's, since they share the split. */
+  String heldOutFrom() {
+    return release.certified().isEmpty()
+        ? "rows that neither training nor the choice of threshold saw"
+        : "the same held-out rows as "
+            + release.certified().orElseThrow().version()
+            + "'s evidence: neither "
+            + release.certified().orElseThrow().version()
+            + "'s training, nor this release's, nor either choice of threshold saw them";
   }
 
   long count(List<Integer> ids, boolean malignant) {

@@ -17,7 +17,15 @@ final class EvidenceJson {
     root.put("demo", true);
     root.put("statement", Evidence.STATEMENT);
     root.put("model_id", DraftManifest.MODEL_ID);
-    root.put("version", DraftManifest.VERSION);
+    root.put("version", e.release().version());
+    // Only later releases say so, which keeps release 1's bytes as they were certified.
+    if (e.release().certified().isPresent()) {
+      root.put("release", e.release().release());
+      ObjectNode pccp = root.putObject("pccp");
+      pccp.put("id", DraftManifest.PCCP_ID);
+      pccp.put("modification", e.release().modification());
+      root.put("certified_release", e.release().certified().orElseThrow().version());
+    }
     root.put("model_onnx_sha256", e.onnxSha256());
 
     ObjectNode dataset = root.putObject("dataset");
@@ -63,6 +71,9 @@ final class EvidenceJson {
     ObjectNode test = root.putObject("test");
     test.put("scored_by", "ONNX Runtime on raw (unstandardised) FP32 inputs");
     test.put("rows", s.test().size());
+    if (e.release().certified().isPresent()) {
+      test.put("held_out", e.heldOutFrom());
+    }
     ObjectNode auc = test.putObject("auc");
     estimate(auc, q.auc().value(), q.auc().interval(), Evidence.AUC_METHOD);
     auc.put("delong_variance", q.auc().variance());

@@ -18,7 +18,7 @@ final class EvidenceMarkdown {
     md.append("# ")
         .append(DraftManifest.MODEL_ID)
         .append(' ')
-        .append(DraftManifest.VERSION)
+        .append(e.release().version())
         .append(": qualification evidence\n\n");
     md.append("> **").append(Evidence.STATEMENT).append("**\n\n");
     md.append("The model estimates P(malignant) from the 30 nuclear measurements of a")
@@ -27,6 +27,19 @@ final class EvidenceMarkdown {
         .append("model.onnx sha256: `")
         .append(e.onnxSha256())
         .append("`\n\n");
+    // Only later releases say so, which keeps release 1's bytes as they were certified.
+    if (e.release().certified().isPresent()) {
+      md.append("Release ")
+          .append(e.release().release())
+          .append(" under PCCP ")
+          .append(DraftManifest.PCCP_ID)
+          .append(", modification `")
+          .append(e.release().modification())
+          .append("`: retrained from ")
+          .append(e.release().certified().orElseThrow().version())
+          .append(" with only the training seed changed; the data set, split, schema, units")
+          .append(" and intended use are the same.\n\n");
+    }
 
     md.append("## Data set\n\n");
     md.append("- Name: ").append(Evidence.DATASET_NAME).append('\n');
@@ -75,7 +88,9 @@ final class EvidenceMarkdown {
     md.append("## Performance on the test split\n\n");
     md.append("Scored by ONNX Runtime on raw FP32 inputs, as a device sends them; ")
         .append(s.test().size())
-        .append(" rows that neither training nor the choice of threshold saw.\n\n");
+        .append(' ')
+        .append(e.heldOutFrom())
+        .append(".\n\n");
     md.append("| metric | value | 95% CI | method |\n");
     md.append("| --- | ---: | --- | --- |\n");
     metricRow(md, "AUC", q.auc().value(), q.auc().interval(), Evidence.AUC_METHOD);

@@ -19,6 +19,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DemoBundleTest {
 
@@ -26,24 +28,31 @@ class DemoBundleTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final double Z = 1.959963984540054;
 
-  @Test
-  void buildsTheSameBundleByteForByteEveryTime(@TempDir Path first, @TempDir Path second)
-      throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"1.0.0", "1.1.0"})
+  void buildsTheSameBundleByteForByteEveryTime(
+      String version, @TempDir Path first, @TempDir Path second) throws Exception {
+    DemoRelease release = DemoRelease.of(version);
     Path a = first.resolve("out/wdbc.vbundle");
     Path b = second.resolve("out/wdbc.vbundle");
 
-    String shaA = DemoBundle.build(CSV, first.resolve("work"), a);
-    String shaB = DemoBundle.build(CSV, second.resolve("work"), b);
+    String shaA = DemoBundle.build(CSV, first.resolve("work"), a, release);
+    String shaB = DemoBundle.build(CSV, second.resolve("work"), b, release);
 
     assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
     assertEquals(shaA, shaB);
     assertEquals(WdbcData.sha256(Files.readAllBytes(a)), shaA);
-    assertArrayEquals(BuiltBundle.bytes(), Files.readAllBytes(a), "the bundle the build shipped");
+    assertArrayEquals(
+        BuiltBundle.bytes(version), Files.readAllBytes(a), "the bundle the build shipped");
+    if (release.equals(DemoRelease.FIRST)) {
+      assertArrayEquals(BuiltBundle.bytes(), Files.readAllBytes(a), "the bundle at the top");
+    }
   }
 
-  @Test
-  void evidenceRecomputedFromTheTestSplitMatchesTheManifest() throws Exception {
-    Bundle bundle = BuiltBundle.read();
+  @ParameterizedTest
+  @ValueSource(strings = {"1.0.0", "1.1.0"})
+  void evidenceRecomputedFromTheTestSplitMatchesTheManifest(String version) throws Exception {
+    Bundle bundle = BuiltBundle.read(version);
     Manifest manifest = bundle.manifest();
     JsonNode evidence = JSON.readTree(BuiltBundle.file(bundle, "evidence/evidence.json"));
     WdbcData data = WdbcData.load(CSV);
@@ -83,9 +92,10 @@ class DemoBundleTest {
     assertEquals(threshold, evidence.at("/operating_threshold/value").asDouble());
   }
 
-  @Test
-  void goldenVectorsReproduceWithOnnxRuntime() throws Exception {
-    Bundle bundle = BuiltBundle.read();
+  @ParameterizedTest
+  @ValueSource(strings = {"1.0.0", "1.1.0"})
+  void goldenVectorsReproduceWithOnnxRuntime(String version) throws Exception {
+    Bundle bundle = BuiltBundle.read(version);
     JsonNode golden = JSON.readTree(BuiltBundle.file(bundle, "evidence/golden-vectors.json"));
     WdbcData data = WdbcData.load(CSV);
     List<Integer> testIds = StratifiedSplit.of(data, StratifiedSplit.SEED).test();
@@ -124,11 +134,13 @@ class DemoBundleTest {
     assertEquals(30, manifest.input("features").orElseThrow().features().size());
   }
 
-  @Test
-  void gatewayLoaderAcceptsTheBundleAndItsGoldenVectors() {
+  @ParameterizedTest
+  @ValueSource(strings = {"1.0.0", "1.1.0"})
+  void gatewayLoaderAcceptsTheBundleAndItsGoldenVectors(String version) {
     // OnnxModel.load checks the graph against the manifest and re-runs the golden vectors.
-    try (OnnxModel model = OnnxModel.load(BuiltBundle.read(), RuntimeOptions.DEFAULT)) {
+    try (OnnxModel model = OnnxModel.load(BuiltBundle.read(version), RuntimeOptions.DEFAULT)) {
       assertEquals("wdbc-malignancy", model.manifest().modelId());
+      assertEquals(version, model.manifest().version());
     }
   }
 

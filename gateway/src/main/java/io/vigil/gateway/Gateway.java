@@ -58,10 +58,13 @@ import io.vigil.monitoring.SafetyLevel;
 import io.vigil.monitoring.SafetyListener;
 import io.vigil.monitoring.WindowResult;
 import io.vigil.sync.message.EventKind;
+import io.vigil.trust.tuf.Metadata;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -425,6 +428,14 @@ public final class Gateway implements AutoCloseable {
     }
     if (!installer.trusts(Installer.DEMO)) {
       installer.trustFirstRoot(Installer.DEMO, demo.get().firstRoot(), Events.SYSTEM);
+    } else if (demoUpdatedPastTheJar(demo.get())) {
+      // An operator installed the demo's update (1.1.0); the jar's older copy of the repository
+      // would read as a rollback attack. There is nothing in it this gateway does not have.
+      LOG.log(
+          Level.INFO,
+          "the demonstration repository was updated past the jar's copy; nothing to install from"
+              + " the jar");
+      return;
     }
     try {
       InstallReport report =
@@ -435,6 +446,28 @@ public final class Gateway implements AutoCloseable {
       LOG.log(
           Level.ERROR, e.getMessage(), LogFields.event(EVENT_UPDATE_REFUSED).code(e.code().name()));
       sync.ifPresent(s -> s.updateRefused(Installer.DEMO, e.code().name()));
+    }
+  }
+
+  /**
+   * Whether the trusted demonstration timestamp is newer than the one in the jar: then the jar's
+   * copy is older than what this gateway trusts, and reading it would only be refused.
+   */
+  private boolean demoUpdatedPastTheJar(ClasspathSource jar) {
+    Path trusted = config.trustDir().resolve(Installer.DEMO).resolve("timestamp.json");
+    try {
+      if (!Files.exists(trusted)) {
+        return false;
+      }
+      long mine = Metadata.timestamp(Files.readAllBytes(trusted)).signed().version();
+      long jars =
+          Metadata.timestamp(jar.metadata("timestamp.json", 1 << 20).orElseThrow())
+              .signed()
+              .version();
+      return mine > jars;
+    } catch (IOException | RuntimeException e) {
+      // Unreadable: let the install below find out and say why.
+      return false;
     }
   }
 

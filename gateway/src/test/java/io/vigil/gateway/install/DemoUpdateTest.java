@@ -1,0 +1,112 @@
+package io.vigil.gateway.install;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.audit.EventEntry;
+import io.vigil.audit.LedgerReader;
+import io.vigil.audit.StoredEntry;
+import io.vigil.gateway.Gateway;
+import io.vigil.gateway.TestGateways;
+import io.vigil.gateway.ledger.Ledgers;
+import io.vigil.trust.tuf.DirectorySource;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo's second release: a gateway that installed 1.0.0 at its first start is offered 1.1.0 by
+ * the update repository that the demo jar carries, and installs it only with a local approval.
+ */
+class DemoUpdateTest {
+
+  private static final String UPDATE = "/io/vigil/demo/repository-update/";
+
+  @TempDir Path dataDir;
+  @TempDir Path updateDir;
+
+  @Test
+  void holds110ForLocalApprovalThenInstallsItOnceApproved() throws Exception {
+    copyUpdateRepository(updateDir);
+    try (Gateway gateway = Gateway.start(TestGateways.config(dataDir))) {
+      // given the demonstration gateway running 1.0.0 from the repository it installs at first
+      // start
+      assertEquals("1.0.0", gateway.models().active("wdbc-malignancy").manifest().version());
+
+      // when the update repository is offered without an approver,
+      InstallReport held = gateway.install(request(Optional.empty()));
+
+      // then 1.1.0 release 2 is verified from the same root but waits for the local operator,
+      assertTrue(held.installed().isEmpty(), held.toMap().toString());
+      assertTrue(held.refused().isEmpty(), held.toMap().toString());
+      assertEquals(1, held.rootVersion());
+      assertEquals(1, held.held().size(), held.toMap().toString());
+      assertTrue(
+          held.held().get(0).startsWith("wdbc-malignancy/wdbc-malignancy-1.1.0.vbundle: release 2"),
+          held.held().get(0));
+      assertEquals("1.0.0", gateway.models().active("wdbc-malignancy").manifest().version());
+
+      // and once a local operator approves it, it installs.
+      InstallReport approved = gateway.install(request(Optional.of("dr-demo")));
+
+      assertTrue(approved.refused().isEmpty(), approved.toMap().toString());
+      assertEquals(1, approved.installed().size(), approved.toMap().toString());
+      assertEquals("1.1.0", approved.installed().get(0).manifest().version());
+      assertEquals(2, approved.installed().get(0).manifest().release());
+      assertEquals(List.of("1.0.0", "1.1.0"), gateway.models().versions("wdbc-malignancy"));
+    }
+
+    // A restart does not read the jar's older copy of the repository as a rollback attack.
+    try (Gateway gateway = Gateway.start(TestGateways.config(dataDir))) {
+      assertEquals(List.of("1.0.0", "1.1.0"), gateway.models().versions("wdbc-malignancy"));
+    }
+    try (LedgerReader reader = LedgerReader.open(Ledgers.database(dataDir))) {
+      List<String> refused =
+          reader.entries(0, reader.size()).stream()
+              .map(StoredEntry::entry)
+              .filter(e -> e instanceof EventEntry ev && ev.type().equals("update.refused"))
+              .map(e -> ((EventEntry) e).details())
+              .toList();
+      assertEquals(List.of(), refused);
+    }
+  }
+
+  private InstallRequest request(Optional<String> approver) {
+    return new InstallRequest(
+        "demo", DirectorySource.of(updateDir), Optional.empty(), "test", approver);
+  }
+
+  /** Copies the update repository out of the demo jar (or classes folder), as a person would. */
+  private static void copyUpdateRepository(Path to) throws Exception {
+    URI root = DemoUpdateTest.class.getResource(UPDATE + "metadata/1.root.json").toURI();
+    if (root.getScheme().equals("jar")) {
+      try (FileSystem jar = FileSystems.newFileSystem(root, Map.of())) {
+        copy(jar.provider().getPath(root).getParent().getParent(), to);
+      }
+    } else {
+      copy(Path.of(root).getParent().getParent(), to);
+    }
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+}
