@@ -68,6 +68,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -75,6 +76,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * A running gateway: the ledger, the model store, the loaded models and the HTTP API, wired from
@@ -658,11 +660,58 @@ public final class Gateway implements AutoCloseable {
             .root()
             .ifPresent(
                 root -> installer.trustFirstRoot(request.repository(), root, request.actor()));
-        return installer.install(
-            request.repository(), request.source(), request.actor(), request.approver());
+        InstallReport report =
+            installer.install(
+                request.repository(), request.source(), request.actor(), request.approver());
+        placeStopped(config, store, report, event -> Ledgers.record(ledger, event));
+        return report;
       } finally {
         Ledgers.record(ledger, Events.commandFinished("install", request.actor()));
       }
+    }
+  }
+
+  /**
+   * Puts what a stopped gateway installed into its slots, as a running one's update gate would: the
+   * first version of a model active, a later one its candidate, to run in shadow from the next
+   * start. The candidate it displaces, if any, is retired.
+   */
+  private static void placeStopped(
+      VigilConfig config, ModelStore store, InstallReport report, Consumer<EventEntry> record) {
+    if (report.installed().isEmpty()) {
+      return;
+    }
+    Slots slots = Slots.open(config.dataDir());
+    List<Bundle> stored = store.list().bundles();
+    for (Bundle b : report.installed()) {
+      String id = b.manifest().modelId();
+      Slots.Ref ref = new Slots.Ref(b.manifest().release(), b.manifest().version(), b.sha256());
+      boolean first =
+          stored.stream()
+              .noneMatch(o -> o.manifest().modelId().equals(id) && !o.sha256().equals(b.sha256()));
+      if (first) {
+        slots.update(id, m -> m.withActive(Optional.of(ref)));
+        continue;
+      }
+      boolean automatic = report.automatic(b);
+      slots.update(
+          id,
+          m -> {
+            Slots.Model next =
+                m.withCandidate(
+                    Optional.of(
+                        new Slots.Candidate(
+                            ref, Slots.Stage.SHADOW, java.time.Instant.now(), automatic)));
+            return m.candidate().map(c -> next.retiring(c.bundle())).orElse(next);
+          });
+      Map<String, Object> details = new java.util.LinkedHashMap<>();
+      details.put("model_id", id);
+      details.put("version", b.manifest().version());
+      details.put("release", b.manifest().release());
+      details.put("bundle_sha256", b.sha256());
+      details.put("automatic", automatic);
+      details.put("why", "installed while the gateway was stopped; its shadow run starts with it");
+      record.accept(EventEntry.of("update.candidate", UpdateGate.SYSTEM, details));
     }
   }
 

@@ -74,7 +74,10 @@ final class InstallCommand implements Callable<Integer> {
 
   @Option(
       names = "--approve",
-      description = "Approve, as the local operator, the targets whose rollout is local-approval.")
+      description =
+          "Approve now, as the local operator, the targets whose rollout is local-approval: they"
+              + " are promoted once their shadow run passes, without waiting for an approval"
+              + " through the admin API.")
   boolean approve;
 
   @Override
@@ -93,13 +96,18 @@ final class InstallCommand implements Callable<Integer> {
               config,
               new InstallRequest(repository, DirectorySource.of(dir), rootBytes, actor, approver));
       report = r.toMap();
-      outcome = "the gateway is not running: it serves what was installed from its next start";
+      outcome =
+          "the gateway is not running: from its next start it serves a model's first version,"
+              + " and runs a newer version of an installed model in shadow first (GET"
+              + " /admin/v1/updates)";
     } catch (AuditException e) {
       if (e.code() != AuditException.Code.IN_USE) {
         throw e;
       }
       report = askRunningGateway(config, dir, rootBytes, actor, approver);
-      outcome = "the running gateway serves what was installed now, without a restart";
+      outcome =
+          "the running gateway serves a model's first version now, and runs a newer version of an"
+              + " installed model in shadow first (GET /admin/v1/updates)";
     }
     print(report);
     List<?> refused = (List<?>) report.getOrDefault("refused", List.of());
@@ -180,11 +188,12 @@ final class InstallCommand implements Callable<Integer> {
     for (Object o : (List<?>) report.getOrDefault("installed", List.of())) {
       Map<String, Object> b = (Map<String, Object>) o;
       System.out.printf(
-          "installed   %s %s (release %s, sha256 %s)%s%n",
+          "installed   %s %s (release %s, sha256 %s), promotion %s%s%n",
           b.get("model_id"),
           b.get("version"),
           b.get("release"),
           b.get("bundle_sha256"),
+          b.get("promotion"),
           Boolean.TRUE.equals(b.get("demo")) ? " [DEMO, not for clinical use]" : "");
     }
     for (Object o : (List<?>) report.getOrDefault("unchanged", List.of())) {

@@ -29,6 +29,10 @@ import io.vigil.trust.key.SigningKey;
 import io.vigil.trust.repo.Expiry;
 import io.vigil.trust.repo.Repository;
 import io.vigil.trust.tuf.DirectorySource;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -62,7 +66,7 @@ class RollbackApiTest {
   private Bundle two;
 
   @BeforeEach
-  void aGatewayServingReleaseTwoWithReleaseOneInstalled() {
+  void aGatewayServingReleaseTwoWithReleaseOneInstalled() throws Exception {
     Map<String, SigningKey> keys = new HashMap<>();
     for (String role : List.of("root", "targets", "snapshot", "timestamp")) {
       keys.put(role, SigningKey.generate());
@@ -72,12 +76,32 @@ class RollbackApiTest {
             repoDir, Repository.inMemory(keys), Clock.systemUTC(), Expiry.DEFAULT, false);
     one = TestBundles.clinicalBundle(MODEL, "1.0.1", 1);
     two = TestBundles.clinicalBundle(MODEL, "1.0.2", 2);
-    // Installed while the gateway is stopped: at its start release 2, the highest, is active.
+    // Release 1 active; release 2 its candidate, promoted by its shadow run on live traffic.
     approve(one);
     Gateway.installStopped(config(), request(true));
     approve(two);
     Gateway.installStopped(config(), request(false));
     gateway = Gateway.start(config());
+    assertEquals(1, gateway.models().active(MODEL).manifest().release());
+    HttpClient http = HttpClient.newHttpClient();
+    for (int i = 0; i < 100 && gateway.models().candidate(MODEL).isPresent(); i++) {
+      HttpResponse<String> answer =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:" + gateway.port() + "/v2/models/" + MODEL + "/infer"))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\":"
+                              + " [10, 3], \"data\": ["
+                              + "1, 2, 3, ".repeat(9)
+                              + (i % 7)
+                              + ", 0, -1]}]}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, answer.statusCode(), answer.body());
+      gateway.updates().drain();
+    }
     assertEquals(2, gateway.models().active(MODEL).manifest().release());
   }
 

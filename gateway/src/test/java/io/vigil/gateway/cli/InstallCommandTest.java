@@ -46,7 +46,8 @@ class InstallCommandTest {
 
     assertEquals(0, first.status(), first.err());
     assertTrue(first.out().contains("installed   test-model 1.0.2 (release 2"), first.out());
-    assertTrue(first.out().contains("serves what was installed from its next start"), first.out());
+    assertTrue(
+        first.out().contains("from its next start it serves a model's first version"), first.out());
     Cli.Result again = install();
     assertEquals(0, again.status(), again.err());
     assertTrue(
@@ -88,18 +89,24 @@ class InstallCommandTest {
   }
 
   @Test
-  void aLocalApprovalTargetWaitsForTheOperatorsApproval() throws Exception {
+  void aLocalApprovalTargetIsInstalledAsACandidateThatWaitsForTheOperator() throws Exception {
     install("--root", firstRoot.toString());
     add(TestBundles.clinicalBundle("test-model", "1.0.3", 3), "local-approval");
 
-    Cli.Result held = install();
-    assertEquals(0, held.status(), held.err());
+    Cli.Result r = install();
+    assertEquals(0, r.status(), r.err());
     assertTrue(
-        held.out().contains("needs a local operator's approval (vigil install --approve)"),
-        held.out());
-    Cli.Result approved = install("--approve");
-    assertEquals(0, approved.status(), approved.err());
-    assertTrue(approved.out().contains("installed   test-model 1.0.3 (release 3"), approved.out());
+        r.out().contains("installed   test-model 1.0.3 (release 3")
+            && r.out().contains("promotion local-approval"),
+        r.out());
+    assertTrue(r.out().contains("runs a newer version of an installed model in shadow"), r.out());
+    try (Gateway gateway = Gateway.start(TestGateways.withoutDemo(TestGateways.config(dataDir)))) {
+      assertEquals(2, gateway.models().active("test-model").manifest().release());
+      assertEquals(3, gateway.models().candidate("test-model").orElseThrow().manifest().release());
+      assertTrue(
+          !gateway.models().slots("test-model").candidate().orElseThrow().automatic(),
+          "promoted only once a local operator approves it");
+    }
   }
 
   @Test
@@ -108,7 +115,8 @@ class InstallCommandTest {
       Cli.Result r = install("--root", firstRoot.toString());
 
       assertEquals(0, r.status(), r.out() + r.err());
-      assertTrue(r.out().contains("the running gateway serves what was installed now"), r.out());
+      assertTrue(
+          r.out().contains("the running gateway serves a model's first version now"), r.out());
       assertEquals(2, gateway.models().active("test-model").manifest().release());
     }
   }

@@ -1,6 +1,7 @@
 package io.vigil.gateway.install;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.audit.EventEntry;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo's second release: a gateway that installed 1.0.0 at its first start is offered 1.1.0 by
- * the update repository that the demo jar carries, and installs it only with a local approval.
+ * the update repository that the demo jar carries, and installs it as its candidate, to be promoted
+ * only with a local operator's approval once its shadow rule holds.
  */
 class DemoUpdateTest {
 
@@ -35,39 +37,37 @@ class DemoUpdateTest {
   @TempDir Path updateDir;
 
   @Test
-  void holds110ForLocalApprovalThenInstallsItOnceApproved() throws Exception {
+  void installs110AsACandidateForLocalApproval() throws Exception {
     copyUpdateRepository(updateDir);
     try (Gateway gateway = Gateway.start(TestGateways.config(dataDir))) {
       // given the demonstration gateway running 1.0.0 from the repository it installs at first
       // start
       assertEquals("1.0.0", gateway.models().active("wdbc-malignancy").manifest().version());
 
-      // when the update repository is offered without an approver,
-      InstallReport held = gateway.install(request(Optional.empty()));
+      // when the update repository is offered,
+      InstallReport report = gateway.install(request(Optional.empty()));
 
-      // then 1.1.0 release 2 is verified from the same root but waits for the local operator,
-      assertTrue(held.installed().isEmpty(), held.toMap().toString());
-      assertTrue(held.refused().isEmpty(), held.toMap().toString());
-      assertEquals(1, held.rootVersion());
-      assertEquals(1, held.held().size(), held.toMap().toString());
-      assertTrue(
-          held.held().get(0).startsWith("wdbc-malignancy/wdbc-malignancy-1.1.0.vbundle: release 2"),
-          held.held().get(0));
+      // then 1.1.0 release 2 is verified from the same root and becomes the candidate, in shadow
+      // beside 1.0.0, to be promoted only with a local operator's approval (its target's rollout).
+      assertTrue(report.refused().isEmpty(), report.toMap().toString());
+      assertEquals(1, report.rootVersion());
+      assertEquals(1, report.installed().size(), report.toMap().toString());
+      assertEquals("1.1.0", report.installed().get(0).manifest().version());
+      assertEquals(2, report.installed().get(0).manifest().release());
+      assertFalse(report.automatic(report.installed().get(0)));
+      assertEquals(
+          "1.1.0",
+          gateway.models().candidate("wdbc-malignancy").orElseThrow().manifest().version());
       assertEquals("1.0.0", gateway.models().active("wdbc-malignancy").manifest().version());
-
-      // and once a local operator approves it, it installs.
-      InstallReport approved = gateway.install(request(Optional.of("dr-demo")));
-
-      assertTrue(approved.refused().isEmpty(), approved.toMap().toString());
-      assertEquals(1, approved.installed().size(), approved.toMap().toString());
-      assertEquals("1.1.0", approved.installed().get(0).manifest().version());
-      assertEquals(2, approved.installed().get(0).manifest().release());
       assertEquals(List.of("1.0.0", "1.1.0"), gateway.models().versions("wdbc-malignancy"));
     }
 
-    // A restart does not read the jar's older copy of the repository as a rollback attack.
+    // A restart does not read the jar's older copy of the repository as a rollback attack, and
+    // the candidate is a candidate still.
     try (Gateway gateway = Gateway.start(TestGateways.config(dataDir))) {
       assertEquals(List.of("1.0.0", "1.1.0"), gateway.models().versions("wdbc-malignancy"));
+      assertEquals("1.0.0", gateway.models().active("wdbc-malignancy").manifest().version());
+      assertTrue(gateway.models().candidate("wdbc-malignancy").isPresent());
     }
     try (LedgerReader reader = LedgerReader.open(Ledgers.database(dataDir))) {
       List<String> refused =
