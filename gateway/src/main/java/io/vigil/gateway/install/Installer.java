@@ -455,8 +455,8 @@ public final class Installer {
         refuse(path, outOfScope.get());
         return;
       }
-      // Recorded before the bundle is stored: a crash between the two leaves a record of a
-      // release that passed every check and installs again as the first.
+      // Recorded before the bundle is stored, so that no stored first release lacks its record;
+      // a crash between the two leaves the record of a release that passed every check.
       if (original.isEmpty()) {
         certified.record(bundle.manifest());
       }

@@ -18,7 +18,11 @@ import java.util.stream.Stream;
  */
 final class ScopeCheck {
 
-  /** The one {@code pccp.modification} that authorises a change of the input or output schema. */
+  /**
+   * The one {@code pccp.modification} that authorises a change of the input or output schema; the
+   * others ({@code initial-release}, {@code retraining}, {@code recalibration}, or any other word)
+   * authorise new weights, threshold and claims only.
+   */
   static final String SCHEMA_CHANGE = "schema-change";
 
   private ScopeCheck() {}
