@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code --baseline-jar}: scenarios C, D and E, closed loop at 32 and 128 connections, on the
@@ -138,12 +137,13 @@ final class Comparison {
   /** Each path at 32 connections, as the full run warms it, until the JIT settles. */
   private void warmUp(Hosts hosts) throws IOException, InterruptedException {
     BenchModel demo = BenchModel.DEMO;
-    Optional<String> body = Optional.of(demo.requestBody());
+    List<String> bodies = demo.requestBodies();
     int c = ClosedLoopRounds.CONNECTIONS;
     String infer = "infer, demo model";
-    report.warmUp(jit.warm(hosts.off(), "infer", infer, demo.inferPath(), body, c, true).row());
-    report.warmUp(jit.warm(hosts.off(), "v2", "GET /v2", "/v2", Optional.empty(), c, false).row());
-    report.warmUp(jit.warm(hosts.shipped(), "infer", infer, demo.inferPath(), body, c, true).row());
+    report.warmUp(jit.warm(hosts.off(), "infer", infer, demo.inferPath(), bodies, c, true).row());
+    report.warmUp(jit.warm(hosts.off(), "v2", "GET /v2", "/v2", List.of(), c, false).row());
+    report.warmUp(
+        jit.warm(hosts.shipped(), "infer", infer, demo.inferPath(), bodies, c, true).row());
   }
 
   /**
@@ -171,7 +171,7 @@ final class Comparison {
             wrk,
             hosts.serving(s),
             infer ? BenchModel.DEMO.inferPath() : "/v2",
-            infer ? Optional.of(BenchModel.DEMO.requestBody()) : Optional.empty(),
+            infer ? BenchModel.DEMO.requestBodies() : List.of(),
             cell.connections(),
             options.measure(),
             hosts.build().role() + "/" + s.name() + "/c" + cell.connections() + "/" + round,
