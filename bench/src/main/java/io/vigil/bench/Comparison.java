@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code --baseline-jar}: scenarios C, D and E, closed loop at 32 and 128 connections, on the
@@ -53,12 +54,20 @@ final class Comparison {
   private record Hosts(CompareOptions.Build build, HostedGateway off, HostedGateway shipped)
       implements AutoCloseable {
 
-    static Hosts start(CompareOptions.Build build, Path work)
+    /** Starts both; a build with the link on links them to {@code brokerUri}. */
+    static Hosts start(CompareOptions.Build build, Path work, String brokerUri)
         throws IOException, InterruptedException {
+      List<String> jvmOptions = new ArrayList<>(build.jvmOptions());
+      if (build.sync()) {
+        if (brokerUri.isEmpty()) {
+          throw new IllegalStateException("the " + build.role() + " build links to no broker");
+        }
+        jvmOptions.add("-D" + GatewayHost.SYNC_BROKER_PROPERTY + "=" + brokerUri);
+      }
       HostedGateway off =
           HostedGateway.start(
               build.classPath(),
-              build.jvmOptions(),
+              jvmOptions,
               Variant.LEDGER_OFF,
               BenchModel.DEMO,
               32,
@@ -70,7 +79,7 @@ final class Comparison {
             off,
             HostedGateway.start(
                 build.classPath(),
-                build.jvmOptions(),
+                jvmOptions,
                 Variant.AS_SHIPPED,
                 BenchModel.DEMO,
                 32,
@@ -105,8 +114,12 @@ final class Comparison {
             + options.baseline().classPath()
             + "), current "
             + options.current().label());
-    try (Hosts baseline = Hosts.start(options.baseline(), work);
-        Hosts current = Hosts.start(options.current(), work)) {
+    Optional<BenchBroker> broker =
+        options.sync() ? Optional.of(BenchBroker.start(work.resolve("broker"))) : Optional.empty();
+    String brokerUri = broker.map(BenchBroker::uri).orElse("");
+    broker.ifPresent(b -> say("MQTT broker (Mosquitto) at " + brokerUri));
+    try (Hosts baseline = Hosts.start(options.baseline(), work, brokerUri);
+        Hosts current = Hosts.start(options.current(), work, brokerUri)) {
       say(
           "JIT warm-up of each gateway and path ("
               + options.warmUp().min().toSeconds()
@@ -117,6 +130,7 @@ final class Comparison {
               + " round(s) per build, alternating");
       warmUp(baseline);
       warmUp(current);
+      long summariesBefore = broker.map(b -> b.received("summary")).orElse(0L);
       for (int round = 1; round <= options.rounds(); round++) {
         List<Cell> cells = cells(round);
         // Baseline first in odd rounds, current first in even ones (ABBA), so that a drift of the
@@ -129,6 +143,9 @@ final class Comparison {
           }
         }
       }
+      broker.ifPresent(b -> report.broker(b.received(), b.received("summary") - summariesBefore));
+    } finally {
+      broker.ifPresent(BenchBroker::close);
     }
     report.machine().put("load_after", Machine.loadAverage());
     write();
