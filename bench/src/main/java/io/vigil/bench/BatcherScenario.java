@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The dynamic batcher with a model of about 1 ms per row: closed loop at concurrency 16 against two
@@ -50,10 +49,11 @@ final class BatcherScenario {
 
   Outcome run(BenchModel model, HostedGateway on, HostedGateway off, Results results)
       throws IOException, InterruptedException {
-    Optional<String> body = Optional.of(model.requestBody());
+    List<String> bodies = model.requestBodies();
     String what = "infer, " + model.modelId();
-    results.add(warmUp.warm(on, "infer", what, model.inferPath(), body, CONCURRENCY, true).row());
-    results.add(warmUp.warm(off, "infer", what, model.inferPath(), body, CONCURRENCY, true).row());
+    results.add(warmUp.warm(on, "infer", what, model.inferPath(), bodies, CONCURRENCY, true).row());
+    results.add(
+        warmUp.warm(off, "infer", what, model.inferPath(), bodies, CONCURRENCY, true).row());
     List<Double> onRate = new ArrayList<>();
     List<Double> offRate = new ArrayList<>();
     List<Double> onP95 = new ArrayList<>();
@@ -61,8 +61,8 @@ final class BatcherScenario {
     List<Double> onBatch = new ArrayList<>();
     for (int round = 1; round <= rounds; round++) {
       boolean onFirst = round % 2 == 1;
-      Row a = measured(model, onFirst ? on : off, onFirst, round, body);
-      Row b = measured(model, onFirst ? off : on, !onFirst, round, body);
+      Row a = measured(model, onFirst ? on : off, onFirst, round, bodies);
+      Row b = measured(model, onFirst ? off : on, !onFirst, round, bodies);
       Row rOn = onFirst ? a : b;
       Row rOff = onFirst ? b : a;
       results.add(rOn);
@@ -101,10 +101,10 @@ final class BatcherScenario {
   }
 
   private Row measured(
-      BenchModel model, HostedGateway gateway, boolean batching, int round, Optional<String> body)
+      BenchModel model, HostedGateway gateway, boolean batching, int round, List<String> bodies)
       throws IOException, InterruptedException {
     HostStats before = gateway.stats();
-    Wrk.Result r = wrk.run(gateway.port(), model.inferPath(), body, CONCURRENCY, measure);
+    Wrk.Result r = wrk.run(gateway.port(), model.inferPath(), bodies, CONCURRENCY, measure);
     HostStats after = gateway.stats();
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("rate", r.rate());

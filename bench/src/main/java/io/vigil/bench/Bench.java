@@ -126,7 +126,7 @@ public final class Bench {
                   "infer-before-F",
                   "infer, demo model (re-check before F)",
                   BenchModel.DEMO.inferPath(),
-                  Optional.of(BenchModel.DEMO.requestBody()),
+                  BenchModel.DEMO.requestBodies(),
                   ClosedLoopRounds.CONNECTIONS,
                   false)
               .row());
@@ -145,7 +145,7 @@ public final class Bench {
             wrk.run(
                 shipped.port(),
                 BenchModel.DEMO.inferPath(),
-                Optional.of(BenchModel.DEMO.requestBody()),
+                BenchModel.DEMO.requestBodies(),
                 ClosedLoopRounds.CONNECTIONS,
                 measure);
         shipped.stopRecording(jfr);

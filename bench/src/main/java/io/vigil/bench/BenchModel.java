@@ -1,11 +1,17 @@
 package io.vigil.bench;
 
 import io.vigil.gateway.Gateway;
+import io.vigil.gateway.simulate.TestSplit;
 import io.vigil.inference.bundle.Bundle;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
 
-/** The models the benchmark serves, each with its bundle, one input row and a request body. */
+/**
+ * The models the benchmark serves, each with its bundle, one input row and the request bodies its
+ * load sends.
+ */
 enum BenchModel {
   /** The shipped WDBC demonstration model: tiny, so HTTP dominates. */
   DEMO("wdbc-malignancy", "features"),
@@ -70,17 +76,43 @@ enum BenchModel {
     return "/v2/models/" + modelId + "/infer";
   }
 
-  /** An OIP v2 infer request body for one row. */
+  /**
+   * The bodies the load sends in turn. The demo model's are the held-out test split's rows, as
+   * {@code vigil simulate} sends them: its live monitoring compares windows of 500 rows with the
+   * training split's profile, and one constant row reads as extreme drift that suspends the model
+   * within the warm-up. A benchmark-only model has no reference profile: one body.
+   */
+  public List<String> requestBodies() {
+    if (signal != null) {
+      return List.of(requestBody());
+    }
+    List<String> bodies = new ArrayList<>();
+    for (TestSplit.Row r : TestSplit.shipped().rows()) {
+      double[] features = r.features();
+      float[] row = new float[features.length];
+      for (int j = 0; j < row.length; j++) {
+        row[j] = (float) features[j];
+      }
+      bodies.add(requestBody("bench-" + bodies.size(), row));
+    }
+    return List.copyOf(bodies);
+  }
+
+  /** An OIP v2 infer request body for {@link #row()}. */
   public String requestBody() {
-    float[] row = row();
+    return requestBody("bench", row());
+  }
+
+  private String requestBody(String id, float[] row) {
     StringJoiner data = new StringJoiner(",", "[", "]");
     for (float v : row) {
       data.add(Float.toString(v));
     }
     return String.format(
         Locale.ROOT,
-        "{\"id\":\"bench\",\"inputs\":[{\"name\":\"%s\",\"datatype\":\"FP32\","
+        "{\"id\":\"%s\",\"inputs\":[{\"name\":\"%s\",\"datatype\":\"FP32\","
             + "\"shape\":[1,%d],\"data\":%s}]}",
+        id,
         input,
         row.length,
         data);

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Scenarios C, D and E with the demo model, closed loop under wrk, in alternating rounds on two
@@ -47,13 +46,13 @@ final class ClosedLoopRounds {
   Outcome run(HostedGateway off, HostedGateway shipped, Results results)
       throws IOException, InterruptedException {
     BenchModel demo = BenchModel.DEMO;
-    Optional<String> body = Optional.of(demo.requestBody());
+    List<String> bodies = demo.requestBodies();
     String infer = "infer, demo model";
-    results.add(warmUp.warm(off, "infer", infer, demo.inferPath(), body, CONNECTIONS, true).row());
     results.add(
-        warmUp.warm(off, "v2", "GET /v2", "/v2", Optional.empty(), CONNECTIONS, false).row());
+        warmUp.warm(off, "infer", infer, demo.inferPath(), bodies, CONNECTIONS, true).row());
+    results.add(warmUp.warm(off, "v2", "GET /v2", "/v2", List.of(), CONNECTIONS, false).row());
     results.add(
-        warmUp.warm(shipped, "infer", infer, demo.inferPath(), body, CONNECTIONS, true).row());
+        warmUp.warm(shipped, "infer", infer, demo.inferPath(), bodies, CONNECTIONS, true).row());
     List<Double> c = new ArrayList<>();
     List<Double> d = new ArrayList<>();
     List<Double> e = new ArrayList<>();
@@ -77,16 +76,21 @@ final class ClosedLoopRounds {
                       round,
                       off,
                       "/v2",
-                      Optional.empty(),
+                      List.of(),
                       "GET /v2 (static JSON, same router), LEDGER_OFF gateway");
           case "D" ->
               rd =
                   measured(
-                      "D", round, off, demo.inferPath(), body, "infer, demo model, LEDGER_OFF");
+                      "D", round, off, demo.inferPath(), bodies, "infer, demo model, LEDGER_OFF");
           default ->
               re =
                   measured(
-                      "E", round, shipped, demo.inferPath(), body, "infer, demo model, AS_SHIPPED");
+                      "E",
+                      round,
+                      shipped,
+                      demo.inferPath(),
+                      bodies,
+                      "infer, demo model, AS_SHIPPED");
         }
       }
       results.add(rc);
@@ -122,9 +126,9 @@ final class ClosedLoopRounds {
   }
 
   private Row measured(
-      String id, int round, HostedGateway gateway, String path, Optional<String> body, String what)
+      String id, int round, HostedGateway gateway, String path, List<String> bodies, String what)
       throws IOException, InterruptedException {
-    return window(wrk, gateway, path, body, CONNECTIONS, measure, id + "/" + round, what);
+    return window(wrk, gateway, path, bodies, CONNECTIONS, measure, id + "/" + round, what);
   }
 
   /**
@@ -135,14 +139,14 @@ final class ClosedLoopRounds {
       Wrk wrk,
       HostedGateway gateway,
       String path,
-      Optional<String> body,
+      List<String> bodies,
       int connections,
       Duration measure,
       String id,
       String what)
       throws IOException, InterruptedException {
     HostStats before = gateway.stats();
-    Wrk.Result r = wrk.run(gateway.port(), path, body, connections, measure);
+    Wrk.Result r = wrk.run(gateway.port(), path, bodies, connections, measure);
     HostStats after = gateway.stats();
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("rate", r.rate());

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a before/after comparison ({@code --baseline-jar}) runs: the two builds, the rounds, the
@@ -35,16 +36,21 @@ record CompareOptions(
   static final Duration QUICK_MEASURE = Duration.ofSeconds(3);
 
   /**
-   * One build under comparison: its role in the table, how it is named, its class path, and the
-   * options its gateway JVMs start with (a setting to compare within one build).
+   * One build under comparison: its role in the table, how it is named, its class path, the options
+   * its gateway JVMs start with (a setting to compare within one build), and whether its gateways
+   * link to the run's MQTT broker ({@link BenchBroker}, started only for such a build).
    */
-  record Build(String role, String label, String classPath, List<String> jvmOptions) {
+  record Build(String role, String label, String classPath, List<String> jvmOptions, boolean sync) {
 
     Build {
       if (classPath.isBlank()) {
         throw new IllegalArgumentException("the " + role + " build has an empty class path");
       }
       jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    Build(String role, String label, String classPath, List<String> jvmOptions) {
+      this(role, label, classPath, jvmOptions, false);
     }
 
     Build(String role, String label, String classPath) {
@@ -65,8 +71,11 @@ record CompareOptions(
 
   /**
    * {@code --baseline-jar=PATH|self [--baseline-inline-below=DURATION]
-   * [--baseline-monitoring=on|off] [--baseline-label=TEXT] [--current-label=TEXT] [--quick]
-   * [--rounds=N] [--out=DIR] [--command=TEXT]}; the current build is the one running this harness.
+   * [--baseline-monitoring=on|off] [--baseline-sync=on|off] [--baseline-label=TEXT]
+   * [--current-label=TEXT] [--quick] [--rounds=N] [--out=DIR] [--command=TEXT]}; the current build
+   * is the one running this harness. {@code --baseline-sync} gives the baseline that setting of the
+   * MQTT link and the current build the other one, since the shipped default (off) alone compares
+   * nothing.
    */
   static CompareOptions from(Flags f) {
     if (f.text("baseline").isPresent()) {
@@ -95,6 +104,19 @@ record CompareOptions(
                       + "="
                       + (on.equals("on") ? "true" : "false"));
             });
+    Optional<Boolean> baselineSync =
+        f.text("baseline-sync")
+            .map(
+                on -> {
+                  if (!on.equals("on") && !on.equals("off")) {
+                    throw new IllegalArgumentException("--baseline-sync: on or off, not " + on);
+                  }
+                  return on.equals("on");
+                });
+    if (baselineSync.isPresent() && jar != null) {
+      throw new IllegalArgumentException(
+          "--baseline-sync compares the link within one build: use it with --baseline-jar=self");
+    }
     boolean quick = f.bool("quick");
     return new CompareOptions(
         new Build(
@@ -103,19 +125,33 @@ record CompareOptions(
                 "baseline-label",
                 (jar == null ? "this build" : jar.getFileName().toString())
                     + f.text("baseline-inline-below").map(d -> ", inline-below " + d).orElse("")
-                    + f.text("baseline-monitoring").map(m -> ", monitoring " + m).orElse("")),
+                    + f.text("baseline-monitoring").map(m -> ", monitoring " + m).orElse("")
+                    + baselineSync.map(on -> ", sync " + onOff(on)).orElse("")),
             jar == null ? HostedGateway.ownClassPath() : jar.toAbsolutePath().toString(),
-            baselineOptions),
+            baselineOptions,
+            baselineSync.orElse(false)),
         new Build(
             CompareReport.CURRENT,
-            f.text("current-label", "this build"),
-            HostedGateway.ownClassPath()),
+            f.text("current-label", "this build")
+                + baselineSync.map(on -> ", sync " + onOff(!on)).orElse(""),
+            HostedGateway.ownClassPath(),
+            List.of(),
+            baselineSync.map(on -> !on).orElse(false)),
         quick,
         f.integer("rounds", quick ? 1 : DEFAULT_ROUNDS),
         quick ? QUICK_MEASURE : DEFAULT_MEASURE,
         quick ? JitWarmUp.Policy.QUICK : JitWarmUp.Policy.COMPARE,
         Path.of(f.text("out", "bench/target/results")),
         f.text("command", "bench/run --baseline-jar=" + jarFlag));
+  }
+
+  /** Whether either build's gateways link to an MQTT broker. */
+  boolean sync() {
+    return baseline.sync() || current.sync();
+  }
+
+  private static String onOff(boolean on) {
+    return on ? "on" : "off";
   }
 
   /** The watchdog's limit: well over the expected 10 minutes (2 with {@code --quick}). */

@@ -5,7 +5,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.function.DoubleFunction;
 import java.util.function.ToDoubleFunction;
 
@@ -51,6 +53,7 @@ final class CompareReport {
 
   private final CompareOptions options;
   private final JsonObject machine;
+  private JsonObject brokerReceived;
   private final List<Sample> samples = new ArrayList<>();
   private final List<Row> warmUps = new ArrayList<>();
 
@@ -65,6 +68,17 @@ final class CompareReport {
 
   void warmUp(Row row) {
     warmUps.add(row);
+  }
+
+  /**
+   * What the run's MQTT broker received from the gateways with the link on: every message by topic,
+   * and the summaries that arrived during the measured rounds.
+   */
+  void broker(Map<String, Long> byTopic, long summariesInRounds) {
+    JsonObject topics = new JsonObject();
+    byTopic.forEach(topics::put);
+    brokerReceived =
+        new JsonObject().put("by_topic", topics).put("summaries_in_rounds", summariesInRounds);
   }
 
   JsonObject machine() {
@@ -163,6 +177,16 @@ final class CompareReport {
         "\nreq/s and CPU per request (the gateway JVM's CPU time in the window over the requests"
             + " answered) are medians over the rounds; each ratio is the median of the per-round"
             + " ratios, so it need not equal the ratio of two medians.\n");
+    if (brokerReceived != null) {
+      md.append("\nThe MQTT broker received ")
+          .append(brokerReceived.getLong("summaries_in_rounds"))
+          .append(" summaries during the measured rounds; all it received by topic: ");
+      StringJoiner topics = new StringJoiner(", ");
+      brokerReceived
+          .getJsonObject("by_topic")
+          .forEach(e -> topics.add("`" + e.getKey() + "` " + e.getValue()));
+      md.append(topics).append(".\n");
+    }
     List<String> warnings = warnings();
     if (!warnings.isEmpty()) {
       md.append('\n');
@@ -223,7 +247,8 @@ final class CompareReport {
         .put("table", table)
         .put("ratios", ratios)
         .put("warm_ups", warm)
-        .put("windows", windows);
+        .put("windows", windows)
+        .put("broker", brokerReceived);
   }
 
   /** "1.05 (+5%)": the ratio and the change it stands for. */
@@ -297,6 +322,9 @@ final class CompareReport {
   }
 
   private static JsonObject build(CompareOptions.Build b) {
-    return new JsonObject().put("label", b.label()).put("class_path", b.classPath());
+    return new JsonObject()
+        .put("label", b.label())
+        .put("class_path", b.classPath())
+        .put("sync", b.sync());
   }
 }

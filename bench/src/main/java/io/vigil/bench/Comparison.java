@@ -54,12 +54,20 @@ final class Comparison {
   private record Hosts(CompareOptions.Build build, HostedGateway off, HostedGateway shipped)
       implements AutoCloseable {
 
-    static Hosts start(CompareOptions.Build build, Path work)
+    /** Starts both; a build with the link on links them to {@code brokerUri}. */
+    static Hosts start(CompareOptions.Build build, Path work, String brokerUri)
         throws IOException, InterruptedException {
+      List<String> jvmOptions = new ArrayList<>(build.jvmOptions());
+      if (build.sync()) {
+        if (brokerUri.isEmpty()) {
+          throw new IllegalStateException("the " + build.role() + " build links to no broker");
+        }
+        jvmOptions.add("-D" + GatewayHost.SYNC_BROKER_PROPERTY + "=" + brokerUri);
+      }
       HostedGateway off =
           HostedGateway.start(
               build.classPath(),
-              build.jvmOptions(),
+              jvmOptions,
               Variant.LEDGER_OFF,
               BenchModel.DEMO,
               32,
@@ -71,7 +79,7 @@ final class Comparison {
             off,
             HostedGateway.start(
                 build.classPath(),
-                build.jvmOptions(),
+                jvmOptions,
                 Variant.AS_SHIPPED,
                 BenchModel.DEMO,
                 32,
@@ -106,8 +114,12 @@ final class Comparison {
             + options.baseline().classPath()
             + "), current "
             + options.current().label());
-    try (Hosts baseline = Hosts.start(options.baseline(), work);
-        Hosts current = Hosts.start(options.current(), work)) {
+    Optional<BenchBroker> broker =
+        options.sync() ? Optional.of(BenchBroker.start(work.resolve("broker"))) : Optional.empty();
+    String brokerUri = broker.map(BenchBroker::uri).orElse("");
+    broker.ifPresent(b -> say("MQTT broker (Mosquitto) at " + brokerUri));
+    try (Hosts baseline = Hosts.start(options.baseline(), work, brokerUri);
+        Hosts current = Hosts.start(options.current(), work, brokerUri)) {
       say(
           "JIT warm-up of each gateway and path ("
               + options.warmUp().min().toSeconds()
@@ -118,6 +130,7 @@ final class Comparison {
               + " round(s) per build, alternating");
       warmUp(baseline);
       warmUp(current);
+      long summariesBefore = broker.map(b -> b.received("summary")).orElse(0L);
       for (int round = 1; round <= options.rounds(); round++) {
         List<Cell> cells = cells(round);
         // Baseline first in odd rounds, current first in even ones (ABBA), so that a drift of the
@@ -130,6 +143,9 @@ final class Comparison {
           }
         }
       }
+      broker.ifPresent(b -> report.broker(b.received(), b.received("summary") - summariesBefore));
+    } finally {
+      broker.ifPresent(BenchBroker::close);
     }
     report.machine().put("load_after", Machine.loadAverage());
     write();
@@ -138,12 +154,13 @@ final class Comparison {
   /** Each path at 32 connections, as the full run warms it, until the JIT settles. */
   private void warmUp(Hosts hosts) throws IOException, InterruptedException {
     BenchModel demo = BenchModel.DEMO;
-    Optional<String> body = Optional.of(demo.requestBody());
+    List<String> bodies = demo.requestBodies();
     int c = ClosedLoopRounds.CONNECTIONS;
     String infer = "infer, demo model";
-    report.warmUp(jit.warm(hosts.off(), "infer", infer, demo.inferPath(), body, c, true).row());
-    report.warmUp(jit.warm(hosts.off(), "v2", "GET /v2", "/v2", Optional.empty(), c, false).row());
-    report.warmUp(jit.warm(hosts.shipped(), "infer", infer, demo.inferPath(), body, c, true).row());
+    report.warmUp(jit.warm(hosts.off(), "infer", infer, demo.inferPath(), bodies, c, true).row());
+    report.warmUp(jit.warm(hosts.off(), "v2", "GET /v2", "/v2", List.of(), c, false).row());
+    report.warmUp(
+        jit.warm(hosts.shipped(), "infer", infer, demo.inferPath(), bodies, c, true).row());
   }
 
   /**
@@ -171,7 +188,7 @@ final class Comparison {
             wrk,
             hosts.serving(s),
             infer ? BenchModel.DEMO.inferPath() : "/v2",
-            infer ? Optional.of(BenchModel.DEMO.requestBody()) : Optional.empty(),
+            infer ? BenchModel.DEMO.requestBodies() : List.of(),
             cell.connections(),
             options.measure(),
             hosts.build().role() + "/" + s.name() + "/c" + cell.connections() + "/" + round,

@@ -4,8 +4,8 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -38,7 +38,7 @@ final class FixedRateScenarios {
         generator.run(
             gateway.port(),
             "/v2",
-            Optional.empty(),
+            List.of(),
             GENERATOR_CHECK_RATE,
             CONNECTIONS,
             warmUp,
@@ -66,7 +66,7 @@ final class FixedRateScenarios {
         generator.run(
             shipped.port(),
             demo.inferPath(),
-            Optional.of(demo.requestBody()),
+            demo.requestBodies(),
             eMaxRate * fraction,
             CONNECTIONS,
             warmUp,

@@ -40,6 +40,18 @@ public final class GatewayHost {
    */
   static final String MONITORING_PROPERTY = "vigil.bench.monitoring";
 
+  /**
+   * A system property that turns the MQTT link on in the hosted gateway: the {@code tcp://} URI of
+   * the run's broker ({@link BenchBroker}); unset, the shipped default (no link) applies.
+   */
+  static final String SYNC_BROKER_PROPERTY = "vigil.bench.sync-broker";
+
+  /**
+   * The summary interval of a gateway with the link on: the least {@code sync.summary-interval}
+   * takes, so that summaries are built, signed and published all through the measured rounds.
+   */
+  static final String SYNC_SUMMARY_INTERVAL = "10s";
+
   /** The line prefix the harness waits for. */
   static final String READY = "vigil-bench-host ready port=";
 
@@ -59,7 +71,7 @@ public final class GatewayHost {
     exitAfter(flags.seconds("lifetime-s", 900));
 
     boolean demo = model == BenchModel.DEMO;
-    VigilConfig config = ConfigLoader.parse(yaml(dataDir, demo, maxBatch), "vigil-bench");
+    VigilConfig config = ConfigLoader.parse(yaml(dataDir, demo, maxBatch, variant), "vigil-bench");
     try (GatewayUnderTest gateway = GatewayUnderTest.start(variant, config)) {
       System.out.println(READY + gateway.port());
       System.out.flush();
@@ -69,10 +81,12 @@ public final class GatewayHost {
 
   /**
    * The shipped defaults except what a benchmark must set: its data folder, a free loopback port,
-   * the max batch and whether the demo bundle is installed. Through the real loader, so the host
-   * keeps working whatever fields the configuration records gain.
+   * the max batch and whether the demo bundle is installed, and the settings a comparison gives
+   * through system properties. Through the real loader, so the host keeps working whatever fields
+   * the configuration records gain.
    */
-  static String yaml(Path dataDir, boolean installDemo, int maxBatch) {
+  static String yaml(
+      Path dataDir, boolean installDemo, int maxBatch, GatewayUnderTest.Variant variant) {
     return String.join(
         "\n",
         "data-dir: \"" + dataDir.toAbsolutePath().toString().replace("\"", "\\\"") + "\"",
@@ -91,7 +105,27 @@ public final class GatewayHost {
         Optional.ofNullable(System.getProperty(MONITORING_PROPERTY))
             .map(on -> "monitoring:\n  enabled: " + on)
             .orElse(""),
+        Optional.ofNullable(System.getProperty(SYNC_BROKER_PROPERTY))
+            .map(broker -> sync(broker, variant))
+            .orElse(""),
         "");
+  }
+
+  /**
+   * The link to the run's plain-TCP broker. The gateway's name in its topics is its checkpoints'
+   * origin, which must then be one topic level: one per variant, so the two gateways of a build
+   * never share a client id.
+   */
+  private static String sync(String broker, GatewayUnderTest.Variant variant) {
+    return String.join(
+        "\n",
+        "audit:",
+        "  origin: bench-" + variant.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+        "sync:",
+        "  broker: \"" + broker + "\"",
+        "  allow-plaintext: true",
+        "  fleet: " + BenchBroker.FLEET,
+        "  summary-interval: " + SYNC_SUMMARY_INTERVAL);
   }
 
   private static void serve(GatewayUnderTest gateway) throws IOException {

@@ -3,9 +3,9 @@ package io.vigil.bench;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Warms a gateway under test with the load it will be measured under (wrk on the same path, body
@@ -135,7 +135,7 @@ final class JitWarmUp {
       String key,
       String what,
       String path,
-      Optional<String> body,
+      List<String> bodies,
       int connections,
       boolean first)
       throws IOException, InterruptedException {
@@ -145,7 +145,7 @@ final class JitWarmUp {
     for (int n = 1; ; n++) {
       HostStats before = gateway.stats();
       long windowStart = System.nanoTime();
-      wrk.run(gateway.port(), path, body, connections, policy.window());
+      wrk.run(gateway.port(), path, bodies, connections, policy.window());
       double wallMs = (System.nanoTime() - windowStart) / 1e6;
       HostStats after = gateway.stats();
       double jitMs = after.jitMillis(before);

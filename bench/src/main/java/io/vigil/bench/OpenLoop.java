@@ -16,6 +16,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -42,7 +43,8 @@ final class OpenLoop {
   private final EventLoop eventLoop;
   private final HttpClientAgent client;
   private final RequestOptions request;
-  private final Buffer body;
+  private final List<Buffer> bodies;
+  private int nextBody;
   private final LatencyRecorder recorder = new LatencyRecorder();
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
   private Schedule schedule;
@@ -54,7 +56,7 @@ final class OpenLoop {
   private long tickNanos;
   private boolean allSent;
 
-  private OpenLoop(Vertx vertx, int port, String path, Buffer body, int connections) {
+  private OpenLoop(Vertx vertx, int port, String path, List<Buffer> bodies, int connections) {
     Context ctx = vertx.getOrCreateContext();
     this.context = (ContextInternal) ctx;
     this.eventLoop = context.nettyEventLoop();
@@ -64,26 +66,33 @@ final class OpenLoop {
             new PoolOptions().setHttp1MaxSize(connections));
     this.request =
         new RequestOptions()
-            .setMethod(body == null ? HttpMethod.GET : HttpMethod.POST)
+            .setMethod(bodies.isEmpty() ? HttpMethod.GET : HttpMethod.POST)
             .setHost("127.0.0.1")
             .setPort(port)
             .setURI(path)
             .setIdleTimeout(DRAIN.toMillis());
-    if (body != null) {
+    if (!bodies.isEmpty()) {
       request.putHeader("content-type", "application/json");
     }
-    this.body = body;
+    this.bodies = List.copyOf(bodies);
   }
 
   /**
    * {@code --port=P --path=/v2/... [--body-file=F] --rate=R --warmup-s=W --settle-s=S
-   * --duration-s=D [--connections=C] [--tick-s=T]}: W seconds closed-loop, then open loop at R per
-   * second, of which the first S seconds are not recorded; the loop wakes at most every T seconds.
+   * --duration-s=D [--connections=C] [--tick-s=T]}, F holding the bodies to POST in turn, one a
+   * line: W seconds closed-loop, then open loop at R per second, of which the first S seconds are
+   * not recorded; the loop wakes at most every T seconds.
    */
   public static void main(String[] args) throws Exception {
     Flags f = Flags.parse(args);
     String bodyFile = f.text("body-file", "");
-    Buffer body = bodyFile.isEmpty() ? null : Buffer.buffer(Files.readAllBytes(Path.of(bodyFile)));
+    List<Buffer> bodies =
+        bodyFile.isEmpty()
+            ? List.of()
+            : Files.readAllLines(Path.of(bodyFile)).stream()
+                .filter(line -> !line.isBlank())
+                .map(Buffer::buffer)
+                .toList();
     Vertx vertx =
         Vertx.vertx(
             new VertxOptions()
@@ -98,7 +107,7 @@ final class OpenLoop {
       }
       int connections = f.integer("connections", 32);
       OpenLoop loop =
-          new OpenLoop(vertx, f.integer("port", 0), f.required("path"), body, connections);
+          new OpenLoop(vertx, f.integer("port", 0), f.required("path"), bodies, connections);
       loop.tickNanos = f.seconds("tick-s", 0).toNanos();
       loop.warmUp(connections, f.seconds("warmup-s", 3));
       JsonObject result =
@@ -126,12 +135,25 @@ final class OpenLoop {
     done.get(warmUp.toSeconds() + DRAIN.toSeconds(), TimeUnit.SECONDS);
   }
 
-  /** One request, completing with the status once the whole answer has arrived. */
+  /**
+   * One request, completing with the status once the whole answer has arrived; a POST sends the
+   * next of the bodies in turn (every call runs on the one event loop).
+   */
   private io.vertx.core.Future<Integer> exchange() {
+    Buffer body = nextBody();
     return client
         .request(request)
         .compose(req -> body == null ? req.send() : req.send(body))
         .compose(resp -> resp.body().map(b -> resp.statusCode()));
+  }
+
+  private Buffer nextBody() {
+    if (bodies.isEmpty()) {
+      return null;
+    }
+    Buffer body = bodies.get(nextBody);
+    nextBody = (nextBody + 1) % bodies.size();
+    return body;
   }
 
   private void warmUpLoop(long endNanos, int[] loops, CompletableFuture<Void> done) {

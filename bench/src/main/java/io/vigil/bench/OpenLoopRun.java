@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -33,13 +32,14 @@ final class OpenLoopRun {
   }
 
   /**
-   * Sends at {@code rate} per second to {@code path} after a warm-up and returns its summary;
-   * {@code marks} hears "start" and "end" as the measured window opens and closes.
+   * Sends at {@code rate} per second to {@code path} after a warm-up, a GET when {@code bodies} is
+   * empty, else POSTs of each body in turn, and returns its summary; {@code marks} hears "start"
+   * and "end" as the measured window opens and closes.
    */
   JsonObject run(
       int port,
       String path,
-      Optional<String> body,
+      List<String> bodies,
       double rate,
       int connections,
       Duration warmUp,
@@ -56,9 +56,10 @@ final class OpenLoopRun {
     command.add(OpenLoop.class.getName());
     command.add("--port=" + port);
     command.add("--path=" + path);
-    if (body.isPresent()) {
-      Path file = Files.createTempFile(workDir, "body-", ".json");
-      Files.writeString(file, body.get(), StandardCharsets.UTF_8);
+    if (!bodies.isEmpty()) {
+      // One body a line: a JSON body written compactly has no line break.
+      Path file = Files.createTempFile(workDir, "bodies-", ".jsonl");
+      Files.write(file, bodies, StandardCharsets.UTF_8);
       command.add("--body-file=" + file);
     }
     command.add(String.format(Locale.ROOT, "--rate=%.1f", rate));

@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closed-loop load from wrk (one thread, N connections), with a Lua script that posts the body and
- * prints wrk's own latency percentiles on one line at the end.
+ * Closed-loop load from wrk (one thread, N connections), with a Lua script that posts the bodies in
+ * turn and prints wrk's own latency percentiles on one line at the end.
  */
 final class Wrk {
 
@@ -61,11 +61,14 @@ final class Wrk {
     }
   }
 
-  /** Runs wrk against {@code 127.0.0.1:port path}, POSTing {@code body} when present. */
-  Result run(int port, String path, Optional<String> body, int connections, Duration duration)
+  /**
+   * Runs wrk against {@code 127.0.0.1:port path}: a GET when {@code bodies} is empty, else POSTs of
+   * each body in turn.
+   */
+  Result run(int port, String path, List<String> bodies, int connections, Duration duration)
       throws IOException, InterruptedException {
     Path script = Files.createTempFile(workDir, "wrk-", ".lua");
-    Files.writeString(script, script(body), StandardCharsets.UTF_8);
+    Files.writeString(script, script(path, bodies), StandardCharsets.UTF_8);
     long seconds = Math.max(1, duration.toSeconds());
     List<String> command =
         List.of(
@@ -94,17 +97,45 @@ final class Wrk {
         .orElseThrow(() -> new IllegalStateException("wrk printed no result:\n" + text));
   }
 
-  /** The Lua script: the request, then the one-line report. */
-  static String script(Optional<String> body) {
+  /**
+   * The Lua script: the request, then the one-line report. One body is wrk's static request; more
+   * are formatted once in {@code init} and handed out in turn by {@code request()}, which wrk calls
+   * for every request its thread sends (one thread: one rotation over all connections).
+   */
+  static String script(String path, List<String> bodies) {
     StringBuilder s = new StringBuilder();
-    body.ifPresent(
-        b ->
-            s.append("wrk.method = \"POST\"\n")
-                .append("wrk.headers[\"Content-Type\"] = \"application/json\"\n")
-                .append("wrk.body = '")
-                .append(b.replace("\\", "\\\\").replace("'", "\\'"))
-                .append("'\n"));
+    if (bodies.size() == 1) {
+      s.append("wrk.method = \"POST\"\n")
+          .append("wrk.headers[\"Content-Type\"] = \"application/json\"\n")
+          .append("wrk.body = ")
+          .append(luaString(bodies.get(0)))
+          .append('\n');
+    } else if (bodies.size() > 1) {
+      s.append("local bodies = {\n");
+      for (String b : bodies) {
+        s.append("  ").append(luaString(b)).append(",\n");
+      }
+      s.append("}\n")
+          .append("local requests = {}\n")
+          .append("local next_request = 0\n")
+          .append("init = function(args)\n")
+          .append("  local headers = { [\"Content-Type\"] = \"application/json\" }\n")
+          .append("  for i, b in ipairs(bodies) do\n")
+          .append("    requests[i] = wrk.format(\"POST\", ")
+          .append(luaString(path))
+          .append(", headers, b)\n")
+          .append("  end\n")
+          .append("end\n")
+          .append("request = function()\n")
+          .append("  next_request = next_request % #requests + 1\n")
+          .append("  return requests[next_request]\n")
+          .append("end\n");
+    }
     return s.append(DONE).toString();
+  }
+
+  private static String luaString(String text) {
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'";
   }
 
   /** Parses the WRK_RESULT line of wrk's output. */

@@ -111,6 +111,80 @@ class CompareOptionsTest {
   }
 
   @Test
+  void linksOnlyTheCurrentBuildToTheBrokerWhenTheBaselineHasSyncOff() {
+    CompareOptions o =
+        CompareOptions.from(
+            Flags.parse("--baseline-jar=self", "--baseline-sync=off", "--current-label=58be968"));
+
+    assertFalse(o.baseline().sync());
+    assertTrue(o.current().sync());
+    assertTrue(o.sync());
+    assertEquals("this build, sync off", o.baseline().label());
+    assertEquals("58be968, sync on", o.current().label());
+    assertEquals(o.baseline().classPath(), o.current().classPath());
+  }
+
+  @Test
+  void linksTheBaselineInsteadWhenItHasSyncOn() {
+    CompareOptions o =
+        CompareOptions.from(Flags.parse("--baseline-jar=self", "--baseline-sync=on"));
+
+    assertTrue(o.baseline().sync());
+    assertFalse(o.current().sync());
+  }
+
+  @Test
+  void startsNoBrokerWithoutTheSyncFlag() {
+    CompareOptions o =
+        CompareOptions.from(Flags.parse("--baseline-jar=self", "--baseline-monitoring=off"));
+
+    assertFalse(o.sync());
+    assertEquals("this build", o.current().label());
+  }
+
+  @Test
+  void refusesASyncSettingOtherThanOnOrOffAndAnyBuildButThisOne() throws IOException {
+    Path jar = Files.createFile(dir.resolve("old.jar"));
+
+    IllegalArgumentException word =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CompareOptions.from(Flags.parse("--baseline-jar=self", "--baseline-sync=yes")));
+    IllegalArgumentException other =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CompareOptions.from(Flags.parse("--baseline-jar=" + jar, "--baseline-sync=off")));
+
+    assertEquals("--baseline-sync: on or off, not yes", word.getMessage());
+    assertTrue(other.getMessage().contains("--baseline-jar=self"), other.getMessage());
+  }
+
+  @Test
+  void linksAGatewayToThePlainTcpBrokerAsOneTopicLevelWithTheShortestSummaryInterval()
+      throws IOException {
+    String broker = "tcp://127.0.0.1:1883";
+    System.setProperty(GatewayHost.SYNC_BROKER_PROPERTY, broker);
+    try {
+      io.vigil.gateway.config.VigilConfig c =
+          io.vigil.gateway.config.ConfigLoader.parse(
+              GatewayHost.yaml(dir, true, 32, GatewayUnderTest.Variant.AS_SHIPPED), "test");
+
+      assertEquals(broker, c.sync().broker());
+      assertTrue(c.sync().allowPlaintext());
+      assertEquals(BenchBroker.FLEET, c.sync().fleet());
+      assertEquals(Duration.ofSeconds(10), c.sync().summaryInterval());
+      assertEquals("bench-as-shipped", c.audit().origin());
+    } finally {
+      System.clearProperty(GatewayHost.SYNC_BROKER_PROPERTY);
+    }
+    assertFalse(
+        io.vigil.gateway.config.ConfigLoader.parse(
+                GatewayHost.yaml(dir, true, 32, GatewayUnderTest.Variant.LEDGER_OFF), "test")
+            .sync()
+            .enabled());
+  }
+
+  @Test
   void measuresEveryScenarioAtBothConnectionCountsReversingEveryOtherRound() {
     List<Comparison.Cell> odd = Comparison.cells(1);
     List<Comparison.Cell> even = Comparison.cells(2);

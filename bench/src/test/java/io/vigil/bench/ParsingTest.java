@@ -1,10 +1,10 @@
 package io.vigil.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ParsingTest {
@@ -25,9 +25,28 @@ class ParsingTest {
 
   @Test
   void escapesTheBodyInTheLuaScript() {
-    String script = Wrk.script(Optional.of("{\"a\":\"it's\"}"));
+    String script = Wrk.script("/v2/models/m/infer", List.of("{\"a\":\"it's\"}"));
 
     assertTrue(script.contains("wrk.body = '{\"a\":\"it\\'s\"}'"), script);
+    assertFalse(script.contains("request = function"), script);
+    assertTrue(script.contains("done = function"));
+  }
+
+  @Test
+  void rotatesAmongSeveralBodiesFormattedOnceForThePath() {
+    String script = Wrk.script("/v2/models/m/infer", List.of("{\"id\":\"a\"}", "{\"id\":\"b\"}"));
+
+    assertTrue(script.contains("  '{\"id\":\"a\"}',\n  '{\"id\":\"b\"}',\n"), script);
+    assertTrue(script.contains("wrk.format(\"POST\", '/v2/models/m/infer', headers, b)"), script);
+    assertTrue(script.contains("next_request = next_request % #requests + 1"), script);
+    assertTrue(script.contains("done = function"));
+  }
+
+  @Test
+  void getsWithoutBodies() {
+    String script = Wrk.script("/v2", List.of());
+
+    assertFalse(script.contains("POST"), script);
     assertTrue(script.contains("done = function"));
   }
 

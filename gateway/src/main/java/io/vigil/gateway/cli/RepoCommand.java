@@ -130,6 +130,14 @@ final class RepoCommand {
         description = "A site it is meant for; repeat for several; none means every site.")
     List<String> sites = new ArrayList<>();
 
+    @Option(
+        names = "--architecture",
+        paramLabel = "ARCH",
+        description =
+            "A processor architecture it is certified for (amd64, arm64); repeat for several; none"
+                + " means every one.")
+    List<String> architectures = new ArrayList<>();
+
     @Override
     public Integer call() {
       Bundle bundle = BundleReader.read(bundleFile);
@@ -165,7 +173,8 @@ final class RepoCommand {
                   + "); a new release must be higher, never reused");
         }
       }
-      TargetCustom custom = TargetCustom.of(bundle.manifest(), mode, sites);
+      TargetCustom custom =
+          TargetCustom.of(bundle.manifest(), mode, sites).withArchitectures(architectures);
       TargetFile added =
           r.add(TargetCustom.targetPath(bundle.manifest()), bundle.bytes(), custom.toJson());
       System.out.println("approved    " + added);

@@ -8,6 +8,7 @@ import io.vigil.gateway.ledger.Events;
 import io.vigil.inference.InferenceException;
 import io.vigil.inference.bundle.Bundle;
 import io.vigil.inference.bundle.BundleReader;
+import io.vigil.inference.bundle.Manifest;
 import io.vigil.inference.bundle.TargetCustom;
 import io.vigil.inference.store.ModelStore;
 import io.vigil.trust.TrustException;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +32,10 @@ import java.util.function.Supplier;
 /**
  * The one way a bundle enters the model store: the TUF client workflow against a trusted
  * repository, then the bundle's own checks against what the manufacturer signed about it (model,
- * version, release, PCCP, site, rollout). No byte of a bundle is parsed before its length and hash
- * matched the signed target. Every refusal is a ledger event naming the check that failed.
+ * version, release, PCCP, site, rollout) and against its model's PCCP ({@link ScopeCheck}, with the
+ * originally certified release kept by {@link CertifiedReleases}). No byte of a bundle is parsed
+ * before its length and hash matched the signed target. Every refusal is a ledger event naming the
+ * check that failed.
  */
 public final class Installer {
 
@@ -59,6 +61,7 @@ public final class Installer {
   private final String site;
   private final Clock clock;
   private final Consumer<EventEntry> events;
+  private final CertifiedReleases certified;
 
   /**
    * An installer over the trusted metadata in {@code trustDir} (one folder a repository), storing
@@ -78,6 +81,7 @@ public final class Installer {
     this.site = site;
     this.clock = clock;
     this.events = events;
+    this.certified = new CertifiedReleases(store.root());
   }
 
   /** Whether {@code repository} has a trusted root. */
@@ -345,8 +349,22 @@ public final class Installer {
                     : ", not '" + site + "'"));
         return;
       }
-      Candidate best =
-          forSite.stream().max(Comparator.comparingLong(c -> c.custom().release())).orElseThrow();
+      // A release may be published once per architecture: the newest release's target for this
+      // gateway's, else that release is refused by the hardware rule.
+      long newest = forSite.stream().mapToLong(c -> c.custom().release()).max().orElseThrow();
+      List<Candidate> newestForSite =
+          forSite.stream().filter(c -> c.custom().release() == newest).toList();
+      String arch = System.getProperty("os.arch");
+      Optional<Candidate> forHardware =
+          newestForSite.stream()
+              .filter(c -> ScopeCheck.hardware(c.custom(), arch).isEmpty())
+              .findFirst();
+      if (forHardware.isEmpty()) {
+        Candidate refused = newestForSite.get(0);
+        refuse(refused.target().path(), ScopeCheck.hardware(refused.custom(), arch).orElseThrow());
+        return;
+      }
+      Candidate best = forHardware.get();
       long release = best.custom().release();
       String path = best.target().path();
       if (current.isPresent()) {
@@ -397,6 +415,17 @@ public final class Installer {
       Bundle bundle;
       try {
         bundle = BundleReader.read(bytes, path);
+      } catch (InferenceException e) {
+        refuse(path, "bundle", "bundle does not match what was signed about it", e.getMessage());
+        return;
+      }
+      Optional<ScopeCheck.Violation> otherModel =
+          ScopeCheck.modelId(best.custom(), bundle.manifest(), Optional.empty());
+      if (otherModel.isPresent()) {
+        refuse(path, otherModel.get());
+        return;
+      }
+      try {
         best.custom().check(bundle.manifest(), path);
       } catch (InferenceException e) {
         refuse(path, "bundle", "bundle does not match what was signed about it", e.getMessage());
@@ -411,6 +440,19 @@ public final class Installer {
                 + repository
                 + "' has a demonstration root; it may install only bundles marked demo");
         return;
+      }
+      Optional<Manifest> original = certified.of(modelId, Installer.this.installed.get());
+      Optional<ScopeCheck.Violation> outOfScope =
+          ScopeCheck.underPccp(
+              best.custom(), bundle.manifest(), original, current.map(Bundle::manifest));
+      if (outOfScope.isPresent()) {
+        refuse(path, outOfScope.get());
+        return;
+      }
+      // Recorded before the bundle is stored, so that no stored first release lacks its record;
+      // a crash between the two leaves the record of a release that passed every check.
+      if (original.isEmpty()) {
+        certified.record(bundle.manifest());
       }
       store.install(bundle);
       Map<String, Object> approval = new LinkedHashMap<>();
@@ -431,6 +473,10 @@ public final class Installer {
 
     void refuseRelease(String target, String reason) {
       refuse(target, "release-counter", TrustException.Code.ROLLBACK.attack(), reason);
+    }
+
+    void refuse(String target, ScopeCheck.Violation v) {
+      refuse(target, v.rule(), "outside the model's PCCP", v.reason());
     }
 
     void refuse(String target, String check, String attack, String reason) {

@@ -163,18 +163,42 @@ class InstallCommandTest {
             .status());
   }
 
-  private Cli.Result add(Bundle bundle, String rollout) throws Exception {
+  @Test
+  void aReleaseSignedForAnotherArchitectureIsRefusedByTheHardwareRule() throws Exception {
+    install("--root", firstRoot.toString());
+    String elsewhere = "aarch64".equals(System.getProperty("os.arch")) ? "amd64" : "arm64";
+    Cli.Result added =
+        add(
+            TestBundles.clinicalBundle("test-model", "1.0.3", 3),
+            "automatic",
+            "--architecture",
+            elsewhere);
+    assertTrue(added.out().contains("\"architectures\":[\"" + elsewhere + "\"]"), added.out());
+
+    Cli.Result r = install();
+
+    assertEquals(2, r.status(), r.out() + r.err());
+    assertTrue(
+        r.out().contains("refused     test-model/test-model-1.0.3.vbundle: the hardware check"),
+        r.out());
+  }
+
+  private Cli.Result add(Bundle bundle, String rollout, String... more) throws Exception {
     Path file = tmp.resolve(bundle.label().replace(' ', '-') + ".vbundle");
     Files.write(file, bundle.bytes());
-    return Cli.run(
-        "repo",
-        "add",
-        repo.toString(),
-        file.toString(),
-        "--release",
-        String.valueOf(bundle.manifest().release()),
-        "--rollout",
-        rollout);
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "repo",
+                "add",
+                repo.toString(),
+                file.toString(),
+                "--release",
+                String.valueOf(bundle.manifest().release()),
+                "--rollout",
+                rollout));
+    args.addAll(List.of(more));
+    return Cli.run(args.toArray(String[]::new));
   }
 
   private Cli.Result install(String... more) {

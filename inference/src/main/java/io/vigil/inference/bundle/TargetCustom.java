@@ -20,6 +20,9 @@ import java.util.Locale;
  * @param pccp the change control plan entry this release falls under
  * @param rollout whether the gateway may activate it by itself or a local operator must approve
  * @param sites the sites it is meant for; empty for every site
+ * @param architectures the processor architectures it is certified to run on ({@code amd64}, {@code
+ *     arm64}); empty for every one. Optional in the JSON, so targets signed before it existed read
+ *     as before.
  */
 public record TargetCustom(
     String modelId,
@@ -27,7 +30,8 @@ public record TargetCustom(
     long release,
     Manifest.Pccp pccp,
     Rollout rollout,
-    List<String> sites) {
+    List<String> sites,
+    List<String> architectures) {
 
   /** How an approved update may reach patients at a site. */
   public enum Rollout {
@@ -57,12 +61,24 @@ public record TargetCustom(
 
   public TargetCustom {
     sites = List.copyOf(sites);
+    architectures = List.copyOf(architectures);
     if (release < 1) {
       throw new IllegalArgumentException("release must be at least 1, not " + release);
     }
   }
 
-  /** The custom fields for a bundle with this manifest. */
+  /** Custom fields for every processor architecture. */
+  public TargetCustom(
+      String modelId,
+      String version,
+      long release,
+      Manifest.Pccp pccp,
+      Rollout rollout,
+      List<String> sites) {
+    this(modelId, version, release, pccp, rollout, sites, List.of());
+  }
+
+  /** The custom fields for a bundle with this manifest, for every processor architecture. */
   public static TargetCustom of(Manifest manifest, Rollout rollout, List<String> sites) {
     return new TargetCustom(
         manifest.modelId(),
@@ -71,6 +87,11 @@ public record TargetCustom(
         manifest.pccp(),
         rollout,
         sites);
+  }
+
+  /** These fields restricted to {@code newArchitectures}; empty for every architecture. */
+  public TargetCustom withArchitectures(List<String> newArchitectures) {
+    return new TargetCustom(modelId, version, release, pccp, rollout, sites, newArchitectures);
   }
 
   /**
@@ -92,6 +113,10 @@ public record TargetCustom(
     p.put("modification", pccp.modification());
     node.put("rollout", rollout.jsonName());
     sites.forEach(node.putArray("sites")::add);
+    // Written only when set, so that a target for every architecture is signed as before.
+    if (!architectures.isEmpty()) {
+      architectures.forEach(node.putArray("architectures")::add);
+    }
     return node;
   }
 
@@ -111,26 +136,14 @@ public record TargetCustom(
       if (release == null || !release.isIntegralNumber() || !release.canConvertToLong()) {
         throw new IllegalArgumentException("custom.release must be an integer");
       }
-      List<String> sites = new ArrayList<>();
-      JsonNode list = node.get("sites");
-      if (list != null) {
-        if (!list.isArray()) {
-          throw new IllegalArgumentException("custom.sites must be a list of site names");
-        }
-        for (JsonNode s : list) {
-          if (!s.isTextual()) {
-            throw new IllegalArgumentException("custom.sites must be a list of site names");
-          }
-          sites.add(s.textValue());
-        }
-      }
       return new TargetCustom(
           text(node, "model_id"),
           text(node, "version"),
           release.longValue(),
           new Manifest.Pccp(text(pccp, "id"), text(pccp, "modification")),
           Rollout.of(text(node, "rollout")),
-          sites);
+          names(node, "sites", "site names"),
+          names(node, "architectures", "architecture names"));
     } catch (IllegalArgumentException e) {
       throw new InferenceException(
           Code.MANIFEST_INVALID, "target " + target + ": " + e.getMessage(), e);
@@ -166,6 +179,23 @@ public record TargetCustom(
               + " but its manifest says "
               + inBundle);
     }
+  }
+
+  private static List<String> names(JsonNode node, String field, String what) {
+    List<String> names = new ArrayList<>();
+    JsonNode list = node.get(field);
+    if (list != null) {
+      if (!list.isArray()) {
+        throw new IllegalArgumentException("custom." + field + " must be a list of " + what);
+      }
+      for (JsonNode s : list) {
+        if (!s.isTextual()) {
+          throw new IllegalArgumentException("custom." + field + " must be a list of " + what);
+        }
+        names.add(s.textValue());
+      }
+    }
+    return names;
   }
 
   private static String text(JsonNode node, String field) {
