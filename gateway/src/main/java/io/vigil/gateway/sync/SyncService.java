@@ -29,6 +29,7 @@ import io.vigil.sync.message.MessageJson;
 import io.vigil.sync.message.ModelRef;
 import io.vigil.sync.message.SafetyChange;
 import io.vigil.sync.message.SafetyLevel;
+import io.vigil.sync.message.Summary;
 import io.vigil.sync.outbox.Kind;
 import io.vigil.sync.outbox.Outbox;
 import io.vigil.sync.outbox.OutboxOptions;
@@ -89,6 +90,12 @@ public final class SyncService implements AutoCloseable {
 
   /** The replay guard's file in the data directory. */
   public static final String REPLAY_FILE = "commands.json";
+
+  /**
+   * The ledger checkpoint of the last summary put in the outbox, under the data directory: the next
+   * summary, also after a restart, carries the consistency proof from it.
+   */
+  static final Path CHAIN_FILE = Path.of("sync", "summary-checkpoint");
 
   private static final Logger LOG = System.getLogger(SyncService.class.getName());
 
@@ -196,7 +203,13 @@ public final class SyncService implements AutoCloseable {
             topics,
             PublisherOptions.defaults().withWindow(sync.publishWindow()));
     this.summaries =
-        new Summaries(meters, models, ledger, wireVersion(softwareVersion), Instant.now());
+        new Summaries(
+            meters,
+            models,
+            ledger,
+            config.dataDir().resolve(CHAIN_FILE),
+            wireVersion(softwareVersion),
+            Instant.now());
     this.commands =
         new Commands(
             CommandVerifier.create(
@@ -444,8 +457,10 @@ public final class SyncService implements AutoCloseable {
   }
 
   private long appendSummary() {
-    byte[] body = MessageJson.summary(summaries.close(Instant.now()));
+    Summary summary = summaries.close(Instant.now());
+    byte[] body = MessageJson.summary(summary);
     long seq = outbox.append(Kind.SUMMARY, GatewayTopics.SUMMARY, body, Priority.ROUTINE);
+    summaries.appended(summary);
     publisher.kick();
     return seq;
   }
