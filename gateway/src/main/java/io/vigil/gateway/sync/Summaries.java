@@ -42,7 +42,7 @@ final class Summaries {
   private final String softwareVersion;
   private final Instant countersSince;
   private Instant periodStart;
-  private final Map<String, LatencyWindow> latency = new HashMap<>();
+  private final Map<ModelRef, LatencyWindow> latency = new HashMap<>();
   private final List<DriftWindow> windows = new ArrayList<>();
   private final List<SafetyChange> changes = new ArrayList<>();
 
@@ -99,11 +99,13 @@ final class Summaries {
   }
 
   private List<ModelStats> stats() {
-    Map<String, Latency> byModel = new HashMap<>();
+    Map<ModelRef, Latency> byVersion = new HashMap<>();
     for (Timer t : meters.find(RequestMeters.LATENCY).timers()) {
       String model = t.getId().getTag("model");
-      if (model != null) {
-        byModel.put(model, latency.computeIfAbsent(model, m -> new LatencyWindow()).next(t));
+      String version = t.getId().getTag("version");
+      if (model != null && version != null) {
+        ModelRef ref = new ModelRef(model, version);
+        byVersion.put(ref, latency.computeIfAbsent(ref, m -> new LatencyWindow()).next(t));
       }
     }
     Map<ModelRef, Map<Integer, Long>> byStatus = new TreeMap<>(Summaries::compare);
@@ -131,8 +133,7 @@ final class Summaries {
                   .filter(e -> e.getKey() >= 400)
                   .mapToLong(Map.Entry::getValue)
                   .sum();
-          // The timer is one per model: each version reports its model's period latency.
-          Latency l = byModel.getOrDefault(model.model(), new Latency(0, 0, 0, 0));
+          Latency l = byVersion.getOrDefault(model, new Latency(0, 0, 0, 0));
           stats.add(new ModelStats(model, requests, errors, statuses, l));
         });
     return stats;

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vigil.audit.ConsistencyProof;
 import io.vigil.audit.EventEntry;
 import io.vigil.audit.Ledger;
@@ -17,6 +18,7 @@ import io.vigil.inference.batch.BatchingOptions;
 import io.vigil.inference.runtime.RuntimeOptions;
 import io.vigil.inference.validation.RangePolicy;
 import io.vigil.sync.message.MessageJson;
+import io.vigil.sync.message.ModelStats;
 import io.vigil.sync.message.Summary;
 import io.vigil.trust.IdentityKey;
 import io.vigil.trust.json.Json;
@@ -24,7 +26,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +40,8 @@ class SummariesTest {
 
   @TempDir Path dir;
 
-  private final MeterRegistry meters = new SimpleMeterRegistry();
+  // The gateway's registry: the latency windows read its histogram buckets.
+  private final MeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Ledger ledger;
   private ModelRegistry models;
   private int entries;
@@ -143,5 +148,25 @@ class SummariesTest {
 
     assertTrue(s.checkpoint().isPresent());
     assertTrue(s.consistency().isEmpty());
+  }
+
+  @Test
+  void reportsEachVersionItsOwnLatency() {
+    InferenceMeters inference = new InferenceMeters(meters);
+    for (int i = 0; i < 20; i++) {
+      inference.requests("sepsis", "1.0.0").answered(200, 1_000_000);
+      inference.requests("sepsis", "2.0.0").answered(200, 100_000_000);
+    }
+    Summaries s = summaries();
+
+    Map<String, ModelStats> byVersion =
+        send(s, 1).models().stream().collect(Collectors.toMap(m -> m.model().version(), m -> m));
+
+    assertEquals(20, byVersion.get("1.0.0").requests());
+    assertEquals(20, byVersion.get("2.0.0").requests());
+    long fast = byVersion.get("1.0.0").latency().p99Micros();
+    long slow = byVersion.get("2.0.0").latency().p99Micros();
+    assertTrue(fast < 2_000, "1.0.0's p99 " + fast + " µs");
+    assertTrue(slow > 50_000, "2.0.0's p99 " + slow + " µs");
   }
 }
