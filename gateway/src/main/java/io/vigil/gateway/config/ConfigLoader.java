@@ -132,6 +132,7 @@ public final class ConfigLoader {
     String broker = in.read(SyncConfig.BROKER, d.broker());
     boolean plaintext = in.read(SyncConfig.ALLOW_PLAINTEXT, d.allowPlaintext());
     String fleet = in.read(SyncConfig.FLEET, d.fleet());
+    String gatewayId = in.read(SyncConfig.GATEWAY_ID, d.gatewayId());
     Path ca = in.read(SyncConfig.CA_FILE, d.caFile());
     Path cert = in.read(SyncConfig.CERT_FILE, d.certFile());
     Path key = in.read(SyncConfig.KEY_FILE, d.keyFile());
@@ -142,7 +143,18 @@ public final class ConfigLoader {
     int window = in.read(SyncConfig.PUBLISH_WINDOW, d.publishWindow());
     in.rejectUnknownKeys();
     return new SyncConfig(
-        broker, plaintext, fleet, ca, cert, key, repository, interval, expiry, maxBytes, window);
+        broker,
+        plaintext,
+        fleet,
+        gatewayId,
+        ca,
+        cert,
+        key,
+        repository,
+        interval,
+        expiry,
+        maxBytes,
+        window);
   }
 
   private static ServerConfig readServer(YamlSection in) {

@@ -11,6 +11,9 @@ import java.time.Duration;
  *     (tests only); empty for no link
  * @param allowPlaintext whether a {@code tcp://} broker is accepted
  * @param fleet the fleet this gateway belongs to: the topics' second level
+ * @param gatewayId this gateway's name on the topics, in its messages and in the manufacturer's
+ *     registry; empty for the last {@code /}-separated part of {@code audit.origin} (see {@link
+ *     VigilConfig#gatewayId()})
  * @param caFile the PEM of the CA that signed the broker's certificate
  * @param certFile the gateway's PEM certificate (chain)
  * @param keyFile the gateway's PEM private key
@@ -25,6 +28,7 @@ public record SyncConfig(
     String broker,
     boolean allowPlaintext,
     String fleet,
+    String gatewayId,
     Path caFile,
     Path certFile,
     Path keyFile,
@@ -45,7 +49,8 @@ public record SyncConfig(
   /** {@code manufacturer}: the repository {@code vigil install} uses when none is named. */
   public static final String DEFAULT_REPOSITORY = "manufacturer";
 
-  private static final String LEVEL = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
+  /** One MQTT topic level without wildcards or {@code $}: what fleet and gateway names are. */
+  static final String LEVEL = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
 
   static final Setting<String> BROKER =
       Setting.text(
@@ -58,6 +63,12 @@ public record SyncConfig(
           "sync.fleet",
           "a fleet name of letters, digits, '.', '_' and '-' (one MQTT topic level)",
           f -> f.isEmpty() || f.matches(LEVEL));
+  static final Setting<String> GATEWAY_ID =
+      Setting.text(
+          "sync.gateway-id",
+          "a gateway name of letters, digits, '.', '_' and '-', at most 64 (one MQTT topic level),"
+              + " or \"\" for the last part of audit.origin",
+          g -> g.isEmpty() || g.matches(LEVEL));
   static final Setting<Path> CA_FILE = Setting.pathOrNone("sync.ca-file");
   static final Setting<Path> CERT_FILE = Setting.pathOrNone("sync.cert-file");
   static final Setting<Path> KEY_FILE = Setting.pathOrNone("sync.key-file");
@@ -81,6 +92,7 @@ public record SyncConfig(
   public SyncConfig {
     BROKER.check(broker);
     FLEET.check(fleet);
+    GATEWAY_ID.check(gatewayId);
     CA_FILE.check(caFile);
     CERT_FILE.check(certFile);
     KEY_FILE.check(keyFile);
@@ -111,6 +123,7 @@ public record SyncConfig(
         "",
         false,
         "",
+        "",
         Path.of(""),
         Path.of(""),
         Path.of(""),
@@ -132,6 +145,7 @@ public record SyncConfig(
         broker,
         allowPlaintext,
         fleet,
+        gatewayId,
         resolve(dir, caFile),
         resolve(dir, certFile),
         resolve(dir, keyFile),

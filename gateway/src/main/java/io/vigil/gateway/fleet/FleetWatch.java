@@ -124,10 +124,13 @@ public final class FleetWatch {
   private void checkCheckpoint(
       Verifier.Received m, JsonNode body, Instant now, List<Alert> alerts) {
     String note = body.path("ledger_checkpoint").textValue();
-    VerifierKey key = registry.checkpointKey(m.gateway()).orElseThrow();
+    VerifierKey key;
     Checkpoint c;
     try {
       new LedgerCheckpoint(note);
+      // Signed under the origin's name (the first line), which need not be the gateway's name.
+      key =
+          registry.checkpointKey(m.gateway(), note.substring(0, note.indexOf('\n'))).orElseThrow();
       c = Checkpoint.open(note, key);
     } catch (AuditException | IllegalArgumentException e) {
       alerts.add(

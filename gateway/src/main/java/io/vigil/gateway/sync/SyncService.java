@@ -156,8 +156,10 @@ public final class SyncService implements AutoCloseable {
       Operations operations,
       String softwareVersion) {
     SyncConfig sync = config.sync();
+    // On MQTT the key signs as sync.gateway-id; the ledger's checkpoints keep the origin's name.
+    IdentityKey gateway = identity.named(config.gatewayId());
     this.vertx = vertx;
-    this.topics = GatewayTopics.of(sync.fleet(), identity.name());
+    this.topics = GatewayTopics.of(sync.fleet(), gateway.name());
     this.repoTopics = Topics.of(sync.fleet());
     this.repository = sync.repository();
     this.sourceOptions = MqttSourceOptions.of(config.dataDir().resolve(DOWNLOADS));
@@ -169,7 +171,7 @@ public final class SyncService implements AutoCloseable {
     LinkOptions options =
         new LinkOptions(
             sync.broker(),
-            sync.fleet() + "." + identity.name(),
+            sync.fleet() + "." + gateway.name(),
             topics.topic(STATUS),
             tls,
             sync.sessionExpiry(),
@@ -199,7 +201,7 @@ public final class SyncService implements AutoCloseable {
         OutboxPublisher.create(
             outbox,
             transport,
-            identity,
+            gateway,
             topics,
             PublisherOptions.defaults().withWindow(sync.publishWindow()));
     this.summaries =
@@ -214,7 +216,7 @@ public final class SyncService implements AutoCloseable {
         new Commands(
             CommandVerifier.create(
                 sync.fleet(),
-                identity.name(),
+                gateway.name(),
                 Clock.systemUTC(),
                 ReplayGuard.open(config.dataDir().resolve(REPLAY_FILE))),
             config.trustDir().resolve(sync.repository()),

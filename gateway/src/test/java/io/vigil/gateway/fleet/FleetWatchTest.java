@@ -326,4 +326,24 @@ class FleetWatchTest {
   private static List<String> codes(List<Alert> alerts) {
     return alerts.stream().map(Alert::code).toList();
   }
+
+  @Test
+  void checksCheckpointsWhoseOriginIsNotTheGatewaysNameWithItsRegisteredKey() throws Exception {
+    // given the default origin vigil/<host> and the gateway known on MQTT by the host's name
+    IdentityKey origin = IdentityKey.load(ward.dir.resolve("keys"), "vigil/gw-ward-3");
+    Path db = Files.createDirectories(dir.resolve("by-origin")).resolve("audit.db");
+    try (io.vigil.audit.Ledger ledger =
+        io.vigil.audit.Ledger.open(
+            io.vigil.audit.LedgerOptions.of(db, origin.name()),
+            io.vigil.gateway.ledger.Signers.of(origin),
+            java.time.Clock.systemUTC())) {
+      ledger.append(io.vigil.audit.EventEntry.of("test.entry", "one")).join();
+      String note = ledger.checkpoint().join().orElseThrow().note();
+
+      Outcome o = accept(ward, ward.summary(1, Optional.of(note)));
+
+      assertEquals(List.of(), assertInstanceOf(Outcome.Accepted.class, o).alerts());
+      assertEquals(OptionalLong.of(1), store.status("gw-ward-3").checkpointSize());
+    }
+  }
 }

@@ -59,6 +59,7 @@ final class OnBroker {
             brokerUri,
             true,
             fleet,
+            d.gatewayId(),
             Path.of(""),
             Path.of(""),
             Path.of(""),
