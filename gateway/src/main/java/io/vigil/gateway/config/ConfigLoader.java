@@ -139,6 +139,7 @@ public final class ConfigLoader {
     String repository = in.read(SyncConfig.REPOSITORY, d.repository());
     Duration interval = in.read(SyncConfig.SUMMARY_INTERVAL, d.summaryInterval());
     Duration expiry = in.read(SyncConfig.SESSION_EXPIRY, d.sessionExpiry());
+    Duration reconnect = in.read(SyncConfig.RECONNECT_MAX_DELAY, d.reconnectMaxDelay());
     long maxBytes = in.read(SyncConfig.OUTBOX_MAX_BYTES, d.outboxMaxBytes());
     int window = in.read(SyncConfig.PUBLISH_WINDOW, d.publishWindow());
     in.rejectUnknownKeys();
@@ -153,6 +154,7 @@ public final class ConfigLoader {
         repository,
         interval,
         expiry,
+        reconnect,
         maxBytes,
         window);
   }

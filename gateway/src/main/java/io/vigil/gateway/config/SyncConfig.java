@@ -1,5 +1,6 @@
 package io.vigil.gateway.config;
 
+import io.vigil.sync.link.LinkOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -21,6 +22,7 @@ import java.time.Duration;
  *     the command keys that commands are verified with
  * @param summaryInterval how often a summary is appended to the outbox
  * @param sessionExpiry how long the broker keeps this gateway's session while it is offline
+ * @param reconnectMaxDelay the cap of the reconnect backoff (1 s doubling, with jitter, up to it)
  * @param outboxMaxBytes the most payload bytes the outbox holds before it drops routine rows
  * @param publishWindow the most messages waiting for their PUBACK at once
  */
@@ -35,11 +37,15 @@ public record SyncConfig(
     String repository,
     Duration summaryInterval,
     Duration sessionExpiry,
+    Duration reconnectMaxDelay,
     long outboxMaxBytes,
     int publishWindow) {
 
   public static final Duration DEFAULT_SUMMARY_INTERVAL = Duration.ofMinutes(15);
   public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofDays(1);
+
+  /** The link's own default, 60 s. */
+  public static final Duration DEFAULT_RECONNECT_MAX_DELAY = LinkOptions.DEFAULT_RECONNECT_CAP;
 
   /** The outbox's own default, 128 MiB. */
   public static final long DEFAULT_OUTBOX_MAX_BYTES = 128L * 1024 * 1024;
@@ -81,6 +87,9 @@ public record SyncConfig(
       Setting.duration("sync.summary-interval", Duration.ofSeconds(10), Duration.ofHours(24));
   static final Setting<Duration> SESSION_EXPIRY =
       Setting.duration("sync.session-expiry", Duration.ofMinutes(1), Duration.ofDays(365));
+  // From the first delay (1 s) to an hour: beyond it an outage ends long before the link notices.
+  static final Setting<Duration> RECONNECT_MAX_DELAY =
+      Setting.duration("sync.reconnect-max-delay", Duration.ofSeconds(1), Duration.ofHours(1));
   static final Setting<Long> OUTBOX_MAX_BYTES =
       Setting.size("sync.outbox-max-bytes", 4096, 1L << 40);
   static final Setting<Integer> PUBLISH_WINDOW = Setting.integer("sync.publish-window", 1, 1000);
@@ -99,6 +108,7 @@ public record SyncConfig(
     REPOSITORY.check(repository);
     SUMMARY_INTERVAL.check(summaryInterval);
     SESSION_EXPIRY.check(sessionExpiry);
+    RECONNECT_MAX_DELAY.check(reconnectMaxDelay);
     OUTBOX_MAX_BYTES.check(outboxMaxBytes);
     PUBLISH_WINDOW.check(publishWindow);
     if (!broker.isEmpty()) {
@@ -130,6 +140,7 @@ public record SyncConfig(
         DEFAULT_REPOSITORY,
         DEFAULT_SUMMARY_INTERVAL,
         DEFAULT_SESSION_EXPIRY,
+        DEFAULT_RECONNECT_MAX_DELAY,
         DEFAULT_OUTBOX_MAX_BYTES,
         DEFAULT_PUBLISH_WINDOW);
   }
@@ -152,6 +163,7 @@ public record SyncConfig(
         repository,
         summaryInterval,
         sessionExpiry,
+        reconnectMaxDelay,
         outboxMaxBytes,
         publishWindow);
   }

@@ -178,7 +178,7 @@ public final class SyncService implements AutoCloseable {
             LinkOptions.DEFAULT_KEEP_ALIVE,
             LinkOptions.DEFAULT_CONNECT_TIMEOUT,
             LinkOptions.DEFAULT_RECONNECT_BASE,
-            LinkOptions.DEFAULT_RECONNECT_CAP);
+            sync.reconnectMaxDelay());
     this.worker = vertx.createSharedWorkerExecutor(WORKER, 1);
     this.outbox =
         Outbox.open(

@@ -240,6 +240,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readsTheReconnectCapAndDefaultsItToTheLinksSixtySeconds() {
+    assertEquals(Duration.ofSeconds(60), ConfigLoader.parse(LINK, FILE).sync().reconnectMaxDelay());
+    assertEquals(
+        Duration.ofMinutes(5),
+        ConfigLoader.parse(LINK + "  reconnect-max-delay: 5m\n", FILE).sync().reconnectMaxDelay());
+    assertEquals(
+        Duration.ofSeconds(1),
+        ConfigLoader.parse(LINK + "  reconnect-max-delay: 1s\n", FILE).sync().reconnectMaxDelay());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"500ms", "0s", "2h"})
+  void rejectsAReconnectCapOutsideOneSecondToAnHour(String written) {
+    assertEquals(
+        "vigil.yaml: sync.reconnect-max-delay: expected a duration from 1s to 1h,"
+            + " written like 250ms, 10s, 5m or PT10S, got '"
+            + written
+            + "'",
+        errorOf(LINK + "  reconnect-max-delay: " + written + "\n"));
+  }
+
+  @Test
   void rejectsAnOriginWhoseLastPartIsNoGatewayNameWhenNoGatewayIdIsSet() {
     String error = errorOf(LINK + "audit:\n  origin: hospital.example/\n");
 

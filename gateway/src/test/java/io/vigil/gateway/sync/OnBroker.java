@@ -66,6 +66,7 @@ final class OnBroker {
             d.repository(),
             SUMMARY_INTERVAL,
             d.sessionExpiry(),
+            d.reconnectMaxDelay(),
             outboxMaxBytes,
             d.publishWindow()),
         c.installDemoBundle(),
