@@ -80,6 +80,14 @@ public final class IdentityKey {
     return name;
   }
 
+  /**
+   * The same key under another name: the gateway's name on MQTT ({@code sync.gateway-id}) where it
+   * differs from the checkpoints' origin.
+   */
+  public IdentityKey named(String otherName) {
+    return new IdentityKey(otherName, key);
+  }
+
   /** The raw 32-byte public key. */
   public byte[] publicKeyRaw() {
     return key.publicKeyRaw();

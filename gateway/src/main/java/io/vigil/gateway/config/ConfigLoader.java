@@ -132,17 +132,31 @@ public final class ConfigLoader {
     String broker = in.read(SyncConfig.BROKER, d.broker());
     boolean plaintext = in.read(SyncConfig.ALLOW_PLAINTEXT, d.allowPlaintext());
     String fleet = in.read(SyncConfig.FLEET, d.fleet());
+    String gatewayId = in.read(SyncConfig.GATEWAY_ID, d.gatewayId());
     Path ca = in.read(SyncConfig.CA_FILE, d.caFile());
     Path cert = in.read(SyncConfig.CERT_FILE, d.certFile());
     Path key = in.read(SyncConfig.KEY_FILE, d.keyFile());
     String repository = in.read(SyncConfig.REPOSITORY, d.repository());
     Duration interval = in.read(SyncConfig.SUMMARY_INTERVAL, d.summaryInterval());
     Duration expiry = in.read(SyncConfig.SESSION_EXPIRY, d.sessionExpiry());
+    Duration reconnect = in.read(SyncConfig.RECONNECT_MAX_DELAY, d.reconnectMaxDelay());
     long maxBytes = in.read(SyncConfig.OUTBOX_MAX_BYTES, d.outboxMaxBytes());
     int window = in.read(SyncConfig.PUBLISH_WINDOW, d.publishWindow());
     in.rejectUnknownKeys();
     return new SyncConfig(
-        broker, plaintext, fleet, ca, cert, key, repository, interval, expiry, maxBytes, window);
+        broker,
+        plaintext,
+        fleet,
+        gatewayId,
+        ca,
+        cert,
+        key,
+        repository,
+        interval,
+        expiry,
+        reconnect,
+        maxBytes,
+        window);
   }
 
   private static ServerConfig readServer(YamlSection in) {

@@ -62,14 +62,32 @@ public record VigilConfig(
     Objects.requireNonNull(monitoring, MONITORING);
     Objects.requireNonNull(sync, SYNC);
     SHUTDOWN_GRACE.check(shutdownGrace);
-    // The gateway's name on the topics is its identity key's name, which is the origin line.
-    if (sync.enabled() && !audit.originOrHost().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+    if (sync.enabled() && !gatewayId(sync, audit).matches(SyncConfig.LEVEL)) {
       throw ConfigErrors.invalid(
-          "audit.origin",
-          "a gateway name of letters, digits, '.', '_' and '-' (one MQTT topic level) when"
-              + " sync.broker is set; the default vigil/<host name> has a '/'",
-          audit.origin());
+          "sync.gateway-id",
+          "a gateway name of letters, digits, '.', '_' and '-', at most 64 (one MQTT topic"
+              + " level); \"\" takes the last part of audit.origin, here '"
+              + gatewayId(sync, audit)
+              + "', which is not one",
+          sync.gatewayId());
     }
+  }
+
+  /**
+   * This gateway's name on the MQTT topics, in its signed messages and in the manufacturer's
+   * registry: {@code sync.gateway-id}, or else the part of the checkpoints' origin after its last
+   * {@code /}, so that the default origin {@code vigil/<host name>} gives the host name.
+   */
+  public String gatewayId() {
+    return gatewayId(sync, audit);
+  }
+
+  private static String gatewayId(SyncConfig sync, AuditConfig audit) {
+    if (!sync.gatewayId().isEmpty()) {
+      return sync.gatewayId();
+    }
+    String origin = audit.originOrHost();
+    return origin.substring(origin.lastIndexOf('/') + 1);
   }
 
   /** A configuration without the MQTT link. */

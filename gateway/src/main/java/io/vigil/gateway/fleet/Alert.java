@@ -22,6 +22,15 @@ public record Alert(String gateway, long seq, Instant raisedAt, String code, Str
   /** A summary's checkpoint is not signed by the gateway's key, or is not a checkpoint. */
   public static final String CHECKPOINT_SIGNATURE = "checkpoint.signature";
 
+  /**
+   * A summary's consistency proof does not show that its checkpoint's tree extends the one of the
+   * checkpoint it starts from, or is malformed: the history was rewritten.
+   */
+  public static final String CONSISTENCY_FAILED = "checkpoint.inconsistent";
+
+  /** A summary carries a checkpoint without a consistency proof, after earlier ones carried one. */
+  public static final String CONSISTENCY_MISSING = "checkpoint.proof_missing";
+
   /** A validly signed message reuses a stored sequence number with another body. */
   public static final String SEQ_REUSED = "seq.reused";
 }

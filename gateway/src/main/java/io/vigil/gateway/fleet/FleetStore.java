@@ -28,7 +28,7 @@ import org.sqlite.SQLiteConfig;
  */
 public final class FleetStore implements AutoCloseable {
 
-  static final int SCHEMA_VERSION = 1;
+  static final int SCHEMA_VERSION = 2;
 
   private static final String[] SCHEMA = {
     "CREATE TABLE IF NOT EXISTS messages ("
@@ -42,6 +42,10 @@ public final class FleetStore implements AutoCloseable {
         + " gateway TEXT NOT NULL, seq INTEGER NOT NULL, size INTEGER NOT NULL,"
         + " root TEXT NOT NULL, note TEXT NOT NULL, PRIMARY KEY (gateway, seq))",
     "CREATE INDEX IF NOT EXISTS checkpoints_by_size ON checkpoints (gateway, size)",
+    // Schema 2: the consistency proofs summaries carry, checked once both checkpoints are in.
+    "CREATE TABLE IF NOT EXISTS proofs ("
+        + " gateway TEXT NOT NULL, seq INTEGER NOT NULL, old_size INTEGER NOT NULL,"
+        + " proof TEXT NOT NULL, checked INTEGER NOT NULL, PRIMARY KEY (gateway, seq))",
     "CREATE TABLE IF NOT EXISTS duplicates ("
         + " gateway TEXT PRIMARY KEY, count INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS refusals ("
@@ -54,6 +58,11 @@ public final class FleetStore implements AutoCloseable {
 
   /** A checkpoint as stored: the summary that carried it, tree size and base64 root hash. */
   record StoredCheckpoint(long seq, long size, String root) {}
+
+  /**
+   * A consistency proof not checked yet, with the checkpoint note of the summary that carried it.
+   */
+  record PendingProof(long seq, String proof, String newNote) {}
 
   private final Path file;
   private final Connection connection;
@@ -143,6 +152,52 @@ public final class FleetStore implements AutoCloseable {
         size,
         root,
         note);
+  }
+
+  /** The note of the first stored checkpoint of this size, if any. */
+  Optional<String> checkpointNote(String gateway, long size) {
+    return query(
+        "SELECT note FROM checkpoints WHERE gateway = ? AND size = ? ORDER BY seq LIMIT 1",
+        rs -> rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty(),
+        gateway,
+        size);
+  }
+
+  void proof(String gateway, long seq, long oldSize, String proof, boolean checked) {
+    update(
+        "INSERT OR IGNORE INTO proofs (gateway, seq, old_size, proof, checked)"
+            + " VALUES (?, ?, ?, ?, ?)",
+        gateway,
+        seq,
+        oldSize,
+        proof,
+        checked ? 1 : 0);
+  }
+
+  void proofChecked(String gateway, long seq) {
+    update("UPDATE proofs SET checked = 1 WHERE gateway = ? AND seq = ?", gateway, seq);
+  }
+
+  /** The proofs from tree size {@code oldSize} that wait for a checkpoint of that size. */
+  List<PendingProof> pendingProofs(String gateway, long oldSize) {
+    return query(
+        "SELECT p.seq, p.proof, c.note FROM proofs p"
+            + " JOIN checkpoints c ON c.gateway = p.gateway AND c.seq = p.seq"
+            + " WHERE p.gateway = ? AND p.old_size = ? AND p.checked = 0 ORDER BY p.seq",
+        rs -> {
+          List<PendingProof> list = new ArrayList<>();
+          while (rs.next()) {
+            list.add(new PendingProof(rs.getLong(1), rs.getString(2), rs.getString(3)));
+          }
+          return list;
+        },
+        gateway,
+        oldSize);
+  }
+
+  /** Whether a summary sent before {@code seq} carried a consistency proof. */
+  boolean sentProofBefore(String gateway, long seq) {
+    return count("SELECT count(*) FROM proofs WHERE gateway = ? AND seq < ?", gateway, seq) > 0;
   }
 
   /** A stored checkpoint of the same size with another root, if any. */

@@ -23,9 +23,10 @@ import java.util.Optional;
  * delivers, it verifies it against the registered keys, drops resends, checks the summary's ledger
  * checkpoint against the gateway's earlier ones and stores what it accepted.
  *
- * <p>Checkpoints are compared by tree size and root hash only: a tree never shrinks from one
- * message to a later one, and two checkpoints of one size have one root. A full consistency proof
- * between two sizes needs the gateway to send one, which summaries do not carry yet.
+ * <p>Checkpoints are compared by tree size and root hash: a tree never shrinks from one message to
+ * a later one, and two checkpoints of one size have one root. Each summary also carries an RFC 9162
+ * consistency proof from the checkpoint of the gateway's previous summary, which {@link ProofCheck}
+ * verifies against the checkpoints stored of both sizes.
  *
  * <p>Blocking (SQLite) and not thread-safe: call it from one worker thread, never an event loop.
  */
@@ -33,11 +34,13 @@ public final class FleetWatch {
 
   private final GatewayRegistry registry;
   private final FleetStore store;
+  private final ProofCheck proofs;
   private final Clock clock;
 
   private FleetWatch(GatewayRegistry registry, FleetStore store, Clock clock) {
     this.registry = registry;
     this.store = store;
+    this.proofs = new ProofCheck(store);
     this.clock = clock;
   }
 
@@ -112,26 +115,32 @@ public final class FleetWatch {
     if (m.kind() == Kind.DROPPED) {
       store.dropMarker(m.gateway(), m.seq(), DropMarker.parse(m.body()));
     } else if (m.kind() == Kind.SUMMARY && body.path("ledger_checkpoint").isTextual()) {
-      checkCheckpoint(m, body.path("ledger_checkpoint").textValue(), now).ifPresent(alerts::add);
+      checkCheckpoint(m, body, now, alerts);
     }
     alerts.forEach(store::alert);
     return new Outcome.Accepted(m.gateway(), m.seq(), m.kind(), alerts);
   }
 
-  private Optional<Alert> checkCheckpoint(Verifier.Received m, String note, Instant now) {
-    VerifierKey key = registry.checkpointKey(m.gateway()).orElseThrow();
+  private void checkCheckpoint(
+      Verifier.Received m, JsonNode body, Instant now, List<Alert> alerts) {
+    String note = body.path("ledger_checkpoint").textValue();
+    VerifierKey key;
     Checkpoint c;
     try {
       new LedgerCheckpoint(note);
+      // Signed under the origin's name (the first line), which need not be the gateway's name.
+      key =
+          registry.checkpointKey(m.gateway(), note.substring(0, note.indexOf('\n'))).orElseThrow();
       c = Checkpoint.open(note, key);
     } catch (AuditException | IllegalArgumentException e) {
-      return Optional.of(
+      alerts.add(
           new Alert(
               m.gateway(),
               m.seq(),
               now,
               Alert.CHECKPOINT_SIGNATURE,
               "the checkpoint in summary " + m.seq() + " does not verify: " + e.getMessage()));
+      return;
     }
     String root = c.root().base64();
     Optional<Alert> alert =
@@ -174,7 +183,8 @@ public final class FleetWatch {
                                         + " had "
                                         + other.size())));
     store.checkpoint(m.gateway(), m.seq(), c.size(), root, note);
-    return alert;
+    alert.ifPresent(alerts::add);
+    alerts.addAll(proofs.check(m.gateway(), m.seq(), body.path("ledger_consistency"), c, key, now));
   }
 
   private Outcome refuse(

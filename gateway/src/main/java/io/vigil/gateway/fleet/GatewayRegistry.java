@@ -74,10 +74,22 @@ public final class GatewayRegistry {
     return keys.containsKey(gateway);
   }
 
-  /** The key that checks {@code gateway}'s ledger checkpoints, if it is registered. */
+  /**
+   * The key that checks {@code gateway}'s ledger checkpoints when their origin is its name, if it
+   * is registered.
+   */
   public Optional<VerifierKey> checkpointKey(String gateway) {
+    return checkpointKey(gateway, gateway);
+  }
+
+  /**
+   * The key that checks {@code gateway}'s ledger checkpoints of {@code origin}, if it is
+   * registered: the gateway's key under the name its checkpoints are signed with, which is their
+   * origin and may differ from the gateway's name on MQTT ({@code sync.gateway-id}).
+   */
+  public Optional<VerifierKey> checkpointKey(String gateway, String origin) {
     return Optional.ofNullable(keys.get(gateway))
-        .map(k -> VerifierKey.of(gateway, HexFormat.of().parseHex(k.publicValue())));
+        .map(k -> VerifierKey.of(origin, HexFormat.of().parseHex(k.publicValue())));
   }
 
   /** The verifier of the registered gateways' messages. */

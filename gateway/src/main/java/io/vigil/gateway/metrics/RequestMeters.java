@@ -38,11 +38,12 @@ public final class RequestMeters {
   RequestMeters(MeterRegistry registry, String model, String version) {
     this.registry = registry;
     this.tags = Tags.of("model", model, "version", version);
-    // One latency per model, whatever the version: shared by the versions' holders.
+    // Per version, as the counters: a model holds a few versions at most (and "unknown"), so the
+    // series stay few, and a request records on one timer either way.
     this.latency =
         Timer.builder(LATENCY)
             .description("Time from an inference request's arrival to its answer.")
-            .tag("model", model)
+            .tags(tags)
             .publishPercentileHistogram()
             .minimumExpectedValue(LATENCY_MIN)
             .maximumExpectedValue(LATENCY_MAX)

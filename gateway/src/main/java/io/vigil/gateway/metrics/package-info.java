@@ -5,8 +5,8 @@
  *
  * <ul>
  *   <li>{@link io.vigil.gateway.metrics.RequestMeters}: {@code vigil.inference.requests} (tags
- *       {@code model}, {@code version}, {@code status}) and {@code vigil.inference.latency} (tag
- *       {@code model}), recorded once per answered inference request.
+ *       {@code model}, {@code version}, {@code status}) and {@code vigil.inference.latency} (tags
+ *       {@code model}, {@code version}), recorded once per answered inference request.
  *   <li>{@link io.vigil.gateway.metrics.BatchMeters}: {@code vigil.batch.size} and {@code
  *       vigil.batch.queue.depth} (tags {@code model}, {@code version}), fed by the micro-batcher's
  *       run listener and its queue.

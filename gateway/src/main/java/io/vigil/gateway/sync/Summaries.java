@@ -3,6 +3,7 @@ package io.vigil.gateway.sync;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vigil.audit.Checkpoint;
 import io.vigil.audit.Ledger;
 import io.vigil.gateway.metrics.RequestMeters;
 import io.vigil.gateway.models.LoadedModel;
@@ -11,11 +12,13 @@ import io.vigil.sync.message.DriftWindow;
 import io.vigil.sync.message.InventoryItem;
 import io.vigil.sync.message.Latency;
 import io.vigil.sync.message.LedgerCheckpoint;
+import io.vigil.sync.message.LedgerConsistency;
 import io.vigil.sync.message.ModelRef;
 import io.vigil.sync.message.ModelStats;
 import io.vigil.sync.message.SafetyChange;
 import io.vigil.sync.message.SafetyLevel;
 import io.vigil.sync.message.Summary;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,17 +30,19 @@ import java.util.TreeMap;
 /**
  * Builds each period's summary from what the gateway measures anyway: the request counters and the
  * latency timer of {@link RequestMeters}, the windows and level changes the safety listener is
- * told, the loaded models and the ledger's latest checkpoint. Used on the sync worker only.
+ * told, the loaded models and the ledger's latest checkpoint with the proof that it extends the
+ * previous summary's ({@link ProofChain}). Used on the sync worker only.
  */
 final class Summaries {
 
   private final MeterRegistry meters;
   private final ModelRegistry models;
   private final Optional<Ledger> ledger;
+  private final Optional<ProofChain> chain;
   private final String softwareVersion;
   private final Instant countersSince;
   private Instant periodStart;
-  private final Map<String, LatencyWindow> latency = new HashMap<>();
+  private final Map<ModelRef, LatencyWindow> latency = new HashMap<>();
   private final List<DriftWindow> windows = new ArrayList<>();
   private final List<SafetyChange> changes = new ArrayList<>();
 
@@ -45,11 +50,13 @@ final class Summaries {
       MeterRegistry meters,
       ModelRegistry models,
       Optional<Ledger> ledger,
+      Path chainFile,
       String softwareVersion,
       Instant countersSince) {
     this.meters = meters;
     this.models = models;
     this.ledger = ledger;
+    this.chain = ledger.map(l -> ProofChain.open(chainFile, l));
     this.softwareVersion = softwareVersion;
     this.countersSince = countersSince;
     this.periodStart = countersSince;
@@ -66,6 +73,8 @@ final class Summaries {
   /** The summary of the period up to {@code now}; the next one starts there. */
   Summary close(Instant now) {
     Instant end = now.isBefore(periodStart) ? periodStart : now;
+    Optional<Checkpoint> latest = ledger.flatMap(Ledger::latestCheckpoint);
+    Optional<LedgerConsistency> proof = latest.flatMap(c -> chain.flatMap(p -> p.proofTo(c)));
     Summary s =
         new Summary(
             periodStart,
@@ -76,19 +85,27 @@ final class Summaries {
             windows,
             changes,
             inventory(),
-            ledger.flatMap(Ledger::latestCheckpoint).map(c -> new LedgerCheckpoint(c.note())));
+            latest.map(c -> new LedgerCheckpoint(c.note())),
+            proof);
     windows.clear();
     changes.clear();
     periodStart = end;
     return s;
   }
 
+  /** The summary is in the outbox: the next one proves from its checkpoint. */
+  void appended(Summary s) {
+    s.checkpoint().ifPresent(c -> chain.ifPresent(p -> p.appended(c)));
+  }
+
   private List<ModelStats> stats() {
-    Map<String, Latency> byModel = new HashMap<>();
+    Map<ModelRef, Latency> byVersion = new HashMap<>();
     for (Timer t : meters.find(RequestMeters.LATENCY).timers()) {
       String model = t.getId().getTag("model");
-      if (model != null) {
-        byModel.put(model, latency.computeIfAbsent(model, m -> new LatencyWindow()).next(t));
+      String version = t.getId().getTag("version");
+      if (model != null && version != null) {
+        ModelRef ref = new ModelRef(model, version);
+        byVersion.put(ref, latency.computeIfAbsent(ref, m -> new LatencyWindow()).next(t));
       }
     }
     Map<ModelRef, Map<Integer, Long>> byStatus = new TreeMap<>(Summaries::compare);
@@ -116,8 +133,7 @@ final class Summaries {
                   .filter(e -> e.getKey() >= 400)
                   .mapToLong(Map.Entry::getValue)
                   .sum();
-          // The timer is one per model: each version reports its model's period latency.
-          Latency l = byModel.getOrDefault(model.model(), new Latency(0, 0, 0, 0));
+          Latency l = byVersion.getOrDefault(model, new Latency(0, 0, 0, 0));
           stats.add(new ModelStats(model, requests, errors, statuses, l));
         });
     return stats;

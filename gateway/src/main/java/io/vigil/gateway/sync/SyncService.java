@@ -29,6 +29,7 @@ import io.vigil.sync.message.MessageJson;
 import io.vigil.sync.message.ModelRef;
 import io.vigil.sync.message.SafetyChange;
 import io.vigil.sync.message.SafetyLevel;
+import io.vigil.sync.message.Summary;
 import io.vigil.sync.outbox.Kind;
 import io.vigil.sync.outbox.Outbox;
 import io.vigil.sync.outbox.OutboxOptions;
@@ -89,6 +90,12 @@ public final class SyncService implements AutoCloseable {
 
   /** The replay guard's file in the data directory. */
   public static final String REPLAY_FILE = "commands.json";
+
+  /**
+   * The ledger checkpoint of the last summary put in the outbox, under the data directory: the next
+   * summary, also after a restart, carries the consistency proof from it.
+   */
+  static final Path CHAIN_FILE = Path.of("sync", "summary-checkpoint");
 
   private static final Logger LOG = System.getLogger(SyncService.class.getName());
 
@@ -159,8 +166,10 @@ public final class SyncService implements AutoCloseable {
       Operations operations,
       String softwareVersion) {
     SyncConfig sync = config.sync();
+    // On MQTT the key signs as sync.gateway-id; the ledger's checkpoints keep the origin's name.
+    IdentityKey gateway = identity.named(config.gatewayId());
     this.vertx = vertx;
-    this.topics = GatewayTopics.of(sync.fleet(), identity.name());
+    this.topics = GatewayTopics.of(sync.fleet(), gateway.name());
     this.repoTopics = Topics.of(sync.fleet());
     this.repository = sync.repository();
     this.sourceOptions = MqttSourceOptions.of(config.dataDir().resolve(DOWNLOADS));
@@ -172,14 +181,14 @@ public final class SyncService implements AutoCloseable {
     LinkOptions options =
         new LinkOptions(
             sync.broker(),
-            sync.fleet() + "." + identity.name(),
+            sync.fleet() + "." + gateway.name(),
             topics.topic(STATUS),
             tls,
             sync.sessionExpiry(),
             LinkOptions.DEFAULT_KEEP_ALIVE,
             LinkOptions.DEFAULT_CONNECT_TIMEOUT,
             LinkOptions.DEFAULT_RECONNECT_BASE,
-            LinkOptions.DEFAULT_RECONNECT_CAP);
+            sync.reconnectMaxDelay());
     this.worker = vertx.createSharedWorkerExecutor(WORKER, 1);
     this.outbox =
         Outbox.open(
@@ -202,16 +211,22 @@ public final class SyncService implements AutoCloseable {
         OutboxPublisher.create(
             outbox,
             transport,
-            identity,
+            gateway,
             topics,
             PublisherOptions.defaults().withWindow(sync.publishWindow()));
     this.summaries =
-        new Summaries(meters, models, ledger, wireVersion(softwareVersion), Instant.now());
+        new Summaries(
+            meters,
+            models,
+            ledger,
+            config.dataDir().resolve(CHAIN_FILE),
+            wireVersion(softwareVersion),
+            Instant.now());
     this.commands =
         new Commands(
             CommandVerifier.create(
                 sync.fleet(),
-                identity.name(),
+                gateway.name(),
                 Clock.systemUTC(),
                 ReplayGuard.open(config.dataDir().resolve(REPLAY_FILE))),
             config.trustDir().resolve(sync.repository()),
@@ -487,8 +502,10 @@ public final class SyncService implements AutoCloseable {
   }
 
   private long appendSummary() {
-    byte[] body = MessageJson.summary(summaries.close(Instant.now()));
+    Summary summary = summaries.close(Instant.now());
+    byte[] body = MessageJson.summary(summary);
     long seq = outbox.append(Kind.SUMMARY, GatewayTopics.SUMMARY, body, Priority.ROUTINE);
+    summaries.appended(summary);
     publisher.kick();
     return seq;
   }

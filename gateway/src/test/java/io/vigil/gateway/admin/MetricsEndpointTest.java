@@ -125,9 +125,12 @@ class MetricsEndpointTest {
     assertEquals(1, text.value(requests, "model", FAILING, "version", "1.0.0", "status", "500"));
 
     assertEquals("histogram", text.family("vigil_inference_latency_seconds").type());
-    assertEquals(6, text.value("vigil_inference_latency_seconds_count", "model", MODEL));
-    assertEquals(1, text.value("vigil_inference_latency_seconds_count", "model", "unknown"));
-    assertTrue(text.value("vigil_inference_latency_seconds_sum", "model", MODEL) > 0);
+    String latency = "vigil_inference_latency_seconds_count";
+    assertEquals(5, text.value(latency, "model", MODEL, "version", VERSION));
+    assertEquals(1, text.value(latency, "model", MODEL, "version", "unknown"));
+    assertEquals(1, text.value(latency, "model", "unknown", "version", "unknown"));
+    assertTrue(
+        text.value("vigil_inference_latency_seconds_sum", "model", MODEL, "version", VERSION) > 0);
 
     // each of the three answers was one ONNX Runtime run of one row
     String[] version = {"model", MODEL, "version", VERSION};

@@ -200,6 +200,74 @@ class ConfigLoaderTest {
         errorOf("trust:\n  site: ward 7\n"));
   }
 
+  private static final String LINK =
+      "sync:\n  broker: tcp://broker.example:1883\n  allow-plaintext: true\n  fleet: acme\n";
+
+  @Test
+  void namesTheGatewayOnMqttAfterTheHostByDefault() {
+    // given a link configured without audit.origin or sync.gateway-id
+    VigilConfig config = ConfigLoader.parse(LINK, FILE);
+
+    // then the default origin vigil/<host> gives the gateway the host's name, one topic level
+    String origin = config.audit().originOrHost();
+    assertTrue(origin.startsWith("vigil/"), origin);
+    assertEquals(origin.substring("vigil/".length()), config.gatewayId());
+    assertTrue(config.gatewayId().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"), config.gatewayId());
+  }
+
+  @Test
+  void namesTheGatewayOnMqttAsConfiguredOrAfterTheOriginsLastPart() {
+    assertEquals(
+        "icu-gw-1",
+        ConfigLoader.parse(LINK + "audit:\n  origin: hospital.example/icu-gw-1\n", FILE)
+            .gatewayId());
+    assertEquals(
+        "gw-ward-3", ConfigLoader.parse(LINK + "audit:\n  origin: gw-ward-3\n", FILE).gatewayId());
+    assertEquals(
+        "ward-3.north",
+        ConfigLoader.parse(
+                LINK + "  gateway-id: ward-3.north\naudit:\n  origin: hospital.example/icu\n", FILE)
+            .gatewayId());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ward/3", "ward+3", "ward#3", "$ward", "ward 3", "-ward"})
+  void rejectsAGatewayIdThatIsNotOneTopicLevel(String id) {
+    assertTrue(
+        errorOf(LINK + "  gateway-id: '" + id + "'\n")
+            .startsWith("vigil.yaml: sync.gateway-id: expected a gateway name"),
+        errorOf(LINK + "  gateway-id: '" + id + "'\n"));
+  }
+
+  @Test
+  void readsTheReconnectCapAndDefaultsItToTheLinksSixtySeconds() {
+    assertEquals(Duration.ofSeconds(60), ConfigLoader.parse(LINK, FILE).sync().reconnectMaxDelay());
+    assertEquals(
+        Duration.ofMinutes(5),
+        ConfigLoader.parse(LINK + "  reconnect-max-delay: 5m\n", FILE).sync().reconnectMaxDelay());
+    assertEquals(
+        Duration.ofSeconds(1),
+        ConfigLoader.parse(LINK + "  reconnect-max-delay: 1s\n", FILE).sync().reconnectMaxDelay());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"500ms", "0s", "2h"})
+  void rejectsAReconnectCapOutsideOneSecondToAnHour(String written) {
+    assertEquals(
+        "vigil.yaml: sync.reconnect-max-delay: expected a duration from 1s to 1h,"
+            + " written like 250ms, 10s, 5m or PT10S, got '"
+            + written
+            + "'",
+        errorOf(LINK + "  reconnect-max-delay: " + written + "\n"));
+  }
+
+  @Test
+  void rejectsAnOriginWhoseLastPartIsNoGatewayNameWhenNoGatewayIdIsSet() {
+    String error = errorOf(LINK + "audit:\n  origin: hospital.example/\n");
+
+    assertTrue(error.startsWith("vigil.yaml: sync.gateway-id: expected a gateway name"), error);
+  }
+
   @Test
   void readsTheMemoryForRequestBodiesAsASizeOrAutoAQuarterOfTheHeap() {
     VigilConfig set = ConfigLoader.parse("server:\n  max-inflight-body-bytes: 32MiB", FILE);

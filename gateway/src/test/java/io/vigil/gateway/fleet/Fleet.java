@@ -1,11 +1,15 @@
 package io.vigil.gateway.fleet;
 
+import io.vigil.audit.ConsistencyProof;
 import io.vigil.audit.EventEntry;
+import io.vigil.audit.Hash;
 import io.vigil.audit.Ledger;
 import io.vigil.audit.LedgerOptions;
+import io.vigil.audit.LedgerReader;
 import io.vigil.gateway.ledger.Signers;
 import io.vigil.sync.message.InventoryItem;
 import io.vigil.sync.message.LedgerCheckpoint;
+import io.vigil.sync.message.LedgerConsistency;
 import io.vigil.sync.message.MessageJson;
 import io.vigil.sync.message.ModelRef;
 import io.vigil.sync.message.SafetyLevel;
@@ -71,6 +75,24 @@ public final class Fleet {
     void rewriteHistory() {
       ledger.close();
       ledger = newLedger();
+    }
+
+    /** The consistency proof from tree size {@code oldSize} to the latest checkpoint's. */
+    LedgerConsistency proofFrom(long oldSize) {
+      long size = ledger.latestCheckpoint().orElseThrow().size();
+      try (LedgerReader reader = ledger.openReader()) {
+        ConsistencyProof p = reader.consistencyProof(oldSize, size);
+        return new LedgerConsistency(
+            p.oldSize(), p.newSize(), p.path().stream().map(Hash::base64).toList());
+      }
+    }
+
+    /** A summary carrying {@code checkpoint} and the proof that it extends an earlier one. */
+    byte[] summary(long seq, String checkpoint, LedgerConsistency proof) {
+      SummaryBuilder b = new SummaryBuilder(START, "1.0.0");
+      b.checkpoint(new LedgerCheckpoint(checkpoint), proof);
+      byte[] body = MessageJson.summary(b.close(START.plus(Duration.ofMinutes(seq))));
+      return SignedMessage.sign(key, Kind.SUMMARY, seq, START.plusSeconds(60 * seq), body).toJson();
     }
 
     public byte[] summary(long seq, Optional<String> checkpoint) {

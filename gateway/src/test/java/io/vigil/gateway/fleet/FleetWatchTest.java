@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.gateway.fleet.Fleet.Gateway;
 import io.vigil.gateway.fleet.Fleet.TestClock;
+import io.vigil.sync.message.LedgerConsistency;
 import io.vigil.sync.outbox.Kind;
 import io.vigil.trust.IdentityKey;
 import io.vigil.trust.json.Json;
@@ -253,5 +254,96 @@ class FleetWatchTest {
     assertEquals(3, s.gapsExplained());
     assertEquals(2, s.gapsUnexplained());
     assertEquals(3, s.summaries());
+  }
+
+  @Test
+  void raisesNoAlertWhenEachProofShowsTheLedgerOnlyGrew() {
+    accept(ward, ward.summary(1, Optional.of(ward.grow(3))));
+    String at8 = ward.grow(5);
+    accept(ward, ward.summary(2, at8, ward.proofFrom(3)));
+
+    Outcome o = accept(ward, ward.summary(3, ward.grow(1), ward.proofFrom(8)));
+
+    assertEquals(List.of(), assertInstanceOf(Outcome.Accepted.class, o).alerts());
+    assertEquals(List.of(), store.alerts());
+  }
+
+  @Test
+  void raisesAnAlertWhenAProofIsForged() {
+    accept(ward, ward.summary(1, Optional.of(ward.grow(3))));
+    String at8 = ward.grow(5);
+    LedgerConsistency real = ward.proofFrom(3);
+    List<String> path = new java.util.ArrayList<>(real.path());
+    path.set(0, "A".repeat(43) + "=");
+
+    Outcome o = accept(ward, ward.summary(2, at8, new LedgerConsistency(3, 8, path)));
+
+    List<Alert> alerts = assertInstanceOf(Outcome.Accepted.class, o).alerts();
+    assertEquals(List.of(Alert.CONSISTENCY_FAILED), codes(alerts));
+  }
+
+  @Test
+  void raisesAnAlertWhenTheHistoryWasRewrittenBeforeTheLedgerGrew() {
+    // Sizes differ, so the size and root checks alone see nothing wrong.
+    accept(ward, ward.summary(1, Optional.of(ward.grow(6))));
+    ward.rewriteHistory();
+    String at9 = ward.grow(9);
+
+    Outcome o = accept(ward, ward.summary(2, at9, ward.proofFrom(6)));
+
+    assertEquals(
+        List.of(Alert.CONSISTENCY_FAILED),
+        codes(assertInstanceOf(Outcome.Accepted.class, o).alerts()));
+  }
+
+  @Test
+  void raisesAnAlertWhenAProofIsMissingAfterEarlierSummariesCarriedOne() {
+    accept(ward, ward.summary(1, Optional.of(ward.grow(3))));
+    accept(ward, ward.summary(2, ward.grow(2), ward.proofFrom(3)));
+
+    Outcome o = accept(ward, ward.summary(3, Optional.of(ward.grow(2))));
+
+    assertEquals(
+        List.of(Alert.CONSISTENCY_MISSING),
+        codes(assertInstanceOf(Outcome.Accepted.class, o).alerts()));
+  }
+
+  @Test
+  void checksAProofWhenItsOlderCheckpointArrivesLater() {
+    String at6 = ward.grow(6);
+    ward.rewriteHistory();
+    String at9 = ward.grow(9);
+    accept(ward, ward.summary(2, at9, ward.proofFrom(6)));
+
+    // Summary 1, resent after a reconnect, arrives last: the proof waited for it.
+    Outcome o = accept(ward, ward.summary(1, Optional.of(at6)));
+
+    List<Alert> alerts = assertInstanceOf(Outcome.Accepted.class, o).alerts();
+    assertEquals(List.of(Alert.CONSISTENCY_FAILED), codes(alerts));
+    assertEquals(2, alerts.get(0).seq());
+  }
+
+  private static List<String> codes(List<Alert> alerts) {
+    return alerts.stream().map(Alert::code).toList();
+  }
+
+  @Test
+  void checksCheckpointsWhoseOriginIsNotTheGatewaysNameWithItsRegisteredKey() throws Exception {
+    // given the default origin vigil/<host> and the gateway known on MQTT by the host's name
+    IdentityKey origin = IdentityKey.load(ward.dir.resolve("keys"), "vigil/gw-ward-3");
+    Path db = Files.createDirectories(dir.resolve("by-origin")).resolve("audit.db");
+    try (io.vigil.audit.Ledger ledger =
+        io.vigil.audit.Ledger.open(
+            io.vigil.audit.LedgerOptions.of(db, origin.name()),
+            io.vigil.gateway.ledger.Signers.of(origin),
+            java.time.Clock.systemUTC())) {
+      ledger.append(io.vigil.audit.EventEntry.of("test.entry", "one")).join();
+      String note = ledger.checkpoint().join().orElseThrow().note();
+
+      Outcome o = accept(ward, ward.summary(1, Optional.of(note)));
+
+      assertEquals(List.of(), assertInstanceOf(Outcome.Accepted.class, o).alerts());
+      assertEquals(OptionalLong.of(1), store.status("gw-ward-3").checkpointSize());
+    }
   }
 }

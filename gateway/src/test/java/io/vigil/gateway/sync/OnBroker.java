@@ -4,6 +4,7 @@ import io.vigil.gateway.config.AuditConfig;
 import io.vigil.gateway.config.MonitoringConfig;
 import io.vigil.gateway.config.SyncConfig;
 import io.vigil.gateway.config.VigilConfig;
+import io.vigil.sync.link.TlsFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -59,13 +60,46 @@ final class OnBroker {
             brokerUri,
             true,
             fleet,
+            d.gatewayId(),
             Path.of(""),
             Path.of(""),
             Path.of(""),
             d.repository(),
             SUMMARY_INTERVAL,
             d.sessionExpiry(),
+            d.reconnectMaxDelay(),
             outboxMaxBytes,
+            d.publishWindow()),
+        c.installDemoBundle(),
+        c.shutdownGrace());
+  }
+
+  /**
+   * {@code c} with its link over TLS: {@code ssl://} to {@code brokerUri}, with these PEM files.
+   */
+  static VigilConfig withTls(VigilConfig c, String brokerUri, TlsFiles tls) {
+    SyncConfig d = c.sync();
+    return new VigilConfig(
+        c.dataDir(),
+        c.server(),
+        c.inference(),
+        c.audit(),
+        c.admin(),
+        c.trust(),
+        c.monitoring(),
+        new SyncConfig(
+            brokerUri,
+            false,
+            d.fleet(),
+            d.gatewayId(),
+            tls.caPem(),
+            tls.certificatePem(),
+            tls.keyPem(),
+            d.repository(),
+            d.summaryInterval(),
+            d.sessionExpiry(),
+            d.reconnectMaxDelay(),
+            d.outboxMaxBytes(),
             d.publishWindow()),
         c.installDemoBundle(),
         c.shutdownGrace());

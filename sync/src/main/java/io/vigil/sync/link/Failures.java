@@ -21,6 +21,12 @@ final class Failures {
   /** Paho's "client is not connected": the connection died before the link heard of it. */
   private static final int NOT_CONNECTED = 32104;
 
+  /**
+   * Paho's "client is currently disconnecting": a publish that raced the connection's loss, while
+   * Paho was tearing the client down; nothing was sent (seen once in MqttLinkTest under load).
+   */
+  private static final int DISCONNECTING = 32102;
+
   private Failures() {}
 
   static LinkException ofConnect(Throwable failure, boolean tls) {
@@ -70,7 +76,8 @@ final class Failures {
       return new LinkException(
           Code.CONNECTION_LOST, "connection lost before the broker acknowledged", failure);
     }
-    if (failure instanceof MqttException e && e.getReasonCode() == NOT_CONNECTED) {
+    if (failure instanceof MqttException e
+        && (e.getReasonCode() == NOT_CONNECTED || e.getReasonCode() == DISCONNECTING)) {
       return new LinkException(Code.NOT_CONNECTED, "not connected, nothing sent", failure);
     }
     return new LinkException(

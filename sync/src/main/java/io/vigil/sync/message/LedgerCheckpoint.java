@@ -24,4 +24,10 @@ public record LedgerCheckpoint(String note) {
           "not a C2SP signed checkpoint note (origin, size, root hash, blank line, signatures)");
     }
   }
+
+  /** The tree size the checkpoint signs, its second line. */
+  public long size() {
+    int start = note.indexOf('\n') + 1;
+    return Long.parseLong(note.substring(start, note.indexOf('\n', start)));
+  }
 }

@@ -71,6 +71,16 @@ public final class MessageJson {
           .put("active", i.active());
     }
     s.checkpoint().ifPresent(c -> n.put("ledger_checkpoint", c.note()));
+    s.consistency()
+        .ifPresent(
+            c -> {
+              // The audit module's ConsistencyProof JSON, so the receiver reads it with fromJson.
+              ObjectNode o = n.putObject("ledger_consistency");
+              o.put("new_size", c.newSize());
+              o.put("old_size", c.oldSize());
+              ArrayNode path = o.putArray("path");
+              c.path().forEach(path::add);
+            });
     return CanonicalJson.bytes(n);
   }
 

@@ -15,6 +15,9 @@ import java.util.Optional;
  * @param periodEnd when it ended
  * @param countersSince since when the counts run (the gateway's start)
  * @param softwareVersion the gateway's version
+ * @param checkpoint the ledger's latest signed checkpoint
+ * @param consistency the proof that {@code checkpoint}'s tree extends that of the checkpoint in the
+ *     gateway's previous summary; only with a checkpoint, and of its size
  */
 public record Summary(
     Instant periodStart,
@@ -25,11 +28,17 @@ public record Summary(
     List<DriftWindow> windows,
     List<SafetyChange> safetyChanges,
     List<InventoryItem> inventory,
-    Optional<LedgerCheckpoint> checkpoint) {
+    Optional<LedgerCheckpoint> checkpoint,
+    Optional<LedgerConsistency> consistency) {
   public Summary {
     Tokens.version("software_version", softwareVersion);
     if (periodEnd.isBefore(periodStart)) {
       throw new IllegalArgumentException("period ends before it starts");
+    }
+    if (consistency.isPresent()
+        && (checkpoint.isEmpty() || checkpoint.get().size() != consistency.get().newSize())) {
+      throw new IllegalArgumentException(
+          "a consistency proof must end at the size of the summary's checkpoint");
     }
     models = List.copyOf(models);
     windows = List.copyOf(windows);

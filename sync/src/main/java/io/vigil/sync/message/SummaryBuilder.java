@@ -24,6 +24,7 @@ public final class SummaryBuilder {
   private final List<SafetyChange> changes = new ArrayList<>();
   private final Map<ModelRef, InventoryItem> inventory = new LinkedHashMap<>();
   private Optional<LedgerCheckpoint> checkpoint = Optional.empty();
+  private Optional<LedgerConsistency> consistency = Optional.empty();
 
   private static final class Counts {
     long requests;
@@ -74,6 +75,13 @@ public final class SummaryBuilder {
   /** The latest signed ledger checkpoint. */
   public void checkpoint(LedgerCheckpoint latest) {
     checkpoint = Optional.of(latest);
+    consistency = Optional.empty();
+  }
+
+  /** The latest signed ledger checkpoint and the proof that it extends the previous summary's. */
+  public void checkpoint(LedgerCheckpoint latest, LedgerConsistency fromPrevious) {
+    checkpoint = Optional.of(latest);
+    consistency = Optional.of(fromPrevious);
   }
 
   /** The summary of the period up to {@code periodEnd}; the next period starts there. */
@@ -94,7 +102,8 @@ public final class SummaryBuilder {
             windows,
             changes,
             List.copyOf(inventory.values()),
-            checkpoint);
+            checkpoint,
+            consistency);
     windows.clear();
     changes.clear();
     periodStart = periodEnd;

@@ -28,6 +28,37 @@ class RecordsTest {
   }
 
   @Test
+  void readsTheTreeSizeOfACheckpointNote() {
+    assertEquals(42, new LedgerCheckpoint(NOTE).size());
+  }
+
+  @Test
+  void acceptsAConsistencyProofOfHashesOnly() {
+    String hash = "C".repeat(43) + "=";
+    assertDoesNotThrow(() -> new LedgerConsistency(7, 42, java.util.List.of(hash, hash)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new LedgerConsistency(7, 42, java.util.List.of("patient 17.99 icu-bed-07")));
+    assertThrows(
+        IllegalArgumentException.class, () -> new LedgerConsistency(43, 42, java.util.List.of()));
+    assertThrows(
+        IllegalArgumentException.class, () -> new LedgerConsistency(-1, 42, java.util.List.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new LedgerConsistency(
+                1, 42, java.util.Collections.nCopies(LedgerConsistency.MAX_PATH + 1, hash)));
+  }
+
+  @Test
+  void refusesAConsistencyProofThatEndsElsewhereThanTheCheckpoint() {
+    SummaryBuilder b = new SummaryBuilder(Instant.parse("2026-12-01T10:00:00Z"), "1.0.0");
+    b.checkpoint(new LedgerCheckpoint(NOTE), new LedgerConsistency(7, 41, java.util.List.of()));
+    assertThrows(
+        IllegalArgumentException.class, () -> b.close(Instant.parse("2026-12-01T10:05:00Z")));
+  }
+
+  @Test
   void refusesFreeTextWhereACodeOrNameGoes() {
     ModelRef model = new ModelRef("wdbc", "1.0.0");
     Instant at = Instant.parse("2026-12-01T10:00:00Z");

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -143,5 +144,20 @@ class SignedMessageTest {
 
     assertArrayEquals(summary, r.body());
     assertEquals(note, Json.parse(r.body()).get("ledger_checkpoint").textValue());
+  }
+
+  @Test
+  void writesTheConsistencyProofAsTheAuditModuleReadsIt() {
+    String note =
+        "gw-ward-3\n5\n" + "A".repeat(43) + "=\n\n\u2014 gw-ward-3 " + "QUJD".repeat(20) + "\n";
+    String hash = "C".repeat(43) + "=";
+    SummaryBuilder b = new SummaryBuilder(SENT, "1.0.0");
+    b.checkpoint(new LedgerCheckpoint(note), new LedgerConsistency(3, 5, List.of(hash)));
+
+    byte[] summary = MessageJson.summary(b.close(SENT));
+
+    assertEquals(
+        "{\"new_size\":5,\"old_size\":3,\"path\":[\"" + hash + "\"]}",
+        Json.parse(summary).get("ledger_consistency").toString());
   }
 }
