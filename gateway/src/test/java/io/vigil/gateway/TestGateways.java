@@ -135,4 +135,42 @@ public final class TestGateways {
             + serverLines
             + moreYaml);
   }
+
+  /**
+   * Sends live traffic of the test model ({@code x}, 3 features, 10 rows a request) to the active
+   * version of {@code model} until its candidate's shadow run has decided (at most 100 requests),
+   * and returns the active release then: what promotes a candidate in a test.
+   */
+  public static long shadowUntilDecided(Gateway gateway, String model) {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    for (int i = 0; i < 100 && gateway.models().candidate(model).isPresent(); i++) {
+      String body =
+          "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": [10, 3],"
+              + " \"data\": ["
+              + "1, 2, 3, ".repeat(9)
+              + (i % 7)
+              + ", 0, -1]}]}";
+      try {
+        java.net.http.HttpResponse<String> answer =
+            http.send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://127.0.0.1:"
+                                + gateway.port()
+                                + "/v2/models/"
+                                + model
+                                + "/infer"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+          throw new AssertionError("the active version answered " + answer.body());
+        }
+      } catch (java.io.IOException | InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      gateway.updates().drain();
+    }
+    return gateway.models().active(model).manifest().release();
+  }
 }

@@ -115,8 +115,9 @@ public final class ModelRegistry implements AutoCloseable {
                   slots.update(model, x -> x.withCandidate(Optional.empty()));
                 });
         recompute(model);
+        LoadedModel active = activeByModel.get(model);
         m.active()
-            .filter(a -> activeByModel.get(model).manifest().release() != a.release())
+            .filter(a -> active == null || active.manifest().release() != a.release())
             .ifPresent(
                 a ->
                     refuse(
@@ -124,9 +125,13 @@ public final class ModelRegistry implements AutoCloseable {
                             + model
                             + ", "
                             + describe(a)
-                            + ", did not load; its highest release "
-                            + activeByModel.get(model).manifest().version()
-                            + " answers instead"));
+                            + ", did not load; "
+                            + (active == null
+                                ? "no other installed release may answer: the model answers"
+                                    + " nobody until one is installed or its candidate is promoted"
+                                : "its highest release "
+                                    + active.manifest().version()
+                                    + " answers instead")));
       }
     }
   }

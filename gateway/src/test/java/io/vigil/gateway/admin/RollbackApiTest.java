@@ -29,10 +29,6 @@ import io.vigil.trust.key.SigningKey;
 import io.vigil.trust.repo.Expiry;
 import io.vigil.trust.repo.Repository;
 import io.vigil.trust.tuf.DirectorySource;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -83,25 +79,7 @@ class RollbackApiTest {
     Gateway.installStopped(config(), request(false));
     gateway = Gateway.start(config());
     assertEquals(1, gateway.models().active(MODEL).manifest().release());
-    HttpClient http = HttpClient.newHttpClient();
-    for (int i = 0; i < 100 && gateway.models().candidate(MODEL).isPresent(); i++) {
-      HttpResponse<String> answer =
-          http.send(
-              HttpRequest.newBuilder(
-                      URI.create(
-                          "http://127.0.0.1:" + gateway.port() + "/v2/models/" + MODEL + "/infer"))
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\":"
-                              + " [10, 3], \"data\": ["
-                              + "1, 2, 3, ".repeat(9)
-                              + (i % 7)
-                              + ", 0, -1]}]}"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, answer.statusCode(), answer.body());
-      gateway.updates().drain();
-    }
+    TestGateways.shadowUntilDecided(gateway, MODEL);
     assertEquals(2, gateway.models().active(MODEL).manifest().release());
   }
 

@@ -78,7 +78,8 @@ class ScopeChecksTest {
     InstallReport report = gateway.install(manufacturer.request(false));
 
     assertEquals(1, report.installed().size(), report.toMap().toString());
-    assertEquals(2, gateway.models().active(MODEL).manifest().release());
+    assertEquals(2, gateway.models().candidate(MODEL).orElseThrow().manifest().release());
+    assertEquals(2, TestGateways.shadowUntilDecided(gateway, MODEL), "promoted by its shadow run");
     Manifest certified =
         ManifestCodec.parse(Files.readAllBytes(new CertifiedReleases(store()).file(MODEL)));
     assertEquals(1, certified.release(), "the first release stays the certified one");
@@ -185,6 +186,7 @@ class ScopeChecksTest {
     Bundle two = release(2, m -> with(m, pccp("retraining"), claims(0.95, 0.85)));
     approve(two);
     assertEquals(1, gateway.install(manufacturer.request(false)).installed().size());
+    assertEquals(2, TestGateways.shadowUntilDecided(gateway, MODEL));
     gateway.close();
     removeFromStore(ManufacturerRepository.release(1));
     gateway = Gateway.start(TestGateways.withoutDemo(TestGateways.config(dataDir)));
@@ -222,6 +224,7 @@ class ScopeChecksTest {
     Bundle two = release(2, m -> with(m, pccp("retraining"), claims(0.9, 0.8)));
     approve(two);
     assertEquals(1, gateway.install(manufacturer.request(false)).installed().size());
+    assertEquals(2, TestGateways.shadowUntilDecided(gateway, MODEL));
     gateway.rollback(MODEL, Optional.empty(), Optional.empty(), "operator:test", "test");
     assertEquals(1, gateway.models().active(MODEL).manifest().release());
     manufacturer.repo.remove(TargetCustom.targetPath(two.manifest()));

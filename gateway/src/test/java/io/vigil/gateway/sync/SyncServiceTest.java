@@ -241,24 +241,7 @@ class SyncServiceTest {
               Optional.empty()));
     }
     // Release 2 is the candidate: live traffic in shadow promotes it.
-    for (int i = 0; i < 100 && gateway.models().candidate("test-model").isPresent(); i++) {
-      HttpResponse<String> answer =
-          http.send(
-              HttpRequest.newBuilder(
-                      URI.create(
-                          "http://127.0.0.1:" + gateway.port() + "/v2/models/test-model/infer"))
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\":"
-                              + " [10, 3], \"data\": ["
-                              + "1, 2, 3, ".repeat(9)
-                              + (i % 7)
-                              + ", 0, -1]}]}"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, answer.statusCode(), answer.body());
-      gateway.updates().drain();
-    }
+    TestGateways.shadowUntilDecided(gateway, "test-model");
     assertEquals(2, gateway.models().active("test-model").manifest().release());
     String gw = gateway.sync().orElseThrow().topics().gateway();
     gateway
