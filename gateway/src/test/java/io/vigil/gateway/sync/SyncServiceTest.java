@@ -300,6 +300,48 @@ class SyncServiceTest {
     assertEquals(1, gateway.models().active("test-model").manifest().release());
   }
 
+  @Test
+  void everyStepOfAnUpdateIsReportedUpstream() throws Exception {
+    gateway = Gateway.start(config(broker.tcpUri()));
+    String gw = gateway.sync().orElseThrow().topics().gateway();
+    gateway
+        .sync()
+        .orElseThrow()
+        .connected()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    watch(gw);
+    for (Bundle b :
+        List.of(
+            TestBundles.clinicalBundle("test-model", "1.0.1", 1),
+            TestBundles.clinicalBundle("test-model", "1.0.2", 2))) {
+      repo.add(
+          TargetCustom.targetPath(b.manifest()),
+          b.bytes(),
+          TargetCustom.of(b.manifest(), TargetCustom.Rollout.AUTOMATIC, List.of()).toJson());
+      gateway.install(
+          new InstallRequest(
+              SyncConfig.DEFAULT_REPOSITORY,
+              DirectorySource.of(repoDir),
+              Optional.empty(),
+              "operator:test",
+              Optional.empty()));
+    }
+    assertEquals(2, TestGateways.shadowUntilDecided(gateway, "test-model"));
+
+    for (String kind : List.of("candidate", "shadow_passed", "promoted")) {
+      String event =
+          verifiedBody(
+              await(
+                  r ->
+                      r.topic().endsWith("/events")
+                          && verifiedBody(r).contains("\"kind\":\"" + kind + "\""),
+                  1));
+      assertTrue(event.contains("\"version\":\"1.0.2\""), event);
+    }
+  }
+
   private byte[] command(String gw, Command.Name name, Map<String, String> args, long counter) {
     return CommandSigner.create(List.of(commandKey))
         .sign(Command.create(FLEET, gw, name, args, counter, Instant.now(), Duration.ofMinutes(5)));
