@@ -269,6 +269,7 @@ public final class Gateway implements AutoCloseable {
             config.trust().site(),
             Clock.systemUTC(),
             this::record);
+    installer.recoverUnfinished();
     config.trustRoots().ifPresent(installer::trustRootsIn);
     if (config.sync().enabled()) {
       sync =
@@ -537,6 +538,7 @@ public final class Gateway implements AutoCloseable {
     for (Bundle bundle : report.installed()) {
       try {
         LoadedModel loaded = models.load(bundle);
+        CrashPoints.reach("load");
         gate.installed(loaded, report.automatic(bundle));
         record(Events.bundleActivated(bundle, models.isActive(loaded)));
       } catch (InferenceException e) {
@@ -608,7 +610,9 @@ public final class Gateway implements AutoCloseable {
       String reason) {
     ModelRegistry.Rollback done;
     synchronized (installing) {
+      CrashPoints.reach("rollback");
       done = models.rollback(modelId, version, sha256);
+      CrashPoints.reach("rolled-back");
     }
     gate.rolledBack(modelId);
     record(Events.rolledBack(done.from().bundle(), done.to().bundle(), actor, reason));
@@ -655,6 +659,7 @@ public final class Gateway implements AutoCloseable {
               Clock.systemUTC(),
               event -> Ledgers.record(ledger, event));
       try {
+        installer.recoverUnfinished();
         config.trustRoots().ifPresent(installer::trustRootsIn);
         request
             .root()
