@@ -6,6 +6,7 @@ import io.vigil.canonical.Sha256;
 import io.vigil.gateway.CrashPoints;
 import io.vigil.gateway.GatewayException;
 import io.vigil.gateway.GatewayException.Code;
+import io.vigil.gateway.StepJournal;
 import io.vigil.gateway.ledger.Events;
 import io.vigil.inference.InferenceException;
 import io.vigil.inference.bundle.Bundle;
@@ -53,6 +54,12 @@ public final class Installer {
   /** The actor of a root trusted from {@code trust.roots}, followed by the file's path. */
   public static final String ROOTS_ACTOR = "trust.roots:";
 
+  /**
+   * The journal of the install in progress, in the model store's directory: written before a target
+   * is downloaded, removed once it is stored and recorded, or refused.
+   */
+  public static final String JOURNAL = "installing.json";
+
   private static final String BUNDLE_SUFFIX = ".vbundle";
 
   private static final String REPOSITORY_NAME = "[a-z0-9][a-z0-9._-]{0,63}";
@@ -64,7 +71,7 @@ public final class Installer {
   private final Clock clock;
   private final Consumer<EventEntry> events;
   private final CertifiedReleases certified;
-  private final InstallJournal journal;
+  private final StepJournal journal;
 
   /**
    * An installer over the trusted metadata in {@code trustDir} (one folder a repository), storing
@@ -85,7 +92,7 @@ public final class Installer {
     this.clock = clock;
     this.events = events;
     this.certified = new CertifiedReleases(store.root());
-    this.journal = new InstallJournal(store.root());
+    this.journal = new StepJournal(store.root().resolve(JOURNAL));
   }
 
   /** Whether {@code repository} has a trusted root. */
