@@ -54,7 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
  * times, and proves after each restart that exactly one complete, verified version of the model is
  * active and answers, that the update was either resumed or cleanly abandoned with a ledger event
  * that says which, and that the ledger verifies. {@code -Dvigil.crash-cycles=N} runs N cycles a
- * point (2 by default, about 3 minutes); {@code -Dvigil.crash-points=a,b} only those points.
+ * point (3 by default: 30 kills, about 2 minutes); {@code -Dvigil.crash-points=a,b} only those
+ * points.
  */
 class UpdateCrashSafetyTest {
 
@@ -72,7 +73,7 @@ class UpdateCrashSafetyTest {
           "promoted",
           "rollback",
           "rolled-back");
-  private static final int CYCLES = Integer.getInteger("vigil.crash-cycles", 2);
+  private static final int CYCLES = Integer.getInteger("vigil.crash-cycles", 3);
   private static final String MONITORING_YAML =
       "monitoring:\n  window-rows: 100\n  min-window-rows: 50\n";
 
