@@ -90,6 +90,9 @@ public final class Gateway implements AutoCloseable {
   /** Where each model version's monitoring state is saved, in the data directory. */
   public static final String MONITORING_DIR = "monitoring";
 
+  /** The journal of the rollback in progress, in the model store's directory. */
+  public static final String ROLLBACK_JOURNAL = "rolling-back.json";
+
   /** The worker pool, of one thread, that reads the data directory's free space. */
   static final String DISK_WATCH_POOL = "vigil-disk-watch";
 
@@ -261,6 +264,7 @@ public final class Gateway implements AutoCloseable {
     }
     // Candidates, probations and updates stored but not placed when the gateway stopped.
     gate.resume();
+    recoverRollback();
     installer =
         new Installer(
             config.trustDir(),
@@ -269,6 +273,7 @@ public final class Gateway implements AutoCloseable {
             config.trust().site(),
             Clock.systemUTC(),
             this::record);
+    installer.recoverUnfinished();
     config.trustRoots().ifPresent(installer::trustRootsIn);
     if (config.sync().enabled()) {
       sync =
@@ -537,6 +542,7 @@ public final class Gateway implements AutoCloseable {
     for (Bundle bundle : report.installed()) {
       try {
         LoadedModel loaded = models.load(bundle);
+        CrashPoints.reach("load");
         gate.installed(loaded, report.automatic(bundle));
         record(Events.bundleActivated(bundle, models.isActive(loaded)));
       } catch (InferenceException e) {
@@ -608,10 +614,27 @@ public final class Gateway implements AutoCloseable {
       String reason) {
     ModelRegistry.Rollback done;
     synchronized (installing) {
-      done = models.rollback(modelId, version, sha256);
+      LoadedModel before = models.active(modelId);
+      StepJournal journal = rollbackJournal();
+      journal.begin(
+          Map.of(
+              "model_id", modelId,
+              "from_version", before.manifest().version(),
+              "from_bundle_sha256", before.bundle().sha256(),
+              "actor", actor,
+              "reason", reason));
+      try {
+        CrashPoints.reach("rollback");
+        done = models.rollback(modelId, version, sha256);
+      } catch (RuntimeException e) {
+        journal.end();
+        throw e;
+      }
+      CrashPoints.reach("rolled-back");
+      gate.rolledBack(modelId);
+      record(Events.rolledBack(done.from().bundle(), done.to().bundle(), actor, reason));
+      journal.end();
     }
-    gate.rolledBack(modelId);
-    record(Events.rolledBack(done.from().bundle(), done.to().bundle(), actor, reason));
     LOG.log(
         Level.WARNING,
         "rolled "
@@ -636,6 +659,53 @@ public final class Gateway implements AutoCloseable {
     return done;
   }
 
+  private StepJournal rollbackJournal() {
+    return new StepJournal(config.dataDir().resolve("models").resolve(ROLLBACK_JOURNAL));
+  }
+
+  /**
+   * Records how a rollback that a killed process left unrecorded ended: {@code model.rolled_back}
+   * when its slots were saved (then it is in force), else {@code model.rollback_abandoned}, the
+   * version it left still active.
+   */
+  private void recoverRollback() {
+    StepJournal journal = rollbackJournal();
+    journal
+        .unfinished()
+        .ifPresent(
+            j -> {
+              String id = j.getString("model_id", "");
+              String fromSha = j.getString("from_bundle_sha256", "");
+              Optional<LoadedModel> active = models.findActive(id);
+              Optional<LoadedModel> from =
+                  models.all().stream()
+                      .filter(m -> m.bundle().sha256().equals(fromSha))
+                      .findFirst();
+              String actor = j.getString("actor", Events.SYSTEM);
+              String reason = j.getString("reason", "");
+              if (active.isPresent() && from.isPresent() && active.get() != from.get()) {
+                EventEntry e =
+                    Events.rolledBack(from.get().bundle(), active.get().bundle(), actor, reason);
+                record(
+                    EventEntry.of(
+                        e.type(),
+                        actor,
+                        new io.vertx.core.json.JsonObject(e.details())
+                            .put("recorded_after_restart", true)
+                            .getMap()));
+              } else {
+                Map<String, Object> details = new java.util.LinkedHashMap<>(j.getMap());
+                details.put(
+                    "why",
+                    "the gateway stopped before this rollback was saved; "
+                        + active.map(a -> a.manifest().version()).orElse("no version")
+                        + " stays active: ask for the rollback again if it is still wanted");
+                record(EventEntry.of("model.rollback_abandoned", Events.SYSTEM, details));
+              }
+              journal.end();
+            });
+  }
+
   /**
    * Installs from a repository into a stopped gateway's data directory, recording in its ledger:
    * what {@code vigil install} does when no gateway runs.
@@ -655,6 +725,7 @@ public final class Gateway implements AutoCloseable {
               Clock.systemUTC(),
               event -> Ledgers.record(ledger, event));
       try {
+        installer.recoverUnfinished();
         config.trustRoots().ifPresent(installer::trustRootsIn);
         request
             .root()

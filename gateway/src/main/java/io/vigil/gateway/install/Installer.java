@@ -1,9 +1,12 @@
 package io.vigil.gateway.install;
 
+import io.vertx.core.json.JsonObject;
 import io.vigil.audit.EventEntry;
 import io.vigil.canonical.Sha256;
+import io.vigil.gateway.CrashPoints;
 import io.vigil.gateway.GatewayException;
 import io.vigil.gateway.GatewayException.Code;
+import io.vigil.gateway.StepJournal;
 import io.vigil.gateway.ledger.Events;
 import io.vigil.inference.InferenceException;
 import io.vigil.inference.bundle.Bundle;
@@ -51,6 +54,12 @@ public final class Installer {
   /** The actor of a root trusted from {@code trust.roots}, followed by the file's path. */
   public static final String ROOTS_ACTOR = "trust.roots:";
 
+  /**
+   * The journal of the install in progress, in the model store's directory: written before a target
+   * is downloaded, removed once it is stored and recorded, or refused.
+   */
+  public static final String JOURNAL = "installing.json";
+
   private static final String BUNDLE_SUFFIX = ".vbundle";
 
   private static final String REPOSITORY_NAME = "[a-z0-9][a-z0-9._-]{0,63}";
@@ -62,6 +71,7 @@ public final class Installer {
   private final Clock clock;
   private final Consumer<EventEntry> events;
   private final CertifiedReleases certified;
+  private final StepJournal journal;
 
   /**
    * An installer over the trusted metadata in {@code trustDir} (one folder a repository), storing
@@ -82,6 +92,7 @@ public final class Installer {
     this.clock = clock;
     this.events = events;
     this.certified = new CertifiedReleases(store.root());
+    this.journal = new StepJournal(store.root().resolve(JOURNAL));
   }
 
   /** Whether {@code repository} has a trusted root. */
@@ -275,6 +286,60 @@ public final class Installer {
         (System.nanoTime() - started) / 1_000_000);
   }
 
+  /**
+   * Says in the ledger how the install that a stopped process left unfinished ended, if one did:
+   * {@code update.abandoned} when nothing of it reached the store (it was being downloaded, checked
+   * or written; the next install fetches it again), or its {@code bundle.installed} record, marked
+   * {@code recorded_after_restart}, when it was stored (the update gate then places it as a
+   * candidate). Call once at start, before any install.
+   */
+  public void recoverUnfinished() {
+    Optional<JsonObject> left = journal.unfinished();
+    if (left.isEmpty()) {
+      return;
+    }
+    JsonObject j = left.get();
+    String sha = j.getString("bundle_sha256", "");
+    Optional<Bundle> stored = Optional.empty();
+    if (sha.matches("[0-9a-f]{64}") && store.contains(sha)) {
+      try {
+        stored = Optional.of(store.read(sha));
+      } catch (InferenceException e) {
+        j.put("stored_copy_refused", e.getMessage());
+      }
+    }
+    if (stored.isPresent()) {
+      Map<String, Object> approval =
+          new LinkedHashMap<>(j.getJsonObject("approval", new JsonObject()).getMap());
+      approval.put("recorded_after_restart", true);
+      events.accept(
+          Events.bundleApproved(stored.get(), approval, j.getString("actor", Events.SYSTEM)));
+    } else {
+      Map<String, Object> details = new LinkedHashMap<>(j.getMap());
+      details.remove("approval");
+      details.put(
+          "why",
+          "the gateway stopped while this update was being downloaded, checked or stored; nothing"
+              + " of it was kept, the active version is unchanged, and the next install fetches it"
+              + " again");
+      events.accept(EventEntry.of("update.abandoned", Events.SYSTEM, details));
+    }
+    journal.end();
+  }
+
+  private static Map<String, Object> journalEntry(
+      Candidate c, Map<String, Object> approval, String actor) {
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("model_id", c.custom().modelId());
+    entry.put("version", c.custom().version());
+    entry.put("release", c.custom().release());
+    entry.put("bundle_sha256", c.target().hashes().getOrDefault("sha256", ""));
+    entry.put("target", c.target().path());
+    entry.put("actor", actor);
+    entry.put("approval", approval);
+    return entry;
+  }
+
   private Map<String, Bundle> installedByModel() {
     Map<String, Bundle> newest = new LinkedHashMap<>();
     for (Bundle b : installed.get()) {
@@ -405,13 +470,35 @@ public final class Installer {
           return;
         }
       }
+      Map<String, Object> approval = new LinkedHashMap<>();
+      approval.put("repository", repository);
+      approval.put("source", source.describe());
+      approval.put("target", path);
+      approval.put("root_version", updater.root().version());
+      approval.put("targets_version", updater.targetsVersion());
+      approval.put("rollout", best.custom().rollout().jsonName());
+      approval.put("pccp", best.custom().pccp().id());
+      approver.ifPresent(a -> approval.put("approved_by", a));
+      journal.begin(journalEntry(best, approval, actor));
+      try {
+        fetchCheckAndStore(modelId, best, current, approval);
+      } finally {
+        journal.end();
+      }
+    }
+
+    private void fetchCheckAndStore(
+        String modelId, Candidate best, Optional<Bundle> current, Map<String, Object> approval) {
+      String path = best.target().path();
       byte[] bytes;
       try {
+        CrashPoints.reach("download");
         bytes = updater.download(best.target());
       } catch (TrustException e) {
         refuse(path, check(e.code()), e.code().attack(), e.getMessage());
         return;
       }
+      CrashPoints.reach("verify");
       Bundle bundle;
       try {
         bundle = BundleReader.read(bytes, path);
@@ -454,16 +541,9 @@ public final class Installer {
       if (original.isEmpty()) {
         certified.record(bundle.manifest());
       }
+      CrashPoints.reach("store");
       store.install(bundle);
-      Map<String, Object> approval = new LinkedHashMap<>();
-      approval.put("repository", repository);
-      approval.put("source", source.describe());
-      approval.put("target", path);
-      approval.put("root_version", updater.root().version());
-      approval.put("targets_version", updater.targetsVersion());
-      approval.put("rollout", best.custom().rollout().jsonName());
-      approval.put("pccp", best.custom().pccp().id());
-      approver.ifPresent(a -> approval.put("approved_by", a));
+      CrashPoints.reach("stored");
       events.accept(Events.bundleApproved(bundle, approval, actor));
       installed.add(bundle);
       automatic.put(

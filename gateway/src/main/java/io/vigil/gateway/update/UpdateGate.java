@@ -1,6 +1,7 @@
 package io.vigil.gateway.update;
 
 import io.vigil.audit.EventEntry;
+import io.vigil.gateway.CrashPoints;
 import io.vigil.gateway.GatewayException;
 import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
@@ -135,8 +136,9 @@ public final class UpdateGate implements AutoCloseable {
   /**
    * Picks up where the gateway stopped, after its models loaded: each candidate's shadow run starts
    * again from zero predictions (what it had gathered is in the ledger; a restart does not count as
-   * evidence), each probation starts its count again, and an update that was stored but not yet
-   * placed becomes a candidate that waits for a local approval once its shadow rule holds.
+   * evidence), each probation starts its count again ({@code update.probation_resumed}), and an
+   * update that was stored but not yet placed becomes a candidate that waits for a local approval
+   * once its shadow rule holds.
    */
   public synchronized void resume() {
     for (String id : models.modelIds()) {
@@ -167,7 +169,20 @@ public final class UpdateGate implements AutoCloseable {
                   models
                       .findActive(id)
                       .filter(a -> a.manifest().release() == p.bundle().release())
-                      .ifPresent(a -> probations.put(id, new Probation(a, p.predictions()))));
+                      .ifPresent(
+                          a -> {
+                            probations.put(id, new Probation(a, p.predictions()));
+                            effects.record(
+                                event(
+                                    "update.probation_resumed",
+                                    SYSTEM,
+                                    a,
+                                    Map.of(
+                                        "predictions",
+                                        p.predictions(),
+                                        "promoted_at",
+                                        p.since().toString())));
+                          }));
     }
   }
 
@@ -301,6 +316,7 @@ public final class UpdateGate implements AutoCloseable {
     if (rows < minRows(candidate)) {
       return;
     }
+    CrashPoints.reach("shadow");
     if (candidate.monitor().isPresent() && candidate.monitor().get().recentWindows().isEmpty()) {
       return; // no drift verdict on the candidate yet: its first window has not closed
     }
@@ -368,7 +384,9 @@ public final class UpdateGate implements AutoCloseable {
   private void promote(LoadedModel candidate, String actor, String why) {
     String id = id(candidate);
     long predictions = candidate.manifest().safety().probationPredictions();
+    CrashPoints.reach("promote");
     ModelRegistry.Promotion p = models.promote(id, predictions, clock.instant());
+    CrashPoints.reach("promoted");
     tallies.remove(candidate);
     probations.put(id, new Probation(p.to(), predictions));
     Map<String, Object> details = new LinkedHashMap<>();
