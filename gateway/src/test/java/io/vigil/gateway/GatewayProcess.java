@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,10 +73,20 @@ public final class GatewayProcess implements AutoCloseable {
    */
   public static GatewayProcess startUnder(List<String> wrapper, Path workDir, String... args)
       throws Exception {
+    return startUnder(wrapper, Duration.ofSeconds(60), workDir, args);
+  }
+
+  /**
+   * {@link #startUnder(List, Path, String...)}, waiting up to {@code readyWithin}: a wrapper such
+   * as libfaketime slows every clock read of the JVM, and its start takes about 30 s on a quiet
+   * 2-core machine.
+   */
+  public static GatewayProcess startUnder(
+      List<String> wrapper, Duration readyWithin, Path workDir, String... args) throws Exception {
     Process p = launch(wrapper, Map.of(), List.of(), workDir, args);
     GatewayProcess gp = new GatewayProcess(p);
     try {
-      gp.port.get(60, TimeUnit.SECONDS);
+      gp.port.get(readyWithin.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception | Error e) {
       // A gateway that never said it was ready must not outlive the test as an orphan.
       p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
