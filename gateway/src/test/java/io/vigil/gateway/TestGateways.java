@@ -173,4 +173,24 @@ public final class TestGateways {
     }
     return gateway.models().active(model).manifest().release();
   }
+
+  /** Windows of 100 rows (at least 50): what monitoring tests use to see windows close fast. */
+  public static final io.vigil.gateway.config.MonitoringConfig SMALL_WINDOWS =
+      new io.vigil.gateway.config.MonitoringConfig(true, 100, 50, Duration.ofMinutes(15));
+
+  /** {@code c} with {@code monitoring}. */
+  public static VigilConfig withMonitoring(
+      VigilConfig c, io.vigil.gateway.config.MonitoringConfig monitoring) {
+    return new VigilConfig(
+        c.dataDir(),
+        c.server(),
+        c.inference(),
+        c.audit(),
+        c.admin(),
+        c.trust(),
+        monitoring,
+        c.sync(),
+        c.installDemoBundle(),
+        c.shutdownGrace());
+  }
 }

@@ -16,14 +16,12 @@ import io.vigil.audit.LedgerReader;
 import io.vigil.audit.StoredEntry;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.TestGateways;
-import io.vigil.gateway.config.MonitoringConfig;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.gateway.ledger.Ledgers;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -60,17 +58,7 @@ class SafetyApiTest {
   }
 
   private VigilConfig config() {
-    VigilConfig c = TestGateways.config(dataDir);
-    return new VigilConfig(
-        c.dataDir(),
-        c.server(),
-        c.inference(),
-        c.audit(),
-        c.admin(),
-        c.trust(),
-        new MonitoringConfig(true, 100, 50, Duration.ofMinutes(15)),
-        c.installDemoBundle(),
-        c.shutdownGrace());
+    return TestGateways.withMonitoring(TestGateways.config(dataDir), TestGateways.SMALL_WINDOWS);
   }
 
   @Test

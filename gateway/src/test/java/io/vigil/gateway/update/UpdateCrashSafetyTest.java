@@ -13,7 +13,6 @@ import io.vigil.gateway.CrashPoints;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.GatewayProcess;
 import io.vigil.gateway.TestGateways;
-import io.vigil.gateway.config.MonitoringConfig;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.gateway.install.InstallRequest;
 import io.vigil.gateway.install.Installer;
@@ -267,18 +266,8 @@ class UpdateCrashSafetyTest {
   }
 
   private static VigilConfig config(Path dataDir) {
-    VigilConfig c = TestGateways.withoutDemo(TestGateways.config(dataDir));
-    return new VigilConfig(
-        c.dataDir(),
-        c.server(),
-        c.inference(),
-        c.audit(),
-        c.admin(),
-        c.trust(),
-        new MonitoringConfig(true, 100, 50, Duration.ofMinutes(15)),
-        c.sync(),
-        c.installDemoBundle(),
-        c.shutdownGrace());
+    return TestGateways.withMonitoring(
+        TestGateways.withoutDemo(TestGateways.config(dataDir)), TestGateways.SMALL_WINDOWS);
   }
 
   /** An answer, or empty when the connection broke (the process halted). */

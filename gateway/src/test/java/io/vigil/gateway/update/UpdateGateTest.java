@@ -16,7 +16,6 @@ import io.vigil.audit.LedgerReader;
 import io.vigil.audit.StoredEntry;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.TestGateways;
-import io.vigil.gateway.config.MonitoringConfig;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.gateway.install.InstallRequest;
 import io.vigil.gateway.install.Installer;
@@ -35,7 +34,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -262,18 +260,8 @@ class UpdateGateTest {
   }
 
   private VigilConfig config() {
-    VigilConfig c = TestGateways.withoutDemo(TestGateways.config(dataDir));
-    return new VigilConfig(
-        c.dataDir(),
-        c.server(),
-        c.inference(),
-        c.audit(),
-        c.admin(),
-        c.trust(),
-        new MonitoringConfig(true, 100, 50, Duration.ofMinutes(15)),
-        c.sync(),
-        c.installDemoBundle(),
-        c.shutdownGrace());
+    return TestGateways.withMonitoring(
+        TestGateways.withoutDemo(TestGateways.config(dataDir)), TestGateways.SMALL_WINDOWS);
   }
 
   private void approve(Bundle bundle, TargetCustom.Rollout rollout) {
