@@ -243,7 +243,9 @@ public final class UpdateGate implements AutoCloseable {
       control.execute(() -> endProbation(id, p));
     }
     LoadedModel candidate = models.candidateOrNull(id);
-    if (candidate == null) {
+    if (candidate == null || !models.isActive(active)) {
+      // The shadow compares the candidate with the active version only, not with an older
+      // version a device named.
       return;
     }
     Tally t = tallies.get(candidate);
@@ -447,12 +449,15 @@ public final class UpdateGate implements AutoCloseable {
     }
   }
 
-  private synchronized void breach(
+  /**
+   * Not under this object's lock: the rollback takes the gateway's install lock, and an install
+   * holds that lock while it hands a new bundle to {@link #installed}.
+   */
+  private void breach(
       String id, Probation p, SafetyLevel to, List<String> reasons, Instant breach) {
-    if (probations.get(id) != p) {
+    if (!probations.remove(id, p)) {
       return;
     }
-    probations.remove(id);
     String why =
         "probation breach after "
             + p.answered.get()
