@@ -37,10 +37,17 @@ record CompareOptions(
 
   /**
    * One build under comparison: its role in the table, how it is named, its class path, the options
-   * its gateway JVMs start with (a setting to compare within one build), and whether its gateways
-   * link to the run's MQTT broker ({@link BenchBroker}, started only for such a build).
+   * its gateway JVMs start with (a setting to compare within one build), whether its gateways link
+   * to the run's MQTT broker ({@link BenchBroker}, started only for such a build), and whether they
+   * get the demo's 1.1.0 installed as a candidate in shadow ({@link ShadowCandidate}).
    */
-  record Build(String role, String label, String classPath, List<String> jvmOptions, boolean sync) {
+  record Build(
+      String role,
+      String label,
+      String classPath,
+      List<String> jvmOptions,
+      boolean sync,
+      boolean shadow) {
 
     Build {
       if (classPath.isBlank()) {
@@ -50,7 +57,7 @@ record CompareOptions(
     }
 
     Build(String role, String label, String classPath, List<String> jvmOptions) {
-      this(role, label, classPath, jvmOptions, false);
+      this(role, label, classPath, jvmOptions, false, false);
     }
 
     Build(String role, String label, String classPath) {
@@ -71,11 +78,12 @@ record CompareOptions(
 
   /**
    * {@code --baseline-jar=PATH|self [--baseline-inline-below=DURATION]
-   * [--baseline-monitoring=on|off] [--baseline-sync=on|off] [--baseline-label=TEXT]
-   * [--current-label=TEXT] [--quick] [--rounds=N] [--out=DIR] [--command=TEXT]}; the current build
-   * is the one running this harness. {@code --baseline-sync} gives the baseline that setting of the
-   * MQTT link and the current build the other one, since the shipped default (off) alone compares
-   * nothing.
+   * [--baseline-monitoring=on|off] [--baseline-sync=on|off] [--baseline-shadow=on|off]
+   * [--baseline-label=TEXT] [--current-label=TEXT] [--quick] [--rounds=N] [--out=DIR]
+   * [--command=TEXT]}; the current build is the one running this harness. {@code --baseline-sync}
+   * and {@code --baseline-shadow} give the baseline that setting (of the MQTT link, of a candidate
+   * update in shadow) and the current build the other one, since the shipped default (off) alone
+   * compares nothing.
    */
   static CompareOptions from(Flags f) {
     if (f.text("baseline").isPresent()) {
@@ -104,18 +112,16 @@ record CompareOptions(
                       + "="
                       + (on.equals("on") ? "true" : "false"));
             });
-    Optional<Boolean> baselineSync =
-        f.text("baseline-sync")
-            .map(
-                on -> {
-                  if (!on.equals("on") && !on.equals("off")) {
-                    throw new IllegalArgumentException("--baseline-sync: on or off, not " + on);
-                  }
-                  return on.equals("on");
-                });
+    Optional<Boolean> baselineSync = onOff(f, "baseline-sync");
     if (baselineSync.isPresent() && jar != null) {
       throw new IllegalArgumentException(
           "--baseline-sync compares the link within one build: use it with --baseline-jar=self");
+    }
+    Optional<Boolean> baselineShadow = onOff(f, "baseline-shadow");
+    if (baselineShadow.isPresent() && jar != null) {
+      throw new IllegalArgumentException(
+          "--baseline-shadow compares a candidate in shadow within one build:"
+              + " use it with --baseline-jar=self");
     }
     boolean quick = f.bool("quick");
     return new CompareOptions(
@@ -126,17 +132,21 @@ record CompareOptions(
                 (jar == null ? "this build" : jar.getFileName().toString())
                     + f.text("baseline-inline-below").map(d -> ", inline-below " + d).orElse("")
                     + f.text("baseline-monitoring").map(m -> ", monitoring " + m).orElse("")
-                    + baselineSync.map(on -> ", sync " + onOff(on)).orElse("")),
+                    + baselineSync.map(on -> ", sync " + onOff(on)).orElse("")
+                    + baselineShadow.map(on -> ", shadow " + onOff(on)).orElse("")),
             jar == null ? HostedGateway.ownClassPath() : jar.toAbsolutePath().toString(),
             baselineOptions,
-            baselineSync.orElse(false)),
+            baselineSync.orElse(false),
+            baselineShadow.orElse(false)),
         new Build(
             CompareReport.CURRENT,
             f.text("current-label", "this build")
-                + baselineSync.map(on -> ", sync " + onOff(!on)).orElse(""),
+                + baselineSync.map(on -> ", sync " + onOff(!on)).orElse("")
+                + baselineShadow.map(on -> ", shadow " + onOff(!on)).orElse(""),
             HostedGateway.ownClassPath(),
             List.of(),
-            baselineSync.map(on -> !on).orElse(false)),
+            baselineSync.map(on -> !on).orElse(false),
+            baselineShadow.map(on -> !on).orElse(false)),
         quick,
         f.integer("rounds", quick ? 1 : DEFAULT_ROUNDS),
         quick ? QUICK_MEASURE : DEFAULT_MEASURE,
@@ -148,6 +158,23 @@ record CompareOptions(
   /** Whether either build's gateways link to an MQTT broker. */
   boolean sync() {
     return baseline.sync() || current.sync();
+  }
+
+  /** Whether either build's gateways run the demo's 1.1.0 in shadow. */
+  boolean shadow() {
+    return baseline.shadow() || current.shadow();
+  }
+
+  /** A flag that takes {@code on} or {@code off}, if given. */
+  private static Optional<Boolean> onOff(Flags f, String name) {
+    return f.text(name)
+        .map(
+            on -> {
+              if (!on.equals("on") && !on.equals("off")) {
+                throw new IllegalArgumentException("--" + name + ": on or off, not " + on);
+              }
+              return on.equals("on");
+            });
   }
 
   private static String onOff(boolean on) {

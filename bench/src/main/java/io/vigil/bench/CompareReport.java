@@ -54,6 +54,8 @@ final class CompareReport {
   private final CompareOptions options;
   private final JsonObject machine;
   private JsonObject brokerReceived;
+  private List<ShadowCandidate.Figures> shadowAtEnd = List.of();
+  private List<ShadowCandidate.Figures> shadowInRounds = List.of();
   private final List<Sample> samples = new ArrayList<>();
   private final List<Row> warmUps = new ArrayList<>();
 
@@ -79,6 +81,22 @@ final class CompareReport {
     byTopic.forEach(topics::put);
     brokerReceived =
         new JsonObject().put("by_topic", topics).put("summaries_in_rounds", summariesInRounds);
+  }
+
+  /**
+   * What the candidate in shadow had done on each gateway that ran it: read after the warm-ups and
+   * at the end of the run, in the same order of gateways.
+   */
+  void shadow(List<ShadowCandidate.Figures> afterWarmUp, List<ShadowCandidate.Figures> atEnd) {
+    if (afterWarmUp.size() != atEnd.size()) {
+      throw new IllegalArgumentException("two readings of different gateways");
+    }
+    List<ShadowCandidate.Figures> inRounds = new ArrayList<>();
+    for (int i = 0; i < atEnd.size(); i++) {
+      inRounds.add(atEnd.get(i).since(afterWarmUp.get(i)));
+    }
+    shadowAtEnd = List.copyOf(atEnd);
+    shadowInRounds = List.copyOf(inRounds);
   }
 
   JsonObject machine() {
@@ -187,6 +205,44 @@ final class CompareReport {
           .forEach(e -> topics.add("`" + e.getKey() + "` " + e.getValue()));
       md.append(topics).append(".\n");
     }
+    if (!shadowAtEnd.isEmpty()) {
+      md.append("\nThe candidate ")
+          .append(ShadowCandidate.MODEL)
+          .append(' ')
+          .append(ShadowCandidate.VERSION)
+          .append(
+              " ran in shadow on these gateways, as `GET /admin/v1/updates` read it at the end of"
+                  + " the run; a request dropped is one the update gate's shadow queue had no"
+                  + " room for, which the candidate never ran (the share counts one row a"
+                  + " request):\n\n"
+                  + "| gateway | stage | shadow rows | in the rounds | agreement"
+                  + " | requests dropped | in the rounds | share dropped in the rounds |\n"
+                  + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+      for (int i = 0; i < shadowAtEnd.size(); i++) {
+        ShadowCandidate.Figures end = shadowAtEnd.get(i);
+        ShadowCandidate.Figures rounds = shadowInRounds.get(i);
+        md.append("| ")
+            .append(end.gateway())
+            .append(" | ")
+            .append(end.stage())
+            .append(" | ")
+            .append(count(end.rows()))
+            .append(" | ")
+            .append(count(rounds.rows()))
+            .append(" | ")
+            .append(
+                cell(
+                    end.rows() == 0 ? Double.NaN : (double) end.agreeingRows() / end.rows(),
+                    x -> String.format(Locale.ROOT, "%.2f%%", x * 100)))
+            .append(" | ")
+            .append(count(end.droppedRequests()))
+            .append(" | ")
+            .append(count(rounds.droppedRequests()))
+            .append(" | ")
+            .append(cell(rounds.droppedShare(), x -> String.format(Locale.ROOT, "%.1f%%", x * 100)))
+            .append(" |\n");
+      }
+    }
     List<String> warnings = warnings();
     if (!warnings.isEmpty()) {
       md.append('\n');
@@ -248,7 +304,23 @@ final class CompareReport {
         .put("ratios", ratios)
         .put("warm_ups", warm)
         .put("windows", windows)
-        .put("broker", brokerReceived);
+        .put("broker", brokerReceived)
+        .put("shadow", shadowJson());
+  }
+
+  private JsonObject shadowJson() {
+    if (shadowAtEnd.isEmpty()) {
+      return null;
+    }
+    JsonArray end = new JsonArray();
+    shadowAtEnd.forEach(f -> end.add(f.toJson()));
+    JsonArray rounds = new JsonArray();
+    shadowInRounds.forEach(f -> rounds.add(f.toJson()));
+    return new JsonObject()
+        .put("model_id", ShadowCandidate.MODEL)
+        .put("version", ShadowCandidate.VERSION)
+        .put("at_end", end)
+        .put("in_rounds", rounds);
   }
 
   /** "1.05 (+5%)": the ratio and the change it stands for. */
@@ -261,9 +333,35 @@ final class CompareReport {
     return String.format(Locale.ROOT, "%,.0f", x);
   }
 
-  /** What a reader must not miss: warm-ups that hit their cap, windows where wrk saw errors. */
+  /**
+   * What a reader must not miss: warm-ups that hit their cap, windows where wrk saw errors, a
+   * candidate that left its shadow or a shadow that dropped requests in the measured rounds.
+   */
   List<String> warnings() {
     List<String> w = new ArrayList<>();
+    for (int i = 0; i < shadowAtEnd.size(); i++) {
+      ShadowCandidate.Figures end = shadowAtEnd.get(i);
+      ShadowCandidate.Figures rounds = shadowInRounds.get(i);
+      if (!end.stage().equals("shadow") && !end.stage().equals("awaiting-approval")) {
+        w.add(
+            "**"
+                + end.gateway()
+                + ": the candidate is no longer in shadow (stage "
+                + end.stage()
+                + "): the rounds after it left did not pay for a shadow.**");
+      }
+      if (rounds.droppedRequests() > 0) {
+        w.add(
+            "**"
+                + end.gateway()
+                + ": the shadow queue was full for "
+                + count(rounds.droppedRequests())
+                + " requests in the rounds ("
+                + String.format(Locale.ROOT, "%.1f%%", rounds.droppedShare() * 100)
+                + " of those offered): the candidate ran only the rest, so this table holds the"
+                + " cost of a shadow that did not keep up, not of one that runs every request.**");
+      }
+    }
     for (Row r : warmUps) {
       if (r.get("capped") > 0) {
         w.add("**" + r.id() + " hit its cap: that gateway's JIT had not settled.**");
@@ -325,6 +423,7 @@ final class CompareReport {
     return new JsonObject()
         .put("label", b.label())
         .put("class_path", b.classPath())
-        .put("sync", b.sync());
+        .put("sync", b.sync())
+        .put("shadow", b.shadow());
   }
 }

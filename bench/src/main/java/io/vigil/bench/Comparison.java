@@ -95,6 +95,11 @@ final class Comparison {
       return s == Scenario.E ? shipped : off;
     }
 
+    /** Both gateways: D's (LEDGER_OFF, which also serves C) and E's (AS_SHIPPED). */
+    List<HostedGateway> both() {
+      return List.of(off, shipped);
+    }
+
     @Override
     public void close() {
       // HostedGateway.close never throws: both are always stopped.
@@ -120,6 +125,24 @@ final class Comparison {
     broker.ifPresent(b -> say("MQTT broker (Mosquitto) at " + brokerUri));
     try (Hosts baseline = Hosts.start(options.baseline(), work, brokerUri);
         Hosts current = Hosts.start(options.current(), work, brokerUri)) {
+      List<HostedGateway> shadowing = new ArrayList<>();
+      if (options.shadow()) {
+        Path repository = ShadowCandidate.copyRepository(work.resolve("update-repository"));
+        for (Hosts hosts : List.of(baseline, current)) {
+          if (hosts.build().shadow()) {
+            for (HostedGateway g : hosts.both()) {
+              ShadowCandidate.install(g.adminPort(), repository);
+              shadowing.add(g);
+            }
+          }
+        }
+        say(
+            ShadowCandidate.MODEL
+                + " "
+                + ShadowCandidate.VERSION
+                + " installed as the candidate, in shadow, on "
+                + shadowing.stream().map(HostedGateway::name).toList());
+      }
       say(
           "JIT warm-up of each gateway and path ("
               + options.warmUp().min().toSeconds()
@@ -130,6 +153,7 @@ final class Comparison {
               + " round(s) per build, alternating");
       warmUp(baseline);
       warmUp(current);
+      List<ShadowCandidate.Figures> shadowBefore = shadowFigures(shadowing);
       long summariesBefore = broker.map(b -> b.received("summary")).orElse(0L);
       for (int round = 1; round <= options.rounds(); round++) {
         List<Cell> cells = cells(round);
@@ -144,11 +168,42 @@ final class Comparison {
         }
       }
       broker.ifPresent(b -> report.broker(b.received(), b.received("summary") - summariesBefore));
+      if (!shadowing.isEmpty()) {
+        List<ShadowCandidate.Figures> shadowAfter = shadowFigures(shadowing);
+        report.shadow(shadowBefore, shadowAfter);
+        shadowAfter.forEach(
+            f ->
+                say(
+                    "shadow on "
+                        + f.gateway()
+                        + ": stage "
+                        + f.stage()
+                        + ", "
+                        + f.rows()
+                        + " rows, "
+                        + f.droppedRequests()
+                        + " requests dropped (queue full)"));
+      }
     } finally {
       broker.ifPresent(BenchBroker::close);
     }
     report.machine().put("load_after", Machine.loadAverage());
     write();
+  }
+
+  /**
+   * The candidate's shadow figures on each of those gateways now; a gateway whose candidate is gone
+   * (held, refused or promoted) reads as stage "none" with nothing counted.
+   */
+  private static List<ShadowCandidate.Figures> shadowFigures(List<HostedGateway> gateways)
+      throws IOException, InterruptedException {
+    List<ShadowCandidate.Figures> figures = new ArrayList<>();
+    for (HostedGateway g : gateways) {
+      figures.add(
+          ShadowCandidate.read(g.name(), g.adminPort())
+              .orElse(new ShadowCandidate.Figures(g.name(), "none", 0, 0, 0)));
+    }
+    return figures;
   }
 
   /** Each path at 32 connections, as the full run warms it, until the JIT settles. */

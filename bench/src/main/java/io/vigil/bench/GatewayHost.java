@@ -19,8 +19,8 @@ import jdk.jfr.Recording;
 /**
  * The main class of a JVM that hosts one gateway and nothing else, so that its CPU time, JIT time
  * and resident memory are the gateway's. It answers one-line commands on stdin: {@code stats},
- * {@code jfr-start}, {@code jfr-stop PATH}, {@code stop}; it stops on its own when stdin closes or
- * its lifetime ends.
+ * {@code admin-port}, {@code jfr-start}, {@code jfr-stop PATH}, {@code stop}; it stops on its own
+ * when stdin closes or its lifetime ends.
  *
  * <p>A benchmark-only model's bundle is installed into the data folder by the harness before this
  * JVM starts ({@link HostedGateway#start}), so that building it never touches the heap measured
@@ -54,6 +54,12 @@ public final class GatewayHost {
 
   /** The line prefix the harness waits for. */
   static final String READY = "vigil-bench-host ready port=";
+
+  /**
+   * The answer to {@code admin-port}: a command of its own rather than a field of {@link #READY},
+   * whose form the bench jars of earlier builds, run as baselines, keep.
+   */
+  static final String ADMIN_PORT = "admin-port ";
 
   private GatewayHost() {}
 
@@ -137,6 +143,7 @@ public final class GatewayHost {
       String[] words = line.trim().split(" ", 2);
       switch (words[0]) {
         case "stats" -> System.out.println(stats(gateway));
+        case "admin-port" -> System.out.println(ADMIN_PORT + gateway.adminPort());
         case "jfr-start" -> {
           try {
             recording = new Recording(Configuration.getConfiguration("profile"));

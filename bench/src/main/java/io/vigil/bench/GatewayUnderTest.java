@@ -45,6 +45,11 @@ final class GatewayUnderTest implements AutoCloseable {
     return gateway.port();
   }
 
+  /** The admin port: {@code /metrics} and the {@code /admin/v1} API. */
+  public int adminPort() {
+    return gateway.adminPort();
+  }
+
   /** ONNX Runtime runs made so far, over every loaded model. */
   public long batcherRuns() {
     return gateway.models().all().stream().mapToLong(m -> m.batcher().runs()).sum();

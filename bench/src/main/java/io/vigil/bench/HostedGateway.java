@@ -35,6 +35,7 @@ final class HostedGateway implements AutoCloseable {
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final int port;
   private final String name;
+  private int adminPort;
 
   private HostedGateway(Process process, String name) throws InterruptedException {
     this.process = process;
@@ -141,6 +142,17 @@ final class HostedGateway implements AutoCloseable {
     return port;
   }
 
+  /**
+   * The port of its admin API, asked once and kept: only the update's install and reading need it.
+   */
+  int adminPort() {
+    if (adminPort == 0) {
+      String answer = command("admin-port", GatewayHost.ADMIN_PORT);
+      adminPort = Integer.parseInt(answer.substring(GatewayHost.ADMIN_PORT.length()).trim());
+    }
+    return adminPort;
+  }
+
   /** The name it was started with: its data folder and log are named after it. */
   String name() {
     return name;
@@ -181,7 +193,8 @@ final class HostedGateway implements AutoCloseable {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  /** Deletes a folder the store may have made read-only, and all under it; nothing if absent. */
+  static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

@@ -160,6 +160,58 @@ class CompareOptionsTest {
   }
 
   @Test
+  void shadowsOnlyTheCurrentBuildWhenTheBaselineHasShadowOff() {
+    CompareOptions o =
+        CompareOptions.from(
+            Flags.parse("--baseline-jar=self", "--baseline-shadow=off", "--current-label=18ae0ab"));
+
+    assertFalse(o.baseline().shadow());
+    assertTrue(o.current().shadow());
+    assertTrue(o.shadow());
+    assertFalse(o.sync());
+    assertEquals("this build, shadow off", o.baseline().label());
+    assertEquals("18ae0ab, shadow on", o.current().label());
+    assertEquals(o.baseline().classPath(), o.current().classPath());
+    assertEquals(o.baseline().jvmOptions(), o.current().jvmOptions());
+  }
+
+  @Test
+  void shadowsTheBaselineInsteadWhenItHasShadowOn() {
+    CompareOptions o =
+        CompareOptions.from(Flags.parse("--baseline-jar=self", "--baseline-shadow=on"));
+
+    assertTrue(o.baseline().shadow());
+    assertFalse(o.current().shadow());
+  }
+
+  @Test
+  void installsNoCandidateWithoutTheShadowFlag() {
+    CompareOptions o =
+        CompareOptions.from(Flags.parse("--baseline-jar=self", "--baseline-sync=off"));
+
+    assertFalse(o.shadow());
+    assertEquals("this build, sync on", o.current().label());
+  }
+
+  @Test
+  void refusesAShadowSettingOtherThanOnOrOffAndAnyBuildButThisOne() throws IOException {
+    Path jar = Files.createFile(dir.resolve("old.jar"));
+
+    IllegalArgumentException word =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CompareOptions.from(Flags.parse("--baseline-jar=self", "--baseline-shadow=no")));
+    IllegalArgumentException other =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                CompareOptions.from(Flags.parse("--baseline-jar=" + jar, "--baseline-shadow=off")));
+
+    assertEquals("--baseline-shadow: on or off, not no", word.getMessage());
+    assertTrue(other.getMessage().contains("--baseline-jar=self"), other.getMessage());
+  }
+
+  @Test
   void linksAGatewayToThePlainTcpBrokerAsOneTopicLevelWithTheShortestSummaryInterval()
       throws IOException {
     String broker = "tcp://127.0.0.1:1883";

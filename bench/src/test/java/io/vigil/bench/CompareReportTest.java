@@ -112,6 +112,58 @@ class CompareReportTest {
   }
 
   @Test
+  void showsTheShadowsRowsAndDropsAndWarnsOfDropsInTheRounds() {
+    CompareReport report = twoRoundsAt32();
+    report.shadow(
+        List.of(
+            new ShadowCandidate.Figures("current-ledger-off", "shadow", 1_000, 1_000, 0),
+            new ShadowCandidate.Figures("current-as-shipped", "shadow", 500, 495, 0)),
+        List.of(
+            new ShadowCandidate.Figures("current-ledger-off", "shadow", 91_000, 90_100, 10_000),
+            new ShadowCandidate.Figures(
+                "current-as-shipped", "awaiting-approval", 40_500, 40_095, 0)));
+
+    String md = report.markdown();
+
+    assertTrue(
+        md.contains(
+            "| current-ledger-off | shadow | 91,000 | 90,000 | 99.01% | 10,000 | 10,000 | 10.0% |"),
+        md);
+    assertTrue(
+        md.contains(
+            "| current-as-shipped | awaiting-approval | 40,500 | 40,000 | 99.00% | 0 | 0 | 0.0% |"),
+        md);
+    assertEquals(
+        List.of(
+            "**current-ledger-off: the shadow queue was full for 10,000 requests in the rounds"
+                + " (10.0% of those offered): the candidate ran only the rest, so this table holds"
+                + " the cost of a shadow that did not keep up, not of one that runs every"
+                + " request.**"),
+        report.warnings());
+    JsonObject shadow = report.toJson().getJsonObject("shadow");
+    assertEquals(90_000L, shadow.getJsonArray("in_rounds").getJsonObject(0).getLong("rows"));
+    assertEquals(
+        10_000L, shadow.getJsonArray("at_end").getJsonObject(0).getLong("dropped_requests"));
+  }
+
+  @Test
+  void warnsOfACandidateThatLeftItsShadow() {
+    CompareReport report = twoRoundsAt32();
+    ShadowCandidate.Figures before =
+        new ShadowCandidate.Figures("current-as-shipped", "shadow", 9, 9, 0);
+    report.shadow(
+        List.of(before),
+        List.of(new ShadowCandidate.Figures("current-as-shipped", "none", 0, 0, 0)));
+
+    assertTrue(
+        report
+            .warnings()
+            .get(0)
+            .startsWith("**current-as-shipped: the candidate is no longer in shadow (stage none)"),
+        report.warnings().toString());
+  }
+
+  @Test
   void writesAChangeAsRatioAndPercent() {
     assertEquals("1.10 (+10%)", CompareReport.change(1.1));
     assertEquals("0.93 (-7%)", CompareReport.change(0.934));
