@@ -93,6 +93,9 @@ public final class Gateway implements AutoCloseable {
   /** The journal of the rollback in progress, in the model store's directory. */
   public static final String ROLLBACK_JOURNAL = "rolling-back.json";
 
+  /** The journal of a promotion in flight, in the model store's directory. */
+  public static final String PROMOTION_JOURNAL = "promoting.json";
+
   /** The worker pool, of one thread, that reads the data directory's free space. */
   static final String DISK_WATCH_POOL = "vigil-disk-watch";
 
@@ -168,7 +171,12 @@ public final class Gateway implements AutoCloseable {
             this::startMonitor,
             this::stopMonitor);
     this.gate =
-        new UpdateGate(models, gateEffects(), Clock.systemUTC(), UpdateGate.Options.DEFAULT);
+        new UpdateGate(
+            models,
+            gateEffects(),
+            Clock.systemUTC(),
+            UpdateGate.Options.DEFAULT,
+            new StepJournal(config.dataDir().resolve("models").resolve(PROMOTION_JOURNAL)));
     this.bodyBudget = new BodyBudget(config.server().maxInflightBodyBytes());
     this.vertx = Vertx.vertx();
     this.disk = new DiskWatch(config.dataDir(), config.audit().minFreeSpace());

@@ -3,6 +3,7 @@ package io.vigil.gateway.update;
 import io.vigil.audit.EventEntry;
 import io.vigil.gateway.CrashPoints;
 import io.vigil.gateway.GatewayException;
+import io.vigil.gateway.StepJournal;
 import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
 import io.vigil.gateway.models.Slots;
@@ -109,8 +110,19 @@ public final class UpdateGate implements AutoCloseable {
   private final Map<String, Probation> probations = new ConcurrentHashMap<>();
   private final ThreadPoolExecutor shadow;
   private final ExecutorService control;
+  private final StepJournal promotionJournal;
 
-  public UpdateGate(ModelRegistry models, Effects effects, Clock clock, Options options) {
+  /**
+   * A gate over {@code models}, acting through {@code effects}, that journals each promotion in
+   * {@code promotionJournal} from before its slots change until its ledger event is committed.
+   */
+  public UpdateGate(
+      ModelRegistry models,
+      Effects effects,
+      Clock clock,
+      Options options,
+      StepJournal promotionJournal) {
+    this.promotionJournal = promotionJournal;
     this.models = models;
     this.effects = effects;
     this.clock = clock;
@@ -141,6 +153,7 @@ public final class UpdateGate implements AutoCloseable {
    * once its shadow rule holds.
    */
   public synchronized void resume() {
+    recoverPromotion();
     for (String id : models.modelIds()) {
       Slots.Model slot = models.slots(id);
       models
@@ -386,16 +399,29 @@ public final class UpdateGate implements AutoCloseable {
   private void promote(LoadedModel candidate, String actor, String why) {
     String id = id(candidate);
     long predictions = candidate.manifest().safety().probationPredictions();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("from_version", models.active(id).manifest().version());
+    details.put("why", why);
+    details.put("probation_predictions", predictions);
+    Map<String, Object> journal = new LinkedHashMap<>(details);
+    journal.put("model_id", id);
+    journal.put("version", candidate.manifest().version());
+    journal.put("bundle_sha256", candidate.bundle().sha256());
+    journal.put("actor", actor);
+    promotionJournal.begin(journal);
     CrashPoints.reach("promote");
-    ModelRegistry.Promotion p = models.promote(id, predictions, clock.instant());
+    ModelRegistry.Promotion p;
+    try {
+      p = models.promote(id, predictions, clock.instant());
+    } catch (RuntimeException e) {
+      promotionJournal.end();
+      throw e;
+    }
     CrashPoints.reach("promoted");
     tallies.remove(candidate);
     probations.put(id, new Probation(p.to(), predictions));
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("from_version", p.from().manifest().version());
-    details.put("why", why);
-    details.put("probation_predictions", predictions);
     effects.record(event("update.promoted", actor, p.to(), details));
+    promotionJournal.end();
     effects.upstream(p.to(), EventKind.PROMOTED, level(p.to()), reasonCode(actor, "promote"));
     LOG.log(
         Level.INFO,
@@ -408,6 +434,40 @@ public final class UpdateGate implements AutoCloseable {
             + "); its probation lasts "
             + predictions
             + " predictions");
+  }
+
+  /**
+   * Records how a promotion that a killed process left unrecorded ended: {@code update.promoted}
+   * (marked {@code recorded_after_restart}, with who and why) when its slots were saved, else
+   * {@code update.promotion_abandoned}, the candidate still a candidate.
+   */
+  private void recoverPromotion() {
+    promotionJournal
+        .unfinished()
+        .ifPresent(
+            j -> {
+              String id = j.getString("model_id", "");
+              String sha = j.getString("bundle_sha256", "");
+              Optional<LoadedModel> active =
+                  models.findActive(id).filter(a -> a.bundle().sha256().equals(sha));
+              Map<String, Object> details = new LinkedHashMap<>();
+              details.put("from_version", j.getValue("from_version"));
+              details.put("why", j.getValue("why"));
+              details.put("probation_predictions", j.getValue("probation_predictions"));
+              details.put("recorded_after_restart", true);
+              String actor = j.getString("actor", SYSTEM);
+              if (active.isPresent()) {
+                effects.record(event("update.promoted", actor, active.get(), details));
+              } else {
+                Map<String, Object> abandoned = new LinkedHashMap<>(j.getMap());
+                abandoned.put(
+                    "why",
+                    "the gateway stopped before this promotion was saved; the candidate stays a"
+                        + " candidate and its shadow run starts again");
+                effects.record(EventEntry.of("update.promotion_abandoned", SYSTEM, abandoned));
+              }
+              promotionJournal.end();
+            });
   }
 
   private synchronized void endProbation(String id, Probation p) {

@@ -184,6 +184,11 @@ class UpdateCrashSafetyTest {
       List<EventEntry> events = events(dataDir);
       if (candidate.isPresent()) {
         assertEquals(1, release, point);
+        if (point.equals("promote")) {
+          assertTrue(
+              has(events, "update.promotion_abandoned"),
+              point + ": the promotion that was not saved is recorded: " + types(events));
+        }
         assertEquals(2, candidate.get().manifest().release(), point);
         assertTrue(
             has(events, "update.shadow_resumed")
@@ -198,6 +203,9 @@ class UpdateCrashSafetyTest {
         assertTrue(
             has(events, "update.probation_resumed"),
             point + ": a resumed probation is recorded: " + types(events));
+        assertTrue(
+            has(events, "update.promoted"),
+            point + ": the promotion is recorded, with who and why: " + types(events));
         outcome = "resumed";
       } else {
         assertEquals(1, release, point);

@@ -245,6 +245,8 @@ class UpdateGateTest {
     System.out.printf(
         "rolled back after %d shifted requests of 10 rows, %.0f ms after the shift began%n",
         sent, (System.nanoTime() - shiftedAt) / 1e6);
+    // In force once the slots are saved; its ledger event is committed right after.
+    await(() -> !ledger("model.rolled_back").isEmpty(), "model.rolled_back in the ledger");
     EventEntry rolledBack = ledger("model.rolled_back").get(0);
     assertEquals(UpdateGate.SYSTEM, rolledBack.actor());
     assertTrue(rolledBack.details().contains("probation breach"), rolledBack.details());
