@@ -165,7 +165,7 @@ class DemoUpdateEndToEndTest {
             HttpMethod.POST,
             "/admin/v1/updates/" + MODEL + "@1.1.0/approve",
             new JsonObject()
-                .put("reason", "shadow agreement on this ward's traffic")
+                .put("reason", "shadow agreement on our traffic")
                 .put("actor", "operator:alice"));
     assertEquals(200, approved.status(), approved.body());
     System.out.println(
