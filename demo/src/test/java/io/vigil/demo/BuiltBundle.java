@@ -21,6 +21,7 @@ final class BuiltBundle {
   static final String RESOURCE = "wdbc-malignancy.vbundle";
   static final String REPOSITORY = "repository";
   static final String UPDATE_REPOSITORY = "repository-update";
+  static final String KEYS = "keys";
 
   private BuiltBundle() {}
 

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.inference.bundle.BundleReader;
 import io.vigil.inference.bundle.TargetCustom;
+import io.vigil.trust.key.KeyFiles;
+import io.vigil.trust.key.SigningKey;
 import io.vigil.trust.tuf.DirectorySource;
+import io.vigil.trust.tuf.Role;
 import io.vigil.trust.tuf.TargetFile;
 import io.vigil.trust.tuf.Updater;
 import java.io.IOException;
@@ -29,6 +32,7 @@ class DemoRepositoryTest {
 
   private final Path repository = BuiltBundle.classpathFolder(BuiltBundle.REPOSITORY);
   private final Path update = BuiltBundle.classpathFolder(BuiltBundle.UPDATE_REPOSITORY);
+  private final Path keys = BuiltBundle.classpathFolder(BuiltBundle.KEYS);
 
   @TempDir Path trust;
 
@@ -38,6 +42,14 @@ class DemoRepositoryTest {
 
     assertEquals(List.of(CERTIFIED), paths(updater));
     assertEquals(TargetCustom.Rollout.AUTOMATIC, custom(updater, CERTIFIED).rollout());
+  }
+
+  @Test
+  void theFirstRootNamesNoCommandKey() throws Exception {
+    Updater updater = client(repository, firstRoot());
+
+    assertEquals(1, updater.root().version());
+    assertTrue(updater.root().commands().isEmpty());
   }
 
   @Test
@@ -54,8 +66,11 @@ class DemoRepositoryTest {
         Updater.open(trusted, DirectorySource.of(update), Clock.systemUTC(), limits());
     updater.refresh();
 
-    // then the same root, newer targets, and 1.1.0 release 2 under the same PCCP, held locally.
-    assertEquals(1, updater.root().version());
+    // then root version 2 (the same keys and demonstration mark, now naming the command key),
+    // newer targets, and 1.1.0 release 2 under the same PCCP, held locally.
+    assertEquals(2, updater.root().version());
+    assertTrue(updater.root().demo());
+    assertEquals(seen.root().roles(), updater.root().roles());
     assertTrue(updater.targetsVersion() > seen.targetsVersion());
     assertEquals(List.of(CERTIFIED, RETRAINED), paths(updater));
     TargetCustom offered = custom(updater, RETRAINED);
@@ -69,31 +84,57 @@ class DemoRepositoryTest {
   }
 
   @Test
-  void theUpdateKeepsEveryFileOfTheFirstStateButTheTimestamp() throws Exception {
+  void theUpdateRotatesTheRootToNameTheShippedDemonstrationCommandKey() throws Exception {
+    // given a gateway that followed the update's root rotation,
+    Updater updater = client(update, firstRoot());
+
+    // then its root names one command key, threshold 1, which is the shipped key's public half,
+    Role commands = updater.root().commands().orElseThrow();
+    assertEquals(1, commands.threshold());
+    Path keyFile = keys.resolve("commands.key");
+    SigningKey shipped = KeyFiles.readPrivate(keyFile);
+    assertEquals(List.of(shipped.keyId()), commands.keyIds());
+    assertEquals(Map.of(shipped.keyId(), shipped.publicKey()), updater.root().commandKeys());
+    assertEquals(shipped.publicKey(), KeyFiles.readPublic(keys.resolve("commands.pub")));
+    // and the key file says before its PEM block that it is a public demonstration key.
+    String text = Files.readString(keyFile);
+    assertTrue(text.startsWith("# DEMONSTRATION KEY, PUBLIC BY DESIGN"), text);
+    assertTrue(text.contains("-----BEGIN PRIVATE KEY-----"), text);
+  }
+
+  @Test
+  void theUpdateKeepsEveryFileOfTheFirstStateButTheNewestRootAndTheTimestamp() throws Exception {
     Map<String, byte[]> before = files(repository);
     Map<String, byte[]> after = files(update);
 
     for (Map.Entry<String, byte[]> f : before.entrySet()) {
-      if (!f.getKey().equals("metadata/timestamp.json")) {
+      if (!f.getKey().equals("metadata/timestamp.json")
+          && !f.getKey().equals("metadata/root.json")) {
         assertArrayEquals(f.getValue(), after.get(f.getKey()), f.getKey());
       }
     }
-    assertEquals(before.size() + 3, after.size(), after.keySet().toString());
+    assertArrayEquals(after.get("metadata/2.root.json"), after.get("metadata/root.json"));
+    // 2.root.json, targets and snapshot version 3, and 1.1.0's bundle.
+    assertEquals(before.size() + 4, after.size(), after.keySet().toString());
   }
 
   @Test
-  void writesBothStatesByteForByteTheSameEveryTime(@TempDir Path first, @TempDir Path second)
-      throws Exception {
+  void writesBothStatesAndTheCommandKeyByteForByteTheSameEveryTime(
+      @TempDir Path first, @TempDir Path second) throws Exception {
     var certified = BuiltBundle.read("1.0.0");
     var retrained = BuiltBundle.read("1.1.0");
 
     DemoRepository.writeUpdate(first.resolve("update"), certified, retrained);
     DemoRepository.writeUpdate(second.resolve("update"), certified, retrained);
     DemoRepository.write(first.resolve("repository"), certified);
+    DemoRepository.writeCommandKey(first.resolve("keys"));
+    DemoRepository.writeCommandKey(second.resolve("keys"));
 
     assertEqualTrees(files(first.resolve("update")), files(second.resolve("update")));
     assertEqualTrees(files(update), files(first.resolve("update")));
     assertEqualTrees(files(repository), files(first.resolve("repository")));
+    assertEqualTrees(files(first.resolve("keys")), files(second.resolve("keys")));
+    assertEqualTrees(files(keys), files(first.resolve("keys")));
   }
 
   private static void assertEqualTrees(Map<String, byte[]> expected, Map<String, byte[]> actual) {

@@ -81,8 +81,8 @@ public record SyncConfig(
   static final Setting<String> REPOSITORY =
       Setting.text(
           "sync.repository",
-          "a trusted repository's name other than 'demo' (whose keys are public)",
-          r -> r.matches("[a-z0-9][a-z0-9._-]{0,63}") && !r.equals("demo"));
+          "a trusted repository's name of lower-case letters, digits, '.', '_' and '-'",
+          r -> r.matches("[a-z0-9][a-z0-9._-]{0,63}"));
   static final Setting<Duration> SUMMARY_INTERVAL =
       Setting.duration("sync.summary-interval", Duration.ofSeconds(10), Duration.ofHours(24));
   static final Setting<Duration> SESSION_EXPIRY =

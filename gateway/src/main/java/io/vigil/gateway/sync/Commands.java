@@ -16,16 +16,24 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The manufacturer's commands as they arrive: each verified against the newest trusted root of
  * {@code sync.repository}, carried out, then accepted; every refusal recorded in the ledger, logged
  * and told upstream as a {@code command_refused} event (the command's name and the code, no free
  * text). Runs on the sync worker.
+ *
+ * <p>A demonstration root's keys are public, so under one ({@code sync.repository: demo}) a command
+ * that names a model is carried out only on a demonstration model: one whose every loaded version
+ * is marked {@code demo}; any other is refused {@code DEMO_ROOT}.
  */
 final class Commands {
 
   private static final Logger LOG = System.getLogger(Commands.class.getName());
+
+  /** The code of a command refused because a demonstration root may not touch this model. */
+  static final String DEMO_ROOT = "DEMO_ROOT";
 
   private final CommandVerifier verifier;
   private final Path repositoryDir;
@@ -34,6 +42,7 @@ final class Commands {
   private final Runnable summaryNow;
   private final BiConsumer<String, String> upstream;
   private final String topic;
+  private final Predicate<String> demoModel;
 
   Commands(
       CommandVerifier verifier,
@@ -42,7 +51,9 @@ final class Commands {
       SyncService.Operations operations,
       Runnable summaryNow,
       BiConsumer<String, String> upstream,
-      String topic) {
+      String topic,
+      Predicate<String> demoModel) {
+    this.demoModel = demoModel;
     this.verifier = verifier;
     this.repositoryDir = repositoryDir;
     this.record = record;
@@ -54,10 +65,24 @@ final class Commands {
 
   void handle(String from, byte[] envelope) {
     Command command;
+    Root root;
     try {
-      command = verifier.verify(envelope, newestRoot());
+      root = newestRoot();
+      command = verifier.verify(envelope, root);
     } catch (CommandException e) {
       refuse(e.code().name(), e.code().reason() + ": " + e.getMessage(), "unverified", from);
+      return;
+    }
+    String model = command.arguments().get("model");
+    if (root.demo() && model != null && !demoModel.test(model)) {
+      refuse(
+          DEMO_ROOT,
+          "the trusted root is a demonstration root, whose keys are public; "
+              + model
+              + " is not a demonstration model",
+          command.name().wire(),
+          from);
+      verifier.accept(command);
       return;
     }
     String actor = "command:" + command.id();

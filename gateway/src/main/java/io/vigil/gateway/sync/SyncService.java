@@ -11,6 +11,7 @@ import io.vigil.gateway.config.SyncConfig;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.gateway.install.InstallReport;
 import io.vigil.gateway.install.InstallRequest;
+import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
 import io.vigil.inference.bundle.Bundle;
 import io.vigil.monitoring.WindowResult;
@@ -45,6 +46,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -234,7 +236,8 @@ public final class SyncService implements AutoCloseable {
             operations,
             this::appendSummary,
             this::commandRefused,
-            topics.topic(COMMANDS));
+            topics.topic(COMMANDS),
+            id -> demoOnly(models, id));
   }
 
   /**
@@ -481,6 +484,13 @@ public final class SyncService implements AutoCloseable {
    * refusal's code, routine (it may be dropped under pressure; the ledger keeps it). Called on the
    * worker.
    */
+  /** Whether {@code modelId} is loaded and every loaded version of it is a demonstration bundle. */
+  private static boolean demoOnly(ModelRegistry models, String modelId) {
+    List<LoadedModel> versions =
+        models.all().stream().filter(m -> m.manifest().modelId().equals(modelId)).toList();
+    return !versions.isEmpty() && versions.stream().allMatch(m -> m.manifest().demo());
+  }
+
   private void commandRefused(String command, String code) {
     appendEvent(Event.commandRefused(Instant.now(), Mapping.code(command), Mapping.code(code)));
   }

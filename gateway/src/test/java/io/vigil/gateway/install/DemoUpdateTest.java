@@ -11,6 +11,8 @@ import io.vigil.gateway.Gateway;
 import io.vigil.gateway.TestGateways;
 import io.vigil.gateway.ledger.Ledgers;
 import io.vigil.trust.tuf.DirectorySource;
+import io.vigil.trust.tuf.Metadata;
+import io.vigil.trust.tuf.Root;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.FileSystem;
@@ -26,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo's second release: a gateway that installed 1.0.0 at its first start is offered 1.1.0 by
- * the update repository that the demo jar carries, and installs it as its candidate, to be promoted
- * only with a local operator's approval once its shadow rule holds.
+ * the update repository that the demo jar carries, whose root version 2 names the demonstration
+ * command key, and installs it as its candidate, to be promoted only with a local operator's
+ * approval once its shadow rule holds.
  */
 class DemoUpdateTest {
 
@@ -47,10 +50,15 @@ class DemoUpdateTest {
       // when the update repository is offered,
       InstallReport report = gateway.install(request(Optional.empty()));
 
-      // then 1.1.0 release 2 is verified from the same root and becomes the candidate, in shadow
+      // then the gateway follows the root's rotation to version 2, which names the demonstration
+      // command key, and 1.1.0 release 2 is verified under it and becomes the candidate, in shadow
       // beside 1.0.0, to be promoted only with a local operator's approval (its target's rollout).
       assertTrue(report.refused().isEmpty(), report.toMap().toString());
-      assertEquals(1, report.rootVersion());
+      assertEquals(2, report.rootVersion());
+      Root trusted =
+          Metadata.root(Files.readAllBytes(dataDir.resolve("trust/demo/root.json"))).signed();
+      assertEquals(2, trusted.version());
+      assertEquals(1, trusted.commands().orElseThrow().keyIds().size());
       assertEquals(1, report.installed().size(), report.toMap().toString());
       assertEquals("1.1.0", report.installed().get(0).manifest().version());
       assertEquals(2, report.installed().get(0).manifest().release());

@@ -74,6 +74,35 @@ final class OnBroker {
         c.shutdownGrace());
   }
 
+  /** {@code c} with its updates and commands under the trusted repository {@code repository}. */
+  static VigilConfig withRepository(VigilConfig c, String repository) {
+    SyncConfig d = c.sync();
+    return new VigilConfig(
+        c.dataDir(),
+        c.server(),
+        c.inference(),
+        c.audit(),
+        c.admin(),
+        c.trust(),
+        c.monitoring(),
+        new SyncConfig(
+            d.broker(),
+            d.allowPlaintext(),
+            d.fleet(),
+            d.gatewayId(),
+            d.caFile(),
+            d.certFile(),
+            d.keyFile(),
+            repository,
+            d.summaryInterval(),
+            d.sessionExpiry(),
+            d.reconnectMaxDelay(),
+            d.outboxMaxBytes(),
+            d.publishWindow()),
+        c.installDemoBundle(),
+        c.shutdownGrace());
+  }
+
   /**
    * {@code c} with its link over TLS: {@code ssl://} to {@code brokerUri}, with these PEM files.
    */
