@@ -35,6 +35,14 @@ final class Releases {
   }
 
   static Bundle release(long release, float bias, String version) {
+    return release(release, bias, version, 0);
+  }
+
+  /**
+   * A release whose golden vector's recorded output is off by {@code goldenError}: its model does
+   * not reproduce its own evidence.
+   */
+  static Bundle release(long release, float bias, String version, float goldenError) {
     Manifest manifest = TestBundles.manifest(MODEL, version, release, false);
     Map<String, byte[]> files = new TreeMap<>();
     files.put(Bundle.MODEL, TinyOnnx.logistic("x", "p", WEIGHTS, bias));
@@ -43,7 +51,7 @@ final class Releases {
         "evidence/golden-vectors.json",
         ("{\"tolerance\": 1.0E-5, \"vectors\": [{\"id\": 1, \"inputs\": {\"x\": [1.0, 2.0, 3.0]},"
                 + " \"outputs\": {\"p\": ["
-                + score(golden, bias)
+                + (score(golden, bias) + goldenError)
                 + "]}}]}")
             .getBytes(StandardCharsets.UTF_8));
     files.put("evidence/report.md", "# Gate test evidence\n".getBytes(StandardCharsets.UTF_8));

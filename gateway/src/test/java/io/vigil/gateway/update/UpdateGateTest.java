@@ -135,6 +135,20 @@ class UpdateGateTest {
   }
 
   @Test
+  void aCandidateWithOneWrongGoldenVectorIsRefusedAtLoadAndTheActiveOneAnswers() throws Exception {
+    approve(Releases.release(2, BIAS, "1.0.2", 0.01f), TargetCustom.Rollout.AUTOMATIC);
+    gateway.install(request(Optional.empty()));
+
+    assertTrue(gateway.models().candidate(MODEL).isEmpty(), "no candidate");
+    assertEquals(1, gateway.models().active(MODEL).manifest().release());
+    String refused = ledger("bundle.refused").get(0).details();
+    assertTrue(refused.contains("golden"), refused);
+    HttpResponse<String> answer = infer("", 1, 0);
+    assertEquals(200, answer.statusCode(), answer.body());
+    assertTrue(answer.body().contains("\"model_version\":\"1.0.1\""), answer.body());
+  }
+
+  @Test
   void aDisagreeingCandidateFailsItsShadowRunAndNeverComesBack() throws Exception {
     approve(Releases.release(2, 4.0f), TargetCustom.Rollout.AUTOMATIC);
     gateway.install(request(Optional.empty()));
