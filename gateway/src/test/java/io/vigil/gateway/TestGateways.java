@@ -193,4 +193,21 @@ public final class TestGateways {
         c.installDemoBundle(),
         c.shutdownGrace());
   }
+
+  /**
+   * A manufacturer's TUF repository in {@code dir}, made by the same {@code Repository} that {@code
+   * vigil repo} uses, with a fresh key for each top-level role, held in memory.
+   */
+  public static io.vigil.trust.repo.Repository repository(Path dir) {
+    java.util.Map<String, io.vigil.trust.key.SigningKey> keys = new java.util.HashMap<>();
+    for (String role : java.util.List.of("root", "targets", "snapshot", "timestamp")) {
+      keys.put(role, io.vigil.trust.key.SigningKey.generate());
+    }
+    return io.vigil.trust.repo.Repository.create(
+        dir,
+        io.vigil.trust.repo.Repository.inMemory(keys),
+        java.time.Clock.systemUTC(),
+        io.vigil.trust.repo.Expiry.DEFAULT,
+        false);
+  }
 }

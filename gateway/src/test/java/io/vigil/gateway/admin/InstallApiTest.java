@@ -15,16 +15,11 @@ import io.vigil.gateway.TestGateways;
 import io.vigil.inference.TestBundles;
 import io.vigil.inference.bundle.Bundle;
 import io.vigil.inference.bundle.TargetCustom;
-import io.vigil.trust.key.SigningKey;
-import io.vigil.trust.repo.Expiry;
 import io.vigil.trust.repo.Repository;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,13 +37,7 @@ class InstallApiTest {
 
   @BeforeEach
   void aGatewayAndARepositoryApprovingReleaseTwo() {
-    Map<String, SigningKey> keys = new HashMap<>();
-    for (String role : List.of("root", "targets", "snapshot", "timestamp")) {
-      keys.put(role, SigningKey.generate());
-    }
-    repo =
-        Repository.create(
-            repoDir, Repository.inMemory(keys), Clock.systemUTC(), Expiry.DEFAULT, false);
+    repo = TestGateways.repository(repoDir);
     Bundle two = TestBundles.clinicalBundle("test-model", "1.0.2", 2);
     repo.add(
         TargetCustom.targetPath(two.manifest()),

@@ -25,16 +25,11 @@ import io.vigil.gateway.models.Slots;
 import io.vigil.inference.TestBundles;
 import io.vigil.inference.bundle.Bundle;
 import io.vigil.inference.bundle.TargetCustom;
-import io.vigil.trust.key.SigningKey;
-import io.vigil.trust.repo.Expiry;
 import io.vigil.trust.repo.Repository;
 import io.vigil.trust.tuf.DirectorySource;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -63,13 +58,7 @@ class RollbackApiTest {
 
   @BeforeEach
   void aGatewayServingReleaseTwoWithReleaseOneInstalled() throws Exception {
-    Map<String, SigningKey> keys = new HashMap<>();
-    for (String role : List.of("root", "targets", "snapshot", "timestamp")) {
-      keys.put(role, SigningKey.generate());
-    }
-    repo =
-        Repository.create(
-            repoDir, Repository.inMemory(keys), Clock.systemUTC(), Expiry.DEFAULT, false);
+    repo = TestGateways.repository(repoDir);
     one = TestBundles.clinicalBundle(MODEL, "1.0.1", 1);
     two = TestBundles.clinicalBundle(MODEL, "1.0.2", 2);
     // Release 1 active; release 2 its candidate, promoted by its shadow run on live traffic.

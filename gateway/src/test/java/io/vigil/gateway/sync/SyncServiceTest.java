@@ -26,7 +26,6 @@ import io.vigil.sync.outbox.Kind;
 import io.vigil.sync.testing.EmbeddedBroker;
 import io.vigil.sync.testing.TcpProxy;
 import io.vigil.trust.key.SigningKey;
-import io.vigil.trust.repo.Expiry;
 import io.vigil.trust.repo.Repository;
 import io.vigil.trust.tuf.DirectorySource;
 import io.vigil.trust.tuf.Updater;
@@ -37,12 +36,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -85,13 +82,7 @@ class SyncServiceTest {
   @BeforeEach
   void brokerAndATrustedRootWithACommandKey() {
     broker = EmbeddedBroker.start(brokerDir);
-    Map<String, SigningKey> roleKeys = new HashMap<>();
-    for (String role : List.of("root", "targets", "snapshot", "timestamp")) {
-      roleKeys.put(role, SigningKey.generate());
-    }
-    repo =
-        Repository.create(
-            repoDir, Repository.inMemory(roleKeys), Clock.systemUTC(), Expiry.DEFAULT, false);
+    repo = TestGateways.repository(repoDir);
     repo.commandKeys(List.of(commandKey.publicKey()), 1);
     try {
       byte[] root =

@@ -24,8 +24,6 @@ import io.vigil.sync.link.LinkOptions;
 import io.vigil.sync.link.MqttLink;
 import io.vigil.sync.message.Verifier;
 import io.vigil.sync.testing.EmbeddedBroker;
-import io.vigil.trust.key.SigningKey;
-import io.vigil.trust.repo.Expiry;
 import io.vigil.trust.repo.Repository;
 import io.vigil.trust.tuf.Updater;
 import java.nio.ByteBuffer;
@@ -33,8 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -83,13 +79,7 @@ class UpdatesOverMqttTest {
   void installsAnApprovedBundleOverMqttAndRefusesATamperedChunk() throws Exception {
     long begin = System.nanoTime();
     broker = EmbeddedBroker.start(brokerDir);
-    Map<String, SigningKey> keys = new HashMap<>();
-    for (String role : List.of("root", "targets", "snapshot", "timestamp")) {
-      keys.put(role, SigningKey.generate());
-    }
-    Repository repo =
-        Repository.create(
-            repoDir, Repository.inMemory(keys), Clock.systemUTC(), Expiry.DEFAULT, false);
+    Repository repo = TestGateways.repository(repoDir);
     Updater.initialize(
         dataDir.resolve("trust").resolve(SyncConfig.DEFAULT_REPOSITORY),
         Files.readAllBytes(repo.firstRoot()));

@@ -21,8 +21,6 @@ import io.vigil.gateway.models.LoadedModel;
 import io.vigil.inference.bundle.TargetCustom;
 import io.vigil.inference.store.ModelStore;
 import io.vigil.trust.IdentityKey;
-import io.vigil.trust.key.SigningKey;
-import io.vigil.trust.repo.Expiry;
 import io.vigil.trust.repo.Repository;
 import io.vigil.trust.tuf.DirectorySource;
 import java.io.IOException;
@@ -33,10 +31,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -234,13 +230,7 @@ class UpdateCrashSafetyTest {
 
   private Path aDataDirServingReleaseOneWithReleaseTwoApproved() throws Exception {
     repoDir = dir.resolve("repository");
-    Map<String, SigningKey> keys = new HashMap<>();
-    for (String role : List.of("root", "targets", "snapshot", "timestamp")) {
-      keys.put(role, SigningKey.generate());
-    }
-    Repository repo =
-        Repository.create(
-            repoDir, Repository.inMemory(keys), Clock.systemUTC(), Expiry.DEFAULT, false);
+    Repository repo = TestGateways.repository(repoDir);
     approve(repo, Releases.release(1, BIAS));
     Path template = dir.resolve("template");
     try (Gateway gateway = Gateway.start(config(template))) {

@@ -23,8 +23,6 @@ import io.vigil.gateway.ledger.Ledgers;
 import io.vigil.gateway.models.Slots;
 import io.vigil.inference.bundle.Bundle;
 import io.vigil.inference.bundle.TargetCustom;
-import io.vigil.trust.key.SigningKey;
-import io.vigil.trust.repo.Expiry;
 import io.vigil.trust.repo.Repository;
 import io.vigil.trust.tuf.DirectorySource;
 import java.net.URI;
@@ -33,10 +31,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -69,13 +64,7 @@ class UpdateGateTest {
 
   @BeforeEach
   void aGatewayServingReleaseOne() throws Exception {
-    Map<String, SigningKey> keys = new HashMap<>();
-    for (String role : List.of("root", "targets", "snapshot", "timestamp")) {
-      keys.put(role, SigningKey.generate());
-    }
-    repo =
-        Repository.create(
-            repoDir, Repository.inMemory(keys), Clock.systemUTC(), Expiry.DEFAULT, false);
+    repo = TestGateways.repository(repoDir);
     one = Releases.release(1, BIAS);
     approve(one, TargetCustom.Rollout.AUTOMATIC);
     gateway = Gateway.start(config());
