@@ -231,10 +231,13 @@ public final class OipVerticle extends VerticleBase {
 
   /**
    * Counts and times an answered inference request on the meters of the model version it went to; a
-   * request whose connection closed before its answer was sent is not counted.
+   * request whose connection closed before its answer was written is not counted. An answer that
+   * was ended is counted even though Vert.x reports its end as failed ("Connection closed"), as it
+   * does for every HTTP/2 stream (h2c, which the JDK's client negotiates by default), whose stream
+   * closes once the answer is sent.
    */
   private void answered(RoutingContext ctx, AsyncResult<Void> done, long arrived) {
-    if (done.failed()) {
+    if (done.failed() && !ctx.response().ended()) {
       return;
     }
     LoadedModel model = ctx.get(MODEL);

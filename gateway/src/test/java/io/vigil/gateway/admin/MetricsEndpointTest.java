@@ -7,8 +7,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vigil.gateway.Gateway;
@@ -109,6 +111,60 @@ class MetricsEndpointTest {
                           assertEquals(AdminVerticle.PROMETHEUS_TEXT, s.scrape().contentType());
                           PrometheusText text = PrometheusText.parse(s.scrape().body());
                           assertCounted(text);
+                          test.completeNow();
+                        })));
+  }
+
+  @Test
+  void countsAnswersOverHttp2(Vertx vertx, VertxTestContext test) {
+    // given 20 answers over HTTP/2 without TLS (h2c, as the JDK's client negotiates by default and
+    // a
+    // gRPC client speaks), each on a stream that closes once its answer is sent
+    int n = 20;
+    HttpClient h2 =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+    Future<Integer> answered = Future.succeededFuture(0);
+    for (int i = 0; i < n; i++) {
+      float first = i;
+      answered =
+          answered.compose(
+              count ->
+                  h2.request(HttpMethod.POST, gateway.port(), "127.0.0.1", INFER)
+                      .compose(req -> req.send(Buffer.buffer(row(first, "[1, 3]"))))
+                      .compose(
+                          resp ->
+                              resp.body()
+                                  .map(
+                                      b ->
+                                          resp.version() == HttpVersion.HTTP_2
+                                                  && resp.statusCode() == 200
+                                              ? count + 1
+                                              : count)));
+    }
+
+    // when /metrics is scraped, then each answer was counted
+    answered
+        .compose(count -> get("/metrics").map(scrape -> new Object[] {count, scrape}))
+        .onComplete(
+            test.succeeding(
+                r ->
+                    test.verify(
+                        () -> {
+                          assertEquals(n, r[0], "answers over HTTP/2 with status 200");
+                          PrometheusText text = PrometheusText.parse(((Answer) r[1]).body());
+                          assertEquals(
+                              n,
+                              text.value(
+                                  "vigil_inference_requests_total",
+                                  "model",
+                                  MODEL,
+                                  "version",
+                                  VERSION,
+                                  "status",
+                                  "200"));
                           test.completeNow();
                         })));
   }
