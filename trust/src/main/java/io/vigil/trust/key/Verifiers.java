@@ -67,17 +67,9 @@ final class Verifiers {
     }
   }
 
-  private static boolean ecdsa(PublicKey key, byte[] message, byte[] signature)
-      throws GeneralSecurityException, IOException {
-    java.security.PublicKey jdk = pem(key.publicValue());
-    if (!(jdk instanceof ECPublicKey ec)
-        || ec.getParams().getCurve().getField().getFieldSize() != 256) {
-      return false;
-    }
-    Signature verifier = Signature.getInstance("SHA256withECDSA");
-    verifier.initVerify(jdk);
-    verifier.update(message);
-    return verifier.verify(signature);
+  private static boolean ecdsa(PublicKey key, byte[] message, byte[] signature) throws IOException {
+    return pem(key.publicValue()) instanceof ECPublicKey ec
+        && EcdsaP256.verify(ec, message, signature);
   }
 
   private static RSAPublicKey rsaKey(PublicKey key) throws GeneralSecurityException, IOException {
