@@ -14,11 +14,13 @@ import io.vigil.audit.EventEntry;
 import io.vigil.audit.Ledger;
 import io.vigil.audit.Segment;
 import io.vigil.gateway.GatewayException.Code;
+import io.vigil.gateway.access.Endpoint;
 import io.vigil.gateway.admin.AdminUrl;
 import io.vigil.gateway.admin.AdminVerticle;
 import io.vigil.gateway.admin.ModelsApi;
 import io.vigil.gateway.admin.UpdatesApi;
 import io.vigil.gateway.config.ConfigSource;
+import io.vigil.gateway.config.DeviceAccess;
 import io.vigil.gateway.config.InferenceConfig;
 import io.vigil.gateway.config.MonitoringConfig;
 import io.vigil.gateway.config.VigilConfig;
@@ -101,6 +103,12 @@ public final class Gateway implements AutoCloseable {
 
   /** How often the free space of the data directory is read. */
   static final Duration DISK_CHECK_INTERVAL = Duration.ofSeconds(5);
+
+  /** The thread that reads TLS files and credentials again when they change. */
+  static final String ACCESS_RELOAD_POOL = "vigil-access-reload";
+
+  /** How often TLS files and credentials are looked at for changes. */
+  static final Duration ACCESS_RELOAD_INTERVAL = Duration.ofSeconds(2);
 
   /** The worker pool, of one thread, that seals old ledger segments. */
   static final String ARCHIVER_POOL = "vigil-ledger-archiver";
@@ -327,6 +335,13 @@ public final class Gateway implements AutoCloseable {
     if (!models.hasModels()) {
       LOG.log(Level.WARNING, "no model is loaded: readiness stays false until one is installed");
     }
+    Endpoint devices =
+        Endpoint.devices(
+            config.dataDir(),
+            config.server().access().tls(),
+            config.server().access().trustedProxies(),
+            config.server().deviceIdentityHeader());
+    Endpoint operators = Endpoint.operators(config.dataDir(), config.admin().tls());
     // One verticle per core; Vert.x shares the listening socket among them (port 0 included).
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     String version = Version.current();
@@ -343,7 +358,9 @@ public final class Gateway implements AutoCloseable {
                       config.server().port(),
                       config.server().maxBodyBytes(),
                       bodyBudget,
-                      config.server().deviceIdentityHeader(),
+                      devices,
+                      config.server().access().authentication()
+                          == DeviceAccess.Authentication.REQUIRED,
                       version,
                       () -> disk.warning().stream().toList(),
                       inferenceMeters,
@@ -366,12 +383,27 @@ public final class Gateway implements AutoCloseable {
                 this::suspend,
                 (model, target, actor, reason) ->
                     rollback(model, target, Optional.empty(), actor, reason)),
-            new UpdatesApi(models, gate));
+            new UpdatesApi(models, gate),
+            operators);
     await(
         vertx.deployVerticle(admin),
         "start the admin server on " + config.admin().host() + ":" + config.admin().port());
     adminPort = admin.actualPort();
     AdminUrl.write(config.dataDir(), config.admin().host(), adminPort);
+    // Certificates, revocation lists and credentials are read again when they change; file reads
+    // never run on an event loop.
+    WorkerExecutor accessReload = vertx.createSharedWorkerExecutor(ACCESS_RELOAD_POOL, 1);
+    vertx.setPeriodic(
+        ACCESS_RELOAD_INTERVAL.toMillis(),
+        id ->
+            accessReload.executeBlocking(
+                () -> {
+                  devices.refresh().ifPresent(o -> verticles.forEach(v -> v.updateTls(o)));
+                  operators.refresh().ifPresent(admin::updateTls);
+                  return null;
+                },
+                false));
+    logAccess(devices);
     // A statfs can hang on a sick disk: never on an event loop.
     WorkerExecutor diskWatch = vertx.createSharedWorkerExecutor(DISK_WATCH_POOL, 1);
     vertx.setPeriodic(
@@ -949,6 +981,36 @@ public final class Gateway implements AutoCloseable {
   /** The version of this build, as Maven stamped it. */
   public static String version() {
     return Version.current();
+  }
+
+  /**
+   * Says how devices reach the gateway: over TLS (with client certificates or not, with a
+   * revocation list or not), or over plain HTTP, which is a warning; and whether unauthenticated
+   * devices are served.
+   */
+  private void logAccess(Endpoint devices) {
+    DeviceAccess access = config.server().access();
+    if (devices.tls().isEmpty()) {
+      LOG.log(
+          Level.WARNING,
+          "devices reach this gateway over plain HTTP (server.plaintext: true): requests and"
+              + " tokens cross the network unencrypted; serve TLS (server.tls) unless the server"
+              + " is on loopback or behind a TLS-terminating proxy");
+    } else {
+      LOG.log(
+          Level.INFO,
+          "devices reach this gateway over TLS 1.2+"
+              + (devices.tls().get().clientCertificates()
+                  ? ", with client certificates from " + access.tls().clientCaFile()
+                  : ", without client certificates")
+              + (access.tls().revocation() ? ", revocation list " + access.tls().crlFile() : ""));
+    }
+    if (access.authentication() == DeviceAccess.Authentication.OFF) {
+      LOG.log(
+          Level.WARNING,
+          "devices are not authenticated (server.device-auth: off): a request without a"
+              + " credential is served and recorded as 'anonymous'");
+    }
   }
 
   /** The port the OIP API listens on (the configured one, or the one picked for port 0). */

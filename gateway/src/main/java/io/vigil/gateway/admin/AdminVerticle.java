@@ -6,10 +6,16 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vigil.gateway.access.Authenticator;
+import io.vigil.gateway.access.Endpoint;
+import io.vigil.gateway.access.Role;
 import io.vigil.gateway.install.InstallReport;
 import io.vigil.gateway.install.InstallRequest;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -37,6 +43,7 @@ public final class AdminVerticle extends VerticleBase {
   private final Function<InstallRequest, InstallReport> install;
   private final ModelsApi models;
   private final UpdatesApi updates;
+  private final Endpoint operators;
   private HttpServer server;
 
   /**
@@ -49,7 +56,9 @@ public final class AdminVerticle extends VerticleBase {
       Supplier<String> metrics,
       Function<InstallRequest, InstallReport> install,
       ModelsApi models,
-      UpdatesApi updates) {
+      UpdatesApi updates,
+      Endpoint operators) {
+    this.operators = operators;
     this.models = models;
     this.updates = updates;
     this.host = host;
@@ -61,10 +70,15 @@ public final class AdminVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    router.route().handler(this::authenticate);
     router
         .get("/metrics")
         .handler(
-            ctx -> ctx.response().putHeader("content-type", PROMETHEUS_TEXT).end(metrics.get()));
+            ctx -> {
+              if (Operators.authorize(ctx, Role.VIEWER).isPresent()) {
+                ctx.response().putHeader("content-type", PROMETHEUS_TEXT).end(metrics.get());
+              }
+            });
     WorkerExecutor installer = vertx.createSharedWorkerExecutor(INSTALL_POOL, 1);
     models.mount(router, installer);
     updates.mount(router, installer);
@@ -77,6 +91,18 @@ public final class AdminVerticle extends VerticleBase {
               if (body == null) {
                 return;
               }
+              // Approving up front what the manufacturer left to local approval needs an approver;
+              // the ledger names the authenticated operator, whatever the body says.
+              Optional<String> who =
+                  Operators.authorize(
+                      ctx, body.containsKey("approved_by") ? Role.APPROVER : Role.OPERATOR);
+              if (who.isEmpty()) {
+                return;
+              }
+              body.put("actor", who.get());
+              if (body.containsKey("approved_by")) {
+                body.put("approved_by", who.get());
+              }
               // Even the request's directory is looked at off the event loop: a stat can hang.
               installer
                   .executeBlocking(() -> install.apply(InstallRequests.parse(body)), false)
@@ -87,10 +113,44 @@ public final class AdminVerticle extends VerticleBase {
     // upgrade of a GET was seen to hang on this port's larger answers, then never tries HTTP/2.
     return vertx
         .createHttpServer(
-            new HttpServerOptions().setHost(host).setPort(port).setHttp2ClearTextEnabled(false))
+            operators.applyTo(
+                new HttpServerOptions()
+                    .setHost(host)
+                    .setPort(port)
+                    .setHttp2ClearTextEnabled(false)))
         .requestHandler(router)
         .listen()
         .onSuccess(s -> server = s);
+  }
+
+  /**
+   * Every request names its operator, by token or client certificate: 401 with what to present
+   * otherwise. The operator is kept in the context for {@link Operators#authorize}.
+   */
+  private void authenticate(RoutingContext ctx) {
+    Authenticator.Outcome outcome = operators.authenticator().authenticate(ctx.request());
+    if (outcome.principal().isEmpty()) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"vigil-admin\"");
+      AdminJson.error(
+          ctx,
+          401,
+          outcome.isRefused()
+              ? outcome.refusal()
+              : "the admin API needs an operator: a token from `vigil operators add` (Authorization:"
+                  + " Bearer ...), a client certificate registered with `vigil operators add"
+                  + " --certificate-cn`, or, on this machine, the local operator's token in"
+                  + " <data-dir>/access/local-operator.token");
+      return;
+    }
+    ctx.put(Operators.OPERATOR, outcome.principal().get());
+    ctx.next();
+  }
+
+  /** Applies new TLS options to the admin connections accepted from now on. */
+  public Future<Boolean> updateTls(ServerSSLOptions options) {
+    io.vertx.core.Promise<Boolean> done = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> server.updateSSLOptions(options).onComplete(done));
+    return done.future();
   }
 
   /** The port it listens on (the configured one, or the one picked for port 0). */

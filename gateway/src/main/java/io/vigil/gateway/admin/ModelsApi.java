@@ -7,6 +7,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vigil.gateway.GatewayException;
+import io.vigil.gateway.access.Role;
 import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
 import io.vigil.inference.InferenceException;
@@ -24,8 +25,9 @@ import java.util.Optional;
  * /admin/v1/models/{model}/rollback} (make an earlier installed version the active one again), each
  * with a reason that the ledger records.
  *
- * <p>Operator authentication and roles come in a later issue: {@link #authorize} is the one place
- * every admin action passes, and it lets everyone on the admin port through until then.
+ * <p>Reading needs the role viewer; suspending and rolling back, operator; resuming, approver (a
+ * suspended model answers patients again only on an approver's word). The actor the ledger records
+ * is the authenticated operator ({@link Operators}).
  */
 public final class ModelsApi {
 
@@ -66,18 +68,38 @@ public final class ModelsApi {
   }
 
   void mount(Router router, WorkerExecutor worker) {
-    router.get("/admin/v1/models").handler(ctx -> AdminJson.answer(ctx, 200, list()));
+    router
+        .get("/admin/v1/models")
+        .handler(
+            ctx -> {
+              if (Operators.authorize(ctx, Role.VIEWER).isPresent()) {
+                AdminJson.answer(ctx, 200, list());
+              }
+            });
     router
         .post("/admin/v1/models/:model/suspend")
         .handler(BodyHandler.create().setBodyLimit(64 * 1024))
         .handler(
             ctx ->
-                act(ctx, worker, "why it must stop answering", "suspended_by", suspender::suspend));
+                act(
+                    ctx,
+                    worker,
+                    Role.OPERATOR,
+                    "why it must stop answering",
+                    "suspended_by",
+                    suspender::suspend));
     router
         .post("/admin/v1/models/:model/resume")
         .handler(BodyHandler.create().setBodyLimit(64 * 1024))
         .handler(
-            ctx -> act(ctx, worker, "why it is safe to resume", "resumed_by", resumer::resume));
+            ctx ->
+                act(
+                    ctx,
+                    worker,
+                    Role.APPROVER,
+                    "why it is safe to resume",
+                    "resumed_by",
+                    resumer::resume));
     router
         .post("/admin/v1/models/:model/rollback")
         .handler(BodyHandler.create().setBodyLimit(64 * 1024))
@@ -88,12 +110,13 @@ public final class ModelsApi {
   private record Action(String model, Optional<String> version, String actor, String reason) {}
 
   /** The action a request asks for, or empty when it was answered with an error. */
-  private static Optional<Action> action(RoutingContext ctx, String why) {
-    if (!authorize(ctx, "operator")) {
+  private static Optional<Action> action(RoutingContext ctx, Role needed, String why) {
+    Optional<String> who = Operators.authorize(ctx, needed);
+    if (who.isEmpty()) {
       return Optional.empty();
     }
     JsonObject body = AdminJson.body(ctx).orElse(null);
-    if (body == null) {
+    if (body == null || Operators.sameActor(ctx, who.get(), body).isEmpty()) {
       return Optional.empty();
     }
     String reason = body.getString("reason");
@@ -106,14 +129,19 @@ public final class ModelsApi {
         new Action(
             ctx.pathParam("model"),
             Optional.ofNullable(body.getString("version")),
-            Optional.ofNullable(body.getString("actor")).orElse("admin-api"),
+            who.get(),
             reason));
   }
 
   /** A suspend or resume. */
   private void act(
-      RoutingContext ctx, WorkerExecutor worker, String why, String byField, Resumer action) {
-    action(ctx, why)
+      RoutingContext ctx,
+      WorkerExecutor worker,
+      Role needed,
+      String why,
+      String byField,
+      Resumer action) {
+    action(ctx, needed, why)
         .ifPresent(
             a ->
                 worker
@@ -134,7 +162,7 @@ public final class ModelsApi {
 
   /** A rollback: answers with the version left and the version now active. */
   private void rollback(RoutingContext ctx, WorkerExecutor worker) {
-    action(ctx, "why the active version must give way to an earlier one")
+    action(ctx, Role.OPERATOR, "why the active version must give way to an earlier one")
         .ifPresent(
             a ->
                 worker
@@ -160,11 +188,6 @@ public final class ModelsApi {
         .put("version", m.manifest().version())
         .put("release", m.manifest().release())
         .put("bundle_sha256", m.bundle().sha256());
-  }
-
-  /** The one gate of admin actions; operator authentication comes in a later issue. */
-  static boolean authorize(RoutingContext ctx, String role) {
-    return true;
   }
 
   private JsonObject list() {

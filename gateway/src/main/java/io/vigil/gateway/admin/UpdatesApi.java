@@ -7,6 +7,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vigil.gateway.GatewayException;
+import io.vigil.gateway.access.Role;
 import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
 import io.vigil.gateway.models.Slots;
@@ -33,7 +34,14 @@ public final class UpdatesApi {
   }
 
   void mount(Router router, WorkerExecutor worker) {
-    router.get("/admin/v1/updates").handler(ctx -> AdminJson.answer(ctx, 200, list()));
+    router
+        .get("/admin/v1/updates")
+        .handler(
+            ctx -> {
+              if (Operators.authorize(ctx, Role.VIEWER).isPresent()) {
+                AdminJson.answer(ctx, 200, list());
+              }
+            });
     router
         .post("/admin/v1/updates/:id/approve")
         .handler(BodyHandler.create().setBodyLimit(64 * 1024))
@@ -45,11 +53,12 @@ public final class UpdatesApi {
   }
 
   private void act(RoutingContext ctx, WorkerExecutor worker, boolean approve) {
-    if (!ModelsApi.authorize(ctx, approve ? "approver" : "operator")) {
+    Optional<String> who = Operators.authorize(ctx, approve ? Role.APPROVER : Role.OPERATOR);
+    if (who.isEmpty()) {
       return;
     }
     JsonObject body = AdminJson.body(ctx).orElse(null);
-    if (body == null) {
+    if (body == null || Operators.sameActor(ctx, who.get(), body).isEmpty()) {
       return;
     }
     String reason = body.getString("reason");
@@ -62,7 +71,7 @@ public final class UpdatesApi {
               + ", for the ledger and the manufacturer");
       return;
     }
-    String actor = Optional.ofNullable(body.getString("actor")).orElse("admin-api");
+    String actor = who.get();
     String id = ctx.pathParam("id");
     int at = id.lastIndexOf('@');
     if (at <= 0 || at == id.length() - 1) {

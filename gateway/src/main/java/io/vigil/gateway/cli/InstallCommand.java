@@ -118,6 +118,27 @@ final class InstallCommand implements Callable<Integer> {
     return refused.isEmpty() ? 0 : Code.UPDATE_REFUSED.exitStatus();
   }
 
+  /**
+   * The operator token this command presents to a running gateway: {@code VIGIL_ADMIN_TOKEN} (an
+   * approver's token from {@code vigil operators add}, needed with {@code --approve}), else the
+   * local operator's, which the gateway wrote for its own user.
+   */
+  private static String adminToken(VigilConfig config) {
+    String env = System.getenv("VIGIL_ADMIN_TOKEN");
+    if (env != null && !env.isBlank()) {
+      return env.strip();
+    }
+    return io.vigil.gateway.access.LocalOperator.read(config.dataDir())
+        .orElseThrow(
+            () ->
+                new GatewayException(
+                    Code.UNAVAILABLE,
+                    "cannot read the local operator's token "
+                        + io.vigil.gateway.access.LocalOperator.file(config.dataDir())
+                        + ": run this as the gateway's user (sudo -u vigil) or root, or set"
+                        + " VIGIL_ADMIN_TOKEN to an operator's token"));
+  }
+
   private Map<String, Object> askRunningGateway(
       VigilConfig config,
       Path dir,
@@ -144,6 +165,7 @@ final class InstallCommand implements Callable<Integer> {
                   HttpRequest.newBuilder(uri)
                       .timeout(Duration.ofMinutes(5))
                       .header("content-type", "application/json")
+                      .header("Authorization", "Bearer " + adminToken(config))
                       .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());

@@ -7,10 +7,14 @@ import io.vigil.gateway.GatewayException;
  * configuration file: its own port, on loopback by default, serving {@code /metrics} for
  * Prometheus.
  *
+ * <p>Every request names an operator (a bearer token from {@code vigil operators add}, or a client
+ * certificate whose common name an operator was registered with) acting within a role.
+ *
  * @param host the address the admin server listens on
  * @param port the TCP port, 0 for any free port
+ * @param tls the admin server's TLS files; required when it listens beyond loopback
  */
-public record AdminConfig(String host, int port) {
+public record AdminConfig(String host, int port, TlsConfig tls) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 9090;
@@ -26,6 +30,24 @@ public record AdminConfig(String host, int port) {
   public AdminConfig {
     HOST.check(host);
     PORT.check(port);
+    java.util.Objects.requireNonNull(tls, "admin.tls");
+    if (!tls.enabled() && !DeviceAccess.isLoopback(host)) {
+      throw ConfigErrors.invalid(
+          "admin.host '"
+              + host
+              + "' reaches other machines: the admin port then needs TLS (admin.tls.cert-file"
+              + " and admin.tls.key-file), since operators' tokens would cross the network");
+    }
+  }
+
+  /** An {@code admin} section without TLS (loopback only). */
+  public AdminConfig(String host, int port) {
+    this(host, port, TlsConfig.none("admin"));
+  }
+
+  /** This section with another port. */
+  public AdminConfig withPort(int newPort) {
+    return new AdminConfig(host, newPort, tls);
   }
 
   /** The {@code admin} section that an empty file gives. */

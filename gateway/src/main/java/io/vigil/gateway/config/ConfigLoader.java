@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -51,7 +52,7 @@ public final class ConfigLoader {
     }
     VigilConfig config = parse(yaml, file.toString());
     Path dir = file.toAbsolutePath().getParent();
-    return config.withSync(config.sync().resolvedAgainst(dir));
+    return config.resolvedAgainst(dir);
   }
 
   /**
@@ -167,15 +168,28 @@ public final class ConfigLoader {
         in.read(ServerConfig.MAX_INFLIGHT_BODY_BYTES, ServerConfig.defaultMaxInflightBodyBytes());
     String deviceIdentityHeader =
         in.read(ServerConfig.DEVICE_IDENTITY_HEADER, ServerConfig.DEFAULT_DEVICE_IDENTITY_HEADER);
+    TlsConfig tls = TlsConfig.read(in.section("server.tls"), "server");
+    // A file is an installation: plain HTTP and anonymous devices only when it says so.
+    boolean plaintext = in.read(DeviceAccess.PLAINTEXT, false);
+    DeviceAccess.Authentication auth =
+        in.read(DeviceAccess.DEVICE_AUTH, DeviceAccess.Authentication.REQUIRED);
+    List<String> proxies = in.readList(DeviceAccess.TRUSTED_PROXY, List.of());
     in.rejectUnknownKeys();
-    return new ServerConfig(host, port, maxBodyBytes, maxInflightBodyBytes, deviceIdentityHeader);
+    return new ServerConfig(
+        host,
+        port,
+        maxBodyBytes,
+        maxInflightBodyBytes,
+        deviceIdentityHeader,
+        new DeviceAccess(tls, plaintext, auth, proxies));
   }
 
   private static AdminConfig readAdmin(YamlSection in) {
     String host = in.read(AdminConfig.HOST, AdminConfig.DEFAULT_HOST);
     int port = in.read(AdminConfig.PORT, AdminConfig.DEFAULT_PORT);
+    TlsConfig tls = TlsConfig.read(in.section("admin.tls"), "admin");
     in.rejectUnknownKeys();
-    return new AdminConfig(host, port);
+    return new AdminConfig(host, port, tls);
   }
 
   private static MonitoringConfig readMonitoring(YamlSection in) {

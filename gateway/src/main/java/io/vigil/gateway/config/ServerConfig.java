@@ -3,6 +3,7 @@ package io.vigil.gateway.config;
 import io.vigil.gateway.GatewayException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -14,14 +15,17 @@ import java.util.regex.Pattern;
  * @param maxInflightBodyBytes the memory that request bodies, and the values decoded from them, may
  *     hold at once across all connections; a request that would go over it gets 429 before its body
  *     is read
- * @param deviceIdentityHeader the header that names the calling device, or empty for none
+ * @param deviceIdentityHeader the header that names the calling device, or empty for none; believed
+ *     only from {@link DeviceAccess#trustedProxies}
+ * @param access TLS or plain HTTP, and how devices authenticate
  */
 public record ServerConfig(
     String host,
     int port,
     long maxBodyBytes,
     long maxInflightBodyBytes,
-    String deviceIdentityHeader) {
+    String deviceIdentityHeader,
+    DeviceAccess access) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -84,6 +88,46 @@ public record ServerConfig(
               + " or the heap (-Xmx)");
     }
     DEVICE_IDENTITY_HEADER.check(deviceIdentityHeader);
+    Objects.requireNonNull(access, "server access");
+    if (access.authentication() == DeviceAccess.Authentication.OFF
+        && !DeviceAccess.isLoopback(host)) {
+      throw ConfigErrors.invalid(
+          "server.device-auth: off is allowed only on a loopback server.host; '"
+              + host
+              + "' reaches other machines, so each device must authenticate (a client"
+              + " certificate, a token from `vigil devices add`, or a trusted proxy's header)");
+    }
+    if (!access.trustedProxies().isEmpty() && deviceIdentityHeader.isEmpty()) {
+      throw ConfigErrors.invalid(
+          "server.trusted-proxies: set server.device-identity-header too, the header in which"
+              + " those proxies name the device");
+    }
+  }
+
+  /**
+   * A {@code server} section with the access of the embedded defaults ({@link
+   * DeviceAccess#trial()}).
+   */
+  public ServerConfig(
+      String host,
+      int port,
+      long maxBodyBytes,
+      long maxInflightBodyBytes,
+      String deviceIdentityHeader) {
+    this(
+        host, port, maxBodyBytes, maxInflightBodyBytes, deviceIdentityHeader, DeviceAccess.trial());
+  }
+
+  /** This section with another port. */
+  public ServerConfig withPort(int newPort) {
+    return new ServerConfig(
+        host, newPort, maxBodyBytes, maxInflightBodyBytes, deviceIdentityHeader, access);
+  }
+
+  /** This section with another access. */
+  public ServerConfig withAccess(DeviceAccess newAccess) {
+    return new ServerConfig(
+        host, port, maxBodyBytes, maxInflightBodyBytes, deviceIdentityHeader, newAccess);
   }
 
   /** A {@code server} section whose memory budget for request bodies is derived from the heap. */

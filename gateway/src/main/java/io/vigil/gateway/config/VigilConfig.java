@@ -146,16 +146,9 @@ public record VigilConfig(
 
   /** This configuration with another OIP port (the command line's {@code --port}). */
   public VigilConfig withPort(int newPort) {
-    ServerConfig s =
-        new ServerConfig(
-            server.host(),
-            newPort,
-            server.maxBodyBytes(),
-            server.maxInflightBodyBytes(),
-            server.deviceIdentityHeader());
     return new VigilConfig(
         dataDir,
-        s,
+        server.withPort(newPort),
         inference,
         audit,
         admin,
@@ -173,10 +166,28 @@ public record VigilConfig(
         server,
         inference,
         audit,
-        new AdminConfig(admin.host(), newPort),
+        admin.withPort(newPort),
         trust,
         monitoring,
         sync,
+        installDemoBundle,
+        shutdownGrace);
+  }
+
+  /**
+   * This configuration with each relative file path of its TLS and link settings taken from {@code
+   * dir}, the configuration file's folder.
+   */
+  public VigilConfig resolvedAgainst(Path dir) {
+    return new VigilConfig(
+        dataDir,
+        server.withAccess(server.access().withTls(server.access().tls().resolvedAgainst(dir))),
+        inference,
+        audit,
+        new AdminConfig(admin.host(), admin.port(), admin.tls().resolvedAgainst(dir)),
+        trust,
+        monitoring,
+        sync.resolvedAgainst(dir),
         installDemoBundle,
         shutdownGrace);
   }

@@ -1,6 +1,8 @@
 package io.vigil.gateway.config;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -49,6 +51,30 @@ final class YamlSection {
     String name = localName(setting.key());
     known.add(name);
     return values.containsKey(name) ? setting.read(values.get(name)) : defaultValue;
+  }
+
+  /**
+   * A sequence of values, each read with {@code element}; absent is {@code defaultValue}, and a
+   * single value stands for a sequence of one.
+   */
+  List<String> readList(Setting<String> element, List<String> defaultValue) {
+    String name = localName(element.key());
+    known.add(name);
+    if (!values.containsKey(name)) {
+      return defaultValue;
+    }
+    Object raw = values.get(name);
+    if (raw == null) {
+      return List.of();
+    }
+    if (raw instanceof List<?> list) {
+      List<String> read = new ArrayList<>();
+      for (Object one : list) {
+        read.add(element.read(one));
+      }
+      return List.copyOf(read);
+    }
+    return List.of(element.read(raw));
   }
 
   /** Fails on the first key that no read asked for, so a misspelt key is never silently ignored. */

@@ -94,30 +94,45 @@ final class PortCheck implements Check {
   }
 
   private static boolean answers(URI admin) {
-    return get(admin.resolve("/metrics")).isPresent();
+    return get(admin.resolve("/metrics")).isPresent()
+        || get(URI.create(admin.toString().replaceFirst("^http:", "https:")).resolve("/metrics"))
+            .isPresent();
   }
 
   private static boolean isVigil(String host, int port, String path) {
     String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-    URI uri = URI.create("http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port + path);
-    Optional<String> body = get(uri);
-    // The OIP port says its name; the admin port serves the gateway's meters.
-    return body.isPresent()
-        && (path.equals("/metrics") || body.get().contains("\"name\":\"vigil\""));
+    String authority = (h.contains(":") ? "[" + h + "]" : h) + ":" + port + path;
+    // Either port may speak TLS; the probe only asks who answers, and sends no credential.
+    return get(URI.create("http://" + authority)).isPresent()
+        || get(URI.create("https://" + authority)).isPresent();
   }
 
+  /**
+   * The answer of a Vigil server at {@code uri}: the OIP port says its name, and either port, when
+   * it asks for a credential, names its realm {@code vigil} or {@code vigil-admin}.
+   */
   private static Optional<String> get(URI uri) {
     try {
       HttpClient client =
           HttpClient.newBuilder()
               .version(HttpClient.Version.HTTP_1_1)
               .connectTimeout(TIMEOUT)
+              .sslContext(ProbeTls.ANY)
               .build();
       HttpResponse<String> r =
           client.send(
               HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
               HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? Optional.of(r.body()) : Optional.empty();
+      boolean named =
+          r.statusCode() == 200
+              && (uri.getPath().equals("/metrics") || r.body().contains("\"name\":\"vigil\""));
+      boolean realm =
+          r.statusCode() == 401
+              && r.headers()
+                  .firstValue("WWW-Authenticate")
+                  .filter(v -> v.contains("realm=\"vigil"))
+                  .isPresent();
+      return named || realm ? Optional.of(r.body()) : Optional.empty();
     } catch (IOException | IllegalArgumentException e) {
       return Optional.empty();
     } catch (InterruptedException e) {

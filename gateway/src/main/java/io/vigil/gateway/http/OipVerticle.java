@@ -8,8 +8,12 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vigil.gateway.access.Authenticator;
+import io.vigil.gateway.access.Endpoint;
+import io.vigil.gateway.access.Principal;
 import io.vigil.gateway.metrics.InferenceMeters;
 import io.vigil.gateway.metrics.RequestMeters;
 import io.vigil.gateway.models.LoadedModel;
@@ -51,6 +55,9 @@ public final class OipVerticle extends VerticleBase {
   private static final String STARTED_NANOS = "vigil.started";
   private static final String MODEL = "vigil.model";
 
+  /** The key under which a request's authenticated device name is kept in its context. */
+  public static final String DEVICE = "vigil.device";
+
   /** The device identity recorded when a request names none. */
   public static final String ANONYMOUS = "anonymous";
 
@@ -60,7 +67,8 @@ public final class OipVerticle extends VerticleBase {
   private final String host;
   private final int port;
   private final BodyReader bodyReader;
-  private final String deviceIdentityHeader;
+  private final Endpoint devices;
+  private final boolean authenticationRequired;
   private final String serverVersion;
   private final Supplier<List<String>> warnings;
   private final InferenceMeters meters;
@@ -70,9 +78,11 @@ public final class OipVerticle extends VerticleBase {
   /**
    * A verticle that serves {@code models} on {@code host:port} and records every answer with {@code
    * recorder} before it sends it; request bodies are read within {@code bodyBudget}, which every
-   * verticle of the server shares; the device is named by {@code deviceIdentityHeader} (empty:
-   * every device is {@code anonymous}); a ready gateway lists {@code warnings} in its readiness
-   * answer; a request that names no loaded model version is counted on {@code meters}.
+   * verticle of the server shares; each request is authenticated at {@code devices} (its TLS, its
+   * device credentials), and one that names no device is refused when {@code
+   * authenticationRequired}, else served as {@code anonymous}; a ready gateway lists {@code
+   * warnings} in its readiness answer; a request that names no loaded model version is counted on
+   * {@code meters}.
    */
   public OipVerticle(
       ModelRegistry models,
@@ -82,7 +92,8 @@ public final class OipVerticle extends VerticleBase {
       int port,
       long maxBodyBytes,
       BodyBudget bodyBudget,
-      String deviceIdentityHeader,
+      Endpoint devices,
+      boolean authenticationRequired,
       String serverVersion,
       Supplier<List<String>> warnings,
       InferenceMeters meters,
@@ -93,7 +104,8 @@ public final class OipVerticle extends VerticleBase {
     this.host = host;
     this.port = port;
     this.bodyReader = new BodyReader(bodyBudget, maxBodyBytes);
-    this.deviceIdentityHeader = deviceIdentityHeader;
+    this.devices = devices;
+    this.authenticationRequired = authenticationRequired;
     this.serverVersion = serverVersion;
     this.warnings = warnings;
     this.meters = meters;
@@ -104,6 +116,7 @@ public final class OipVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     Buffer serverBody = OipEncoder.server(serverVersion);
+    router.route().handler(this::authenticate);
     router.get("/v2").handler(ctx -> json(ctx, 200, serverBody));
     router.get("/v2/health/live").handler(ctx -> ctx.response().setStatusCode(200).end());
     router.get("/v2/health/ready").handler(this::ready);
@@ -151,17 +164,61 @@ public final class OipVerticle extends VerticleBase {
     // No WebSocket endpoints: without WebSocket compression, Vert.x leaves the extension handler
     // out of every connection's pipeline, which otherwise inspects each request and response.
     HttpServerOptions options =
-        new HttpServerOptions()
-            .setHost(host)
-            .setPort(port)
-            .setCompressionSupported(false)
-            .setPerFrameWebSocketCompressionSupported(false)
-            .setPerMessageWebSocketCompressionSupported(false);
+        devices.applyTo(
+            new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
+                .setCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setPerMessageWebSocketCompressionSupported(false));
     return vertx
         .createHttpServer(options)
         .requestHandler(router)
         .listen()
         .onSuccess(s -> server = s);
+  }
+
+  /**
+   * Applies new TLS options to the connections this verticle accepts from now on (a certificate or
+   * revocation list read again).
+   */
+  public Future<Boolean> updateTls(ServerSSLOptions options) {
+    io.vertx.core.Promise<Boolean> done = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> server.updateSSLOptions(options).onComplete(done));
+    return done.future();
+  }
+
+  /**
+   * The first handler of every route but the health probes: the device the request comes from, by
+   * its certificate, token or trusted proxy ({@link Endpoint#authenticator}), kept in the context
+   * under {@link #DEVICE}; 401 with what to present when a credential is refused, or when none is
+   * presented and devices must authenticate.
+   */
+  private void authenticate(RoutingContext ctx) {
+    if (ctx.request().path().startsWith("/v2/health/")) {
+      ctx.next();
+      return;
+    }
+    Authenticator.Outcome outcome = devices.authenticator().authenticate(ctx.request());
+    if (outcome.isRefused()) {
+      unauthorized(ctx, outcome.refusal());
+      return;
+    }
+    if (outcome.principal().isEmpty() && authenticationRequired) {
+      unauthorized(
+          ctx,
+          "this gateway serves known devices only: present a client certificate from the"
+              + " hospital's CA, or a device token (Authorization: Bearer ..., from `vigil devices"
+              + " add`)");
+      return;
+    }
+    ctx.put(DEVICE, outcome.principal().map(Principal::name).orElse(ANONYMOUS));
+    ctx.next();
+  }
+
+  private static void unauthorized(RoutingContext ctx, String why) {
+    ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"vigil\"");
+    HttpErrors.respond(ctx, 401, why);
   }
 
   /** The port this verticle listens on. */
@@ -389,12 +446,9 @@ public final class OipVerticle extends VerticleBase {
         .thenCompose(Function.identity());
   }
 
-  private String device(RoutingContext ctx) {
-    if (deviceIdentityHeader.isEmpty()) {
-      return ANONYMOUS;
-    }
-    String name = ctx.request().getHeader(deviceIdentityHeader);
-    return name == null || name.isBlank() ? ANONYMOUS : name.strip();
+  private static String device(RoutingContext ctx) {
+    String name = ctx.get(DEVICE);
+    return name == null ? ANONYMOUS : name;
   }
 
   private void failure(RoutingContext ctx) {
