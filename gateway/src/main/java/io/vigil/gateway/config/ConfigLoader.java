@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -167,8 +169,29 @@ public final class ConfigLoader {
         in.read(ServerConfig.MAX_INFLIGHT_BODY_BYTES, ServerConfig.defaultMaxInflightBodyBytes());
     String deviceIdentityHeader =
         in.read(ServerConfig.DEVICE_IDENTITY_HEADER, ServerConfig.DEFAULT_DEVICE_IDENTITY_HEADER);
+    LimitsConfig limits = readLimits(in.section(LimitsConfig.SECTION));
     in.rejectUnknownKeys();
-    return new ServerConfig(host, port, maxBodyBytes, maxInflightBodyBytes, deviceIdentityHeader);
+    return new ServerConfig(
+        host, port, maxBodyBytes, maxInflightBodyBytes, deviceIdentityHeader, limits);
+  }
+
+  private static LimitsConfig readLimits(YamlSection in) {
+    LimitsConfig d = LimitsConfig.defaults();
+    int rate = in.read(LimitsConfig.DEVICE_RATE, d.deviceRate());
+    int burst = in.read(LimitsConfig.DEVICE_BURST, d.deviceBurst());
+    int concurrency = in.read(LimitsConfig.DEVICE_CONCURRENCY, d.deviceConcurrency());
+    int connections = in.read(LimitsConfig.MAX_CONNECTIONS, d.maxConnections());
+    Duration idle = in.read(LimitsConfig.IDLE_TIMEOUT, d.idleTimeout());
+    Duration request = in.read(LimitsConfig.REQUEST_TIMEOUT, d.requestTimeout());
+    long headerBytes = in.read(LimitsConfig.MAX_HEADER_BYTES, d.maxHeaderBytes());
+    Map<String, Long> modelMaxBody = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e :
+        in.section(LimitsConfig.MODEL_MAX_BODY).entries().entrySet()) {
+      modelMaxBody.put(e.getKey(), LimitsConfig.modelBody(e.getKey()).read(e.getValue()));
+    }
+    in.rejectUnknownKeys();
+    return new LimitsConfig(
+        rate, burst, concurrency, connections, idle, request, headerBytes, modelMaxBody);
   }
 
   private static AdminConfig readAdmin(YamlSection in) {

@@ -3,6 +3,8 @@ package io.vigil.gateway.config;
 import io.vigil.gateway.GatewayException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -15,13 +17,15 @@ import java.util.regex.Pattern;
  *     hold at once across all connections; a request that would go over it gets 429 before its body
  *     is read
  * @param deviceIdentityHeader the header that names the calling device, or empty for none
+ * @param limits what one device, connection and request may take, {@code server.limits}
  */
 public record ServerConfig(
     String host,
     int port,
     long maxBodyBytes,
     long maxInflightBodyBytes,
-    String deviceIdentityHeader) {
+    String deviceIdentityHeader,
+    LimitsConfig limits) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -84,11 +88,57 @@ public record ServerConfig(
               + " or the heap (-Xmx)");
     }
     DEVICE_IDENTITY_HEADER.check(deviceIdentityHeader);
+    Objects.requireNonNull(limits, LimitsConfig.SECTION);
+    for (Map.Entry<String, Long> e : limits.modelMaxBody().entrySet()) {
+      if (e.getValue() > maxInflightBodyBytes) {
+        throw ConfigErrors.invalid(
+            LimitsConfig.MODEL_MAX_BODY
+                + "."
+                + e.getKey()
+                + ": expected at most "
+                + MAX_INFLIGHT_BODY_BYTES.key()
+                + " ("
+                + Units.formatSize(maxInflightBodyBytes)
+                + "), got '"
+                + Units.formatSize(e.getValue())
+                + "': a body that large could never be read within the memory that request"
+                + " bodies may hold at once");
+      }
+    }
+  }
+
+  /** A {@code server} section with the default {@code server.limits}. */
+  public ServerConfig(
+      String host,
+      int port,
+      long maxBodyBytes,
+      long maxInflightBodyBytes,
+      String deviceIdentityHeader) {
+    this(
+        host,
+        port,
+        maxBodyBytes,
+        maxInflightBodyBytes,
+        deviceIdentityHeader,
+        LimitsConfig.defaults());
   }
 
   /** A {@code server} section whose memory budget for request bodies is derived from the heap. */
   public ServerConfig(String host, int port, long maxBodyBytes, String deviceIdentityHeader) {
     this(host, port, maxBodyBytes, defaultMaxInflightBodyBytes(), deviceIdentityHeader);
+  }
+
+  /** This section with other {@code server.limits}. */
+  public ServerConfig withLimits(LimitsConfig newLimits) {
+    return new ServerConfig(
+        host, port, maxBodyBytes, maxInflightBodyBytes, deviceIdentityHeader, newLimits);
+  }
+
+  /**
+   * The largest request body accepted for {@code model}: its own limit, or {@code maxBodyBytes}.
+   */
+  public long maxBodyBytes(String model) {
+    return limits.modelMaxBody().getOrDefault(model, maxBodyBytes);
   }
 
   /** The {@code server} section that an empty file gives. */

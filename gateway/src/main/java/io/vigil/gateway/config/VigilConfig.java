@@ -152,7 +152,8 @@ public record VigilConfig(
             newPort,
             server.maxBodyBytes(),
             server.maxInflightBodyBytes(),
-            server.deviceIdentityHeader());
+            server.deviceIdentityHeader(),
+            server.limits());
     return new VigilConfig(
         dataDir,
         s,

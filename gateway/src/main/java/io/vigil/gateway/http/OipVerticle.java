@@ -54,6 +54,12 @@ public final class OipVerticle extends VerticleBase {
   /** The device identity recorded when a request names none. */
   public static final String ANONYMOUS = "anonymous";
 
+  /**
+   * The routing context's key of the calling device's name, put there by the first handler of the
+   * infer routes and read by the handlers after it.
+   */
+  public static final String DEVICE = "vigil.device";
+
   private final ModelRegistry models;
   private final Recorder recorder;
   private final Lifecycle lifecycle;
@@ -65,6 +71,7 @@ public final class OipVerticle extends VerticleBase {
   private final Supplier<List<String>> warnings;
   private final InferenceMeters meters;
   private final AnswerListener answers;
+  private final Limits limits;
   private HttpServer server;
 
   /**
@@ -72,7 +79,8 @@ public final class OipVerticle extends VerticleBase {
    * recorder} before it sends it; request bodies are read within {@code bodyBudget}, which every
    * verticle of the server shares; the device is named by {@code deviceIdentityHeader} (empty:
    * every device is {@code anonymous}); a ready gateway lists {@code warnings} in its readiness
-   * answer; a request that names no loaded model version is counted on {@code meters}.
+   * answer; a request that names no loaded model version is counted on {@code meters}; devices,
+   * connections and requests are held within {@code limits}, which every verticle shares.
    */
   public OipVerticle(
       ModelRegistry models,
@@ -86,23 +94,27 @@ public final class OipVerticle extends VerticleBase {
       String serverVersion,
       Supplier<List<String>> warnings,
       InferenceMeters meters,
-      AnswerListener answers) {
+      AnswerListener answers,
+      Limits limits) {
     this.models = models;
     this.recorder = recorder;
     this.lifecycle = lifecycle;
     this.host = host;
     this.port = port;
-    this.bodyReader = new BodyReader(bodyBudget, maxBodyBytes);
+    this.bodyReader = new BodyReader(bodyBudget, maxBodyBytes, limits.config().modelMaxBody());
     this.deviceIdentityHeader = deviceIdentityHeader;
     this.serverVersion = serverVersion;
     this.warnings = warnings;
     this.meters = meters;
     this.answers = answers;
+    this.limits = limits;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    ConnectionGuard guard = new ConnectionGuard(vertx, limits);
+    router.route().handler(guard::request);
     Buffer serverBody = OipEncoder.server(serverVersion);
     router.get("/v2").handler(ctx -> json(ctx, 200, serverBody));
     router.get("/v2/health/live").handler(ctx -> ctx.response().setStatusCode(200).end());
@@ -125,11 +137,13 @@ public final class OipVerticle extends VerticleBase {
     router
         .post("/v2/models/:model/infer")
         .handler(this::enter)
+        .handler(ctx -> limits.devices().handle(ctx, bodyReader))
         .handler(bodyReader)
         .handler(ctx -> infer(ctx, models.active(ctx.pathParam("model"))));
     router
         .post("/v2/models/:model/versions/:version/infer")
         .handler(this::enter)
+        .handler(ctx -> limits.devices().handle(ctx, bodyReader))
         .handler(bodyReader)
         .handler(
             ctx -> infer(ctx, models.version(ctx.pathParam("model"), ctx.pathParam("version"))));
@@ -151,14 +165,17 @@ public final class OipVerticle extends VerticleBase {
     // No WebSocket endpoints: without WebSocket compression, Vert.x leaves the extension handler
     // out of every connection's pipeline, which otherwise inspects each request and response.
     HttpServerOptions options =
-        new HttpServerOptions()
-            .setHost(host)
-            .setPort(port)
-            .setCompressionSupported(false)
-            .setPerFrameWebSocketCompressionSupported(false)
-            .setPerMessageWebSocketCompressionSupported(false);
+        guard.apply(
+            new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
+                .setCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setPerMessageWebSocketCompressionSupported(false));
     return vertx
         .createHttpServer(options)
+        .connectionHandler(guard::connected)
+        .invalidRequestHandler(guard::invalid)
         .requestHandler(router)
         .listen()
         .onSuccess(s -> server = s);
@@ -226,6 +243,7 @@ public final class OipVerticle extends VerticleBase {
           answered(ctx, done, arrived);
         });
     ctx.put(STARTED_NANOS, arrived);
+    ctx.put(DEVICE, device(ctx));
     ctx.next();
   }
 
@@ -307,7 +325,7 @@ public final class OipVerticle extends VerticleBase {
     }
     long started = ctx.get(STARTED_NANOS);
     String requestId = request.id().orElseGet(() -> UUID.randomUUID().toString());
-    String device = device(ctx);
+    String device = ctx.get(DEVICE);
     // The ledger entry is made on the thread that ran the model (a runner, or this event loop for
     // an inline model); the answer leaves only after its commit.
     CompletableFuture<Answer> answer =
