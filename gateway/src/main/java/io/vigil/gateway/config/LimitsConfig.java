@@ -44,7 +44,7 @@ public record LimitsConfig(
   public static final int DEFAULT_DEVICE_BURST = 0;
   public static final int DEFAULT_DEVICE_CONCURRENCY = 0;
   public static final int DEFAULT_MAX_CONNECTIONS = 1024;
-  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
   public static final long DEFAULT_MAX_HEADER_BYTES = 8 * Units.KIB;
 

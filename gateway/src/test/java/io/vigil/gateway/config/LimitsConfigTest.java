@@ -23,7 +23,7 @@ class LimitsConfigTest {
     assertEquals(0, limits.deviceRate());
     assertEquals(0, limits.deviceConcurrency());
     assertEquals(1024, limits.maxConnections());
-    assertEquals(Duration.ofSeconds(60), limits.idleTimeout());
+    assertEquals(Duration.ofSeconds(30), limits.idleTimeout());
     assertEquals(Duration.ofSeconds(30), limits.requestTimeout());
     assertEquals(8192, limits.maxHeaderBytes());
     assertEquals(Map.of(), limits.modelMaxBody());
