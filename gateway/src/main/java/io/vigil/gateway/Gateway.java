@@ -26,6 +26,7 @@ import io.vigil.gateway.config.MonitoringConfig;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.gateway.http.BodyBudget;
 import io.vigil.gateway.http.Lifecycle;
+import io.vigil.gateway.http.Limits;
 import io.vigil.gateway.http.OipVerticle;
 import io.vigil.gateway.http.Recorder;
 import io.vigil.gateway.install.ClasspathSource;
@@ -346,6 +347,7 @@ public final class Gateway implements AutoCloseable {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     String version = Version.current();
     List<OipVerticle> verticles = new CopyOnWriteArrayList<>();
+    Limits limits = Limits.create(config.server().limits());
     await(
         vertx.deployVerticle(
             () -> {
@@ -364,7 +366,8 @@ public final class Gateway implements AutoCloseable {
                       version,
                       () -> disk.warning().stream().toList(),
                       inferenceMeters,
-                      gate::answered);
+                      gate::answered,
+                      limits);
               verticles.add(v);
               return v;
             },

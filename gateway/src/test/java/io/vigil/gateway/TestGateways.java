@@ -1,6 +1,7 @@
 package io.vigil.gateway;
 
 import io.vigil.gateway.config.InferenceConfig;
+import io.vigil.gateway.config.LimitsConfig;
 import io.vigil.gateway.config.ServerConfig;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.inference.bundle.Bundle;
@@ -59,6 +60,21 @@ public final class TestGateways {
         config.admin(),
         config.trust(),
         config.monitoring(),
+        config.installDemoBundle(),
+        config.shutdownGrace());
+  }
+
+  /** {@code config} with other {@code server.limits}. */
+  public static VigilConfig withLimits(VigilConfig config, LimitsConfig limits) {
+    return new VigilConfig(
+        config.dataDir(),
+        config.server().withLimits(limits),
+        config.inference(),
+        config.audit(),
+        config.admin(),
+        config.trust(),
+        config.monitoring(),
+        config.sync(),
         config.installDemoBundle(),
         config.shutdownGrace());
   }

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -174,6 +176,7 @@ public final class ConfigLoader {
     DeviceAccess.Authentication auth =
         in.read(DeviceAccess.DEVICE_AUTH, DeviceAccess.Authentication.REQUIRED);
     List<String> proxies = in.readList(DeviceAccess.TRUSTED_PROXY, List.of());
+    LimitsConfig limits = readLimits(in.section(LimitsConfig.SECTION));
     in.rejectUnknownKeys();
     return new ServerConfig(
         host,
@@ -181,7 +184,27 @@ public final class ConfigLoader {
         maxBodyBytes,
         maxInflightBodyBytes,
         deviceIdentityHeader,
-        new DeviceAccess(tls, plaintext, auth, proxies));
+        new DeviceAccess(tls, plaintext, auth, proxies),
+        limits);
+  }
+
+  private static LimitsConfig readLimits(YamlSection in) {
+    LimitsConfig d = LimitsConfig.defaults();
+    int rate = in.read(LimitsConfig.DEVICE_RATE, d.deviceRate());
+    int burst = in.read(LimitsConfig.DEVICE_BURST, d.deviceBurst());
+    int concurrency = in.read(LimitsConfig.DEVICE_CONCURRENCY, d.deviceConcurrency());
+    int connections = in.read(LimitsConfig.MAX_CONNECTIONS, d.maxConnections());
+    Duration idle = in.read(LimitsConfig.IDLE_TIMEOUT, d.idleTimeout());
+    Duration request = in.read(LimitsConfig.REQUEST_TIMEOUT, d.requestTimeout());
+    long headerBytes = in.read(LimitsConfig.MAX_HEADER_BYTES, d.maxHeaderBytes());
+    Map<String, Long> modelMaxBody = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e :
+        in.section(LimitsConfig.MODEL_MAX_BODY).entries().entrySet()) {
+      modelMaxBody.put(e.getKey(), LimitsConfig.modelBody(e.getKey()).read(e.getValue()));
+    }
+    in.rejectUnknownKeys();
+    return new LimitsConfig(
+        rate, burst, concurrency, connections, idle, request, headerBytes, modelMaxBody);
   }
 
   private static AdminConfig readAdmin(YamlSection in) {

@@ -3,6 +3,7 @@ package io.vigil.gateway.config;
 import io.vigil.gateway.GatewayException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -18,6 +19,7 @@ import java.util.regex.Pattern;
  * @param deviceIdentityHeader the header that names the calling device, or empty for none; believed
  *     only from {@link DeviceAccess#trustedProxies}
  * @param access TLS or plain HTTP, and how devices authenticate
+ * @param limits what one device, connection and request may take, {@code server.limits}
  */
 public record ServerConfig(
     String host,
@@ -25,7 +27,8 @@ public record ServerConfig(
     long maxBodyBytes,
     long maxInflightBodyBytes,
     String deviceIdentityHeader,
-    DeviceAccess access) {
+    DeviceAccess access,
+    LimitsConfig limits) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -88,6 +91,24 @@ public record ServerConfig(
               + " or the heap (-Xmx)");
     }
     DEVICE_IDENTITY_HEADER.check(deviceIdentityHeader);
+    Objects.requireNonNull(limits, LimitsConfig.SECTION);
+    for (Map.Entry<String, Long> e : limits.modelMaxBody().entrySet()) {
+      if (e.getValue() > maxInflightBodyBytes) {
+        throw ConfigErrors.invalid(
+            LimitsConfig.MODEL_MAX_BODY
+                + "."
+                + e.getKey()
+                + ": expected at most "
+                + MAX_INFLIGHT_BODY_BYTES.key()
+                + " ("
+                + Units.formatSize(maxInflightBodyBytes)
+                + "), got '"
+                + Units.formatSize(e.getValue())
+                + "': a body that large could never be read within the memory that request"
+                + " bodies may hold at once");
+      }
+    }
+
     Objects.requireNonNull(access, "server access");
     if (access.authentication() == DeviceAccess.Authentication.OFF
         && !DeviceAccess.isLoopback(host)) {
@@ -106,7 +127,7 @@ public record ServerConfig(
 
   /**
    * A {@code server} section with the access of the embedded defaults ({@link
-   * DeviceAccess#trial()}).
+   * DeviceAccess#trial()}) and the default {@code server.limits}.
    */
   public ServerConfig(
       String host,
@@ -115,24 +136,43 @@ public record ServerConfig(
       long maxInflightBodyBytes,
       String deviceIdentityHeader) {
     this(
-        host, port, maxBodyBytes, maxInflightBodyBytes, deviceIdentityHeader, DeviceAccess.trial());
+        host,
+        port,
+        maxBodyBytes,
+        maxInflightBodyBytes,
+        deviceIdentityHeader,
+        DeviceAccess.trial(),
+        LimitsConfig.defaults());
   }
 
   /** This section with another port. */
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(
-        host, newPort, maxBodyBytes, maxInflightBodyBytes, deviceIdentityHeader, access);
+        host, newPort, maxBodyBytes, maxInflightBodyBytes, deviceIdentityHeader, access, limits);
   }
 
   /** This section with another access. */
   public ServerConfig withAccess(DeviceAccess newAccess) {
     return new ServerConfig(
-        host, port, maxBodyBytes, maxInflightBodyBytes, deviceIdentityHeader, newAccess);
+        host, port, maxBodyBytes, maxInflightBodyBytes, deviceIdentityHeader, newAccess, limits);
   }
 
   /** A {@code server} section whose memory budget for request bodies is derived from the heap. */
   public ServerConfig(String host, int port, long maxBodyBytes, String deviceIdentityHeader) {
     this(host, port, maxBodyBytes, defaultMaxInflightBodyBytes(), deviceIdentityHeader);
+  }
+
+  /** This section with other {@code server.limits}. */
+  public ServerConfig withLimits(LimitsConfig newLimits) {
+    return new ServerConfig(
+        host, port, maxBodyBytes, maxInflightBodyBytes, deviceIdentityHeader, access, newLimits);
+  }
+
+  /**
+   * The largest request body accepted for {@code model}: its own limit, or {@code maxBodyBytes}.
+   */
+  public long maxBodyBytes(String model) {
+    return limits.modelMaxBody().getOrDefault(model, maxBodyBytes);
   }
 
   /** The {@code server} section that an empty file gives. */

@@ -1,6 +1,7 @@
 package io.vigil.gateway.config;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,20 @@ final class YamlSection {
       return List.copyOf(read);
     }
     return List.of(element.read(raw));
+  }
+
+  /**
+   * Every key of this mapping with its value as written, for a section whose keys are names chosen
+   * by the person who writes the file (such as model ids); all of them count as read.
+   */
+  Map<String, Object> entries() {
+    Map<String, Object> entries = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : values.entrySet()) {
+      String name = String.valueOf(e.getKey());
+      known.add(name);
+      entries.put(name, e.getValue());
+    }
+    return entries;
   }
 
   /** Fails on the first key that no read asked for, so a misspelt key is never silently ignored. */

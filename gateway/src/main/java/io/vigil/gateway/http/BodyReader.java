@@ -9,11 +9,12 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads an inference request's body within the {@link BodyBudget}, or refuses it without keeping
- * it: a body over {@code server.max-body-bytes} gets 413, one the budget cannot hold now 429 with
- * Retry-After.
+ * it: a body over {@code server.max-body-bytes} (or its model's {@code
+ * server.limits.model-max-body}) gets 413, one the budget cannot hold now 429 with Retry-After.
  *
  * <p>A body's Content-Length is reserved before its first byte is read, so that a request which
  * would go over the budget is refused at once; a chunked body is reserved chunk by chunk as it
@@ -35,10 +36,16 @@ final class BodyReader implements Handler<RoutingContext> {
 
   private final BodyBudget budget;
   private final long maxBodyBytes;
+  private final Map<String, Long> modelMaxBody;
 
-  BodyReader(BodyBudget budget, long maxBodyBytes) {
+  /**
+   * A reader within {@code budget} of bodies up to {@code maxBodyBytes}, or, for a model that
+   * {@code modelMaxBody} names (the {@code model} path parameter), up to its own limit.
+   */
+  BodyReader(BodyBudget budget, long maxBodyBytes, Map<String, Long> modelMaxBody) {
     this.budget = budget;
     this.maxBodyBytes = maxBodyBytes;
+    this.modelMaxBody = Map.copyOf(modelMaxBody);
   }
 
   @Override
@@ -48,8 +55,10 @@ final class BodyReader implements Handler<RoutingContext> {
     ctx.put(RESERVATION, reservation);
     ctx.addEndHandler(v -> reservation.release());
     long declared = contentLength(request);
-    if (declared > maxBodyBytes) {
-      refuse(ctx, 413, tooLarge());
+    String model = ctx.pathParam("model");
+    long limit = limit(model);
+    if (declared > limit) {
+      refuse(ctx, 413, tooLarge(model, limit));
       return;
     }
     if (declared > 0 && !reservation.resize(declared)) {
@@ -66,7 +75,7 @@ final class BodyReader implements Handler<RoutingContext> {
       ctx.response().writeContinue();
       ctx.put(CONTINUED, Boolean.TRUE);
     }
-    Reading reading = new Reading(ctx, reservation, declared);
+    Reading reading = new Reading(ctx, reservation, declared, model, limit);
     request.handler(reading::chunk).endHandler(v -> reading.end()).resume();
   }
 
@@ -98,8 +107,17 @@ final class BodyReader implements Handler<RoutingContext> {
         + "; retry shortly";
   }
 
-  private String tooLarge() {
-    return "request body is larger than the limit of " + maxBodyBytes + " bytes";
+  private long limit(String model) {
+    return model == null ? maxBodyBytes : modelMaxBody.getOrDefault(model, maxBodyBytes);
+  }
+
+  private String tooLarge(String model, long limit) {
+    return "request body is larger than the limit of "
+        + limit
+        + " bytes"
+        + (model != null && modelMaxBody.containsKey(model)
+            ? " for model " + model + " (server.limits.model-max-body)"
+            : "");
   }
 
   /**
@@ -110,7 +128,7 @@ final class BodyReader implements Handler<RoutingContext> {
    */
   void refuse(RoutingContext ctx, int status, String message) {
     HttpServerRequest request = ctx.request();
-    if (status == 429) {
+    if (status == 429 && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, HttpErrors.RETRY_AFTER_SECONDS);
     }
     boolean http1 = request.version() != HttpVersion.HTTP_2;
@@ -126,7 +144,7 @@ final class BodyReader implements Handler<RoutingContext> {
       sent.onComplete(v -> request.connection().close());
       return;
     }
-    long[] left = {maxBodyBytes + SWALLOW_BEYOND_LIMIT_BYTES};
+    long[] left = {limit(ctx.pathParam("model")) + SWALLOW_BEYOND_LIMIT_BYTES};
     request.handler(
         chunk -> {
           left[0] -= chunk.length();
@@ -158,19 +176,28 @@ final class BodyReader implements Handler<RoutingContext> {
     private final RoutingContext ctx;
     private final BodyBudget.Reservation reservation;
     private final long declared;
+    private final String model;
+    private final long limit;
     private List<Buffer> chunks = new ArrayList<>();
     private long received;
 
-    Reading(RoutingContext ctx, BodyBudget.Reservation reservation, long declared) {
+    Reading(
+        RoutingContext ctx,
+        BodyBudget.Reservation reservation,
+        long declared,
+        String model,
+        long limit) {
       this.ctx = ctx;
       this.reservation = reservation;
       this.declared = declared;
+      this.model = model;
+      this.limit = limit;
     }
 
     void chunk(Buffer chunk) {
       received += chunk.length();
-      if (received > maxBodyBytes) {
-        stop(413, tooLarge());
+      if (received > limit) {
+        stop(413, tooLarge(model, limit));
       } else if (declared < 0 && !reservation.resize(received)) {
         stop(429, shortOfMemory(received));
       } else {

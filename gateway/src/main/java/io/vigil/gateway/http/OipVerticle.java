@@ -73,6 +73,7 @@ public final class OipVerticle extends VerticleBase {
   private final Supplier<List<String>> warnings;
   private final InferenceMeters meters;
   private final AnswerListener answers;
+  private final Limits limits;
   private HttpServer server;
 
   /**
@@ -82,7 +83,8 @@ public final class OipVerticle extends VerticleBase {
    * device credentials), and one that names no device is refused when {@code
    * authenticationRequired}, else served as {@code anonymous}; a ready gateway lists {@code
    * warnings} in its readiness answer; a request that names no loaded model version is counted on
-   * {@code meters}.
+   * {@code meters}; devices, connections and requests are held within {@code limits}, which every
+   * verticle shares.
    */
   public OipVerticle(
       ModelRegistry models,
@@ -97,24 +99,28 @@ public final class OipVerticle extends VerticleBase {
       String serverVersion,
       Supplier<List<String>> warnings,
       InferenceMeters meters,
-      AnswerListener answers) {
+      AnswerListener answers,
+      Limits limits) {
     this.models = models;
     this.recorder = recorder;
     this.lifecycle = lifecycle;
     this.host = host;
     this.port = port;
-    this.bodyReader = new BodyReader(bodyBudget, maxBodyBytes);
+    this.bodyReader = new BodyReader(bodyBudget, maxBodyBytes, limits.config().modelMaxBody());
     this.devices = devices;
     this.authenticationRequired = authenticationRequired;
     this.serverVersion = serverVersion;
     this.warnings = warnings;
     this.meters = meters;
     this.answers = answers;
+    this.limits = limits;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    ConnectionGuard guard = new ConnectionGuard(vertx, limits);
+    router.route().handler(guard::request);
     Buffer serverBody = OipEncoder.server(serverVersion);
     router.route().handler(this::authenticate);
     router.get("/v2").handler(ctx -> json(ctx, 200, serverBody));
@@ -138,11 +144,13 @@ public final class OipVerticle extends VerticleBase {
     router
         .post("/v2/models/:model/infer")
         .handler(this::enter)
+        .handler(ctx -> limits.devices().handle(ctx, bodyReader))
         .handler(bodyReader)
         .handler(ctx -> infer(ctx, models.active(ctx.pathParam("model"))));
     router
         .post("/v2/models/:model/versions/:version/infer")
         .handler(this::enter)
+        .handler(ctx -> limits.devices().handle(ctx, bodyReader))
         .handler(bodyReader)
         .handler(
             ctx -> infer(ctx, models.version(ctx.pathParam("model"), ctx.pathParam("version"))));
@@ -165,14 +173,17 @@ public final class OipVerticle extends VerticleBase {
     // out of every connection's pipeline, which otherwise inspects each request and response.
     HttpServerOptions options =
         devices.applyTo(
-            new HttpServerOptions()
-                .setHost(host)
-                .setPort(port)
-                .setCompressionSupported(false)
-                .setPerFrameWebSocketCompressionSupported(false)
-                .setPerMessageWebSocketCompressionSupported(false));
+            guard.apply(
+                new HttpServerOptions()
+                    .setHost(host)
+                    .setPort(port)
+                    .setCompressionSupported(false)
+                    .setPerFrameWebSocketCompressionSupported(false)
+                    .setPerMessageWebSocketCompressionSupported(false)));
     return vertx
         .createHttpServer(options)
+        .connectionHandler(guard::connected)
+        .invalidRequestHandler(guard::invalid)
         .requestHandler(router)
         .listen()
         .onSuccess(s -> server = s);
@@ -364,7 +375,7 @@ public final class OipVerticle extends VerticleBase {
     }
     long started = ctx.get(STARTED_NANOS);
     String requestId = request.id().orElseGet(() -> UUID.randomUUID().toString());
-    String device = device(ctx);
+    String device = ctx.get(DEVICE);
     // The ledger entry is made on the thread that ran the model (a runner, or this event loop for
     // an inline model); the answer leaves only after its commit.
     CompletableFuture<Answer> answer =

@@ -485,7 +485,7 @@ class ConfigLoaderTest {
   void rejectsUnknownNestedKeyAndNamesItsPath() {
     assertEquals(
         "vigil.yaml: unknown key 'server.prot'; expected one of:"
-            + " host, port, max-body-bytes, max-inflight-body-bytes, device-identity-header",
+            + " host, port, max-body-bytes, max-inflight-body-bytes, device-identity-header, limits",
         errorOf("server:\n  prot: 9000\n"));
   }
 

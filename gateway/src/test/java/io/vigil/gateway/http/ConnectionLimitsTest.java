@@ -1,0 +1,170 @@
+package io.vigil.gateway.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.gateway.Gateway;
+import io.vigil.gateway.TestGateways;
+import io.vigil.gateway.config.LimitsConfig;
+import io.vigil.inference.TestBundles;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Limits on connections over real sockets: a client that sends its headers a byte at a time is cut
+ * off at {@code idle-timeout}, one whose body does not arrive in time at {@code request-timeout},
+ * while a well-behaved device is served promptly, and a flood of connections beyond {@code
+ * max-connections} is closed while a device's open connection is still answered.
+ */
+class ConnectionLimitsTest {
+
+  private static final String INFER = "/v2/models/test-model/infer";
+  private static final String ROW =
+      "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": [1, 3],"
+          + " \"data\": [1, 1.5, -2]}]}";
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(3);
+  private static final int MAX_CONNECTIONS = 4;
+
+  @TempDir Path dataDir;
+  Gateway gateway;
+
+  @BeforeEach
+  void start() {
+    TestGateways.preinstall(dataDir, TestBundles.bundle());
+    gateway =
+        Gateway.start(
+            TestGateways.withLimits(
+                TestGateways.withoutDemo(TestGateways.config(dataDir)),
+                LimitsConfig.defaults()
+                    .withConnections(MAX_CONNECTIONS, IDLE_TIMEOUT, REQUEST_TIMEOUT, 8192)));
+  }
+
+  @AfterEach
+  void stop() {
+    gateway.close();
+  }
+
+  @Test
+  void aClientSendingItsHeadersByteByByteIsCutOffWhileADeviceIsServedPromptly() throws Exception {
+    try (RawHttp loris = new RawHttp(gateway.port())) {
+      // given a client that sends a header line one byte every 100 ms, never finishing
+      long started = System.nanoTime();
+      CompletableFuture<Long> cut =
+          CompletableFuture.supplyAsync(
+              () -> {
+                String line = "POST " + INFER + " HTTP/1.1\r\nHost: vigil\r\nX-Slow: ";
+                for (int i = 0; ; i++) {
+                  if (!loris.write(i < line.length() ? line.substring(i, i + 1) : "a")) {
+                    return System.nanoTime() - started;
+                  }
+                  try {
+                    Thread.sleep(100);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return -1L;
+                  }
+                }
+              });
+
+      // when a device sends requests meanwhile
+      long slowestMillis = 0;
+      for (int i = 0; i < 10; i++) {
+        try (RawHttp device = new RawHttp(gateway.port())) {
+          long t = System.nanoTime();
+          String response = device.response(request(ROW), 5000);
+          slowestMillis = Math.max(slowestMillis, (System.nanoTime() - t) / 1_000_000);
+          assertTrue(response.startsWith("HTTP/1.1 200"), response);
+        }
+        Thread.sleep(100);
+      }
+
+      // then the device was served promptly and the slow client was cut off at the idle timeout,
+      // its unfinished headers counting as no activity however often their bytes come
+      long cutMillis = cut.get(10, TimeUnit.SECONDS) / 1_000_000;
+      System.out.printf(
+          "slow loris cut after %d ms; the device's slowest answer took %d ms%n",
+          cutMillis, slowestMillis);
+      assertTrue(
+          cutMillis >= REQUEST_TIMEOUT.toMillis() - 100
+              && cutMillis < IDLE_TIMEOUT.toMillis() + 2000,
+          "cut after " + cutMillis + " ms");
+      assertTrue(slowestMillis < 1000, "slowest answer " + slowestMillis + " ms");
+    }
+  }
+
+  @Test
+  void aRequestWhoseBodyDoesNotArriveInTimeGets408AndItsConnectionIsClosed() throws Exception {
+    try (RawHttp slow = new RawHttp(gateway.port())) {
+      // given headers that promise a body, and only its first byte
+      slow.write(
+          "POST "
+              + INFER
+              + " HTTP/1.1\r\nHost: vigil\r\nContent-Type: application/json\r\nContent-Length: "
+              + ROW.length()
+              + "\r\n\r\n{");
+
+      // when the deadline passes
+      String response = slow.response(5000);
+
+      // then the gateway says why and closes the connection
+      assertTrue(response.startsWith("HTTP/1.1 408"), response);
+      assertTrue(
+          response.endsWith(
+              "{\"error\":\"the request did not arrive whole within 2000 ms"
+                  + " (server.limits.request-timeout); the connection is closed\"}"),
+          response);
+      assertTrue(slow.closedWithin(2000));
+    }
+  }
+
+  @Test
+  void connectionsBeyondTheLimitAreClosedWhileADevicesOpenConnectionIsStillAnswered()
+      throws Exception {
+    try (RawHttp device = new RawHttp(gateway.port())) {
+      // given a device with a kept-alive connection that has been answered
+      assertTrue(device.response(request(ROW), 5000).startsWith("HTTP/1.1 200"));
+
+      // when a flood of connections arrives, each sending a request
+      List<RawHttp> flood = new ArrayList<>();
+      try {
+        for (int i = 0; i < 20; i++) {
+          RawHttp c = new RawHttp(gateway.port());
+          flood.add(c);
+          c.write("GET /v2/health/live HTTP/1.1\r\nHost: vigil\r\n\r\n");
+        }
+        int closed = 0;
+        for (RawHttp c : flood) {
+          if (c.response(2000).isEmpty()) {
+            closed++;
+          }
+        }
+
+        // then those beyond the limit were closed unanswered, and the device is still answered
+        assertEquals(20 - (MAX_CONNECTIONS - 1), closed);
+        assertTrue(device.response(request(ROW), 5000).startsWith("HTTP/1.1 200"));
+      } finally {
+        for (RawHttp c : flood) {
+          c.close();
+        }
+      }
+    }
+  }
+
+  private static String request(String body) {
+    return "POST "
+        + INFER
+        + " HTTP/1.1\r\nHost: vigil\r\nContent-Type: application/json\r\nContent-Length: "
+        + body.length()
+        + "\r\n\r\n"
+        + body;
+  }
+}
