@@ -131,7 +131,7 @@ final class Comparison {
         for (Hosts hosts : List.of(baseline, current)) {
           if (hosts.build().shadow()) {
             for (HostedGateway g : hosts.both()) {
-              ShadowCandidate.install(g.adminPort(), repository);
+              ShadowCandidate.install(g.adminPort(), g.adminToken(), repository);
               shadowing.add(g);
             }
           }
@@ -200,7 +200,7 @@ final class Comparison {
     List<ShadowCandidate.Figures> figures = new ArrayList<>();
     for (HostedGateway g : gateways) {
       figures.add(
-          ShadowCandidate.read(g.name(), g.adminPort())
+          ShadowCandidate.read(g.name(), g.adminPort(), g.adminToken())
               .orElse(new ShadowCandidate.Figures(g.name(), "none", 0, 0, 0)));
     }
     return figures;

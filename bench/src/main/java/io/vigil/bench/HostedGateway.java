@@ -36,9 +36,11 @@ final class HostedGateway implements AutoCloseable {
   private final int port;
   private final String name;
   private int adminPort;
+  private final Path dataDir;
 
-  private HostedGateway(Process process, String name) throws InterruptedException {
+  private HostedGateway(Process process, String name, Path dataDir) throws InterruptedException {
     this.process = process;
+    this.dataDir = dataDir;
     this.name = name;
     this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     Thread reader = new Thread(this::readLines, "vigil-bench-host-stdout-" + process.pid());
@@ -131,7 +133,7 @@ final class HostedGateway implements AutoCloseable {
     Process p =
         new ProcessBuilder(command).redirectError(workDir.resolve(name + ".log").toFile()).start();
     try {
-      return new HostedGateway(p, name);
+      return new HostedGateway(p, name, dataDir);
     } catch (RuntimeException | InterruptedException e) {
       p.destroyForcibly();
       throw e;
@@ -145,6 +147,12 @@ final class HostedGateway implements AutoCloseable {
   /**
    * The port of its admin API, asked once and kept: only the update's install and reading need it.
    */
+  /** The local operator's token that the hosted gateway wrote for this run. */
+  String adminToken() {
+    return io.vigil.gateway.access.LocalOperator.read(dataDir)
+        .orElseThrow(() -> new IllegalStateException("no local operator token in " + dataDir));
+  }
+
   int adminPort() {
     if (adminPort == 0) {
       String answer = command("admin-port", GatewayHost.ADMIN_PORT);

@@ -137,7 +137,8 @@ final class ShadowCandidate {
    * gateway whose admin API listens on {@code adminPort}, and checks that it became the candidate,
    * in shadow.
    */
-  static void install(int adminPort, Path repository) throws IOException, InterruptedException {
+  static void install(int adminPort, String token, Path repository)
+      throws IOException, InterruptedException {
     JsonObject body =
         new JsonObject()
             .put("repository", REPOSITORY)
@@ -146,6 +147,7 @@ final class ShadowCandidate {
     HttpResponse<String> r =
         HTTP.send(
             HttpRequest.newBuilder(uri(adminPort, "/admin/v1/updates/install"))
+                .header("Authorization", "Bearer " + token)
                 .timeout(TIMEOUT)
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
@@ -167,7 +169,7 @@ final class ShadowCandidate {
       throw new IllegalStateException(
           "the update repository installed no " + MODEL + " " + VERSION + ": " + r.body());
     }
-    Optional<Figures> f = parse("", updates(adminPort));
+    Optional<Figures> f = parse("", updates(adminPort, token));
     if (f.isEmpty() || !f.get().stage().equals("shadow")) {
       throw new IllegalStateException(
           MODEL + " " + VERSION + " was installed but is not in shadow: " + f);
@@ -175,9 +177,9 @@ final class ShadowCandidate {
   }
 
   /** The candidate's shadow figures on that gateway; empty when it has no such candidate. */
-  static Optional<Figures> read(String gateway, int adminPort)
+  static Optional<Figures> read(String gateway, int adminPort, String token)
       throws IOException, InterruptedException {
-    return parse(gateway, updates(adminPort));
+    return parse(gateway, updates(adminPort, token));
   }
 
   /** The 1.1.0 candidate's figures in a {@code GET /admin/v1/updates} answer. */
@@ -199,10 +201,14 @@ final class ShadowCandidate {
             });
   }
 
-  private static JsonObject updates(int adminPort) throws IOException, InterruptedException {
+  private static JsonObject updates(int adminPort, String token)
+      throws IOException, InterruptedException {
     HttpResponse<String> r =
         HTTP.send(
-            HttpRequest.newBuilder(uri(adminPort, "/admin/v1/updates")).timeout(TIMEOUT).build(),
+            HttpRequest.newBuilder(uri(adminPort, "/admin/v1/updates"))
+                .header("Authorization", "Bearer " + token)
+                .timeout(TIMEOUT)
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IllegalStateException(

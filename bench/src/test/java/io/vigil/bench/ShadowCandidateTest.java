@@ -35,7 +35,10 @@ class ShadowCandidateTest {
                 "test"))) {
 
       // when 1.1.0 is installed through the admin API and devices send requests
-      ShadowCandidate.install(gateway.adminPort(), repository);
+      ShadowCandidate.install(
+          gateway.adminPort(),
+          io.vigil.gateway.access.LocalOperator.read(dataDir).orElseThrow(),
+          repository);
       List<String> bodies = BenchModel.DEMO.requestBodies().subList(0, 20);
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       for (String body : bodies) {
@@ -52,7 +55,11 @@ class ShadowCandidateTest {
       }
 
       // then the candidate, still in shadow, ran each of them, and none was dropped
-      ShadowCandidate.Figures f = awaitRows(gateway.adminPort(), bodies.size());
+      ShadowCandidate.Figures f =
+          awaitRows(
+              gateway.adminPort(),
+              io.vigil.gateway.access.LocalOperator.read(dataDir).orElseThrow(),
+              bodies.size());
       assertEquals("shadow", f.stage());
       assertEquals(bodies.size(), f.rows());
       assertEquals(0, f.droppedRequests());
@@ -91,10 +98,11 @@ class ShadowCandidateTest {
     assertEquals(gone, gone.since(before));
   }
 
-  private static ShadowCandidate.Figures awaitRows(int adminPort, long rows) throws Exception {
+  private static ShadowCandidate.Figures awaitRows(int adminPort, String token, long rows)
+      throws Exception {
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (true) {
-      ShadowCandidate.Figures f = ShadowCandidate.read("g", adminPort).orElseThrow();
+      ShadowCandidate.Figures f = ShadowCandidate.read("g", adminPort, token).orElseThrow();
       if (f.rows() >= rows || System.nanoTime() > deadline) {
         return f;
       }

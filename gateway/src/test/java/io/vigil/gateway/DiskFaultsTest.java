@@ -45,7 +45,14 @@ class DiskFaultsTest {
             "--port",
             "0")) {
       HttpResponse<String> ready = get(g.port(), "/v2/health/ready");
-      HttpResponse<String> metrics = get(g.adminPort(), "/metrics");
+      HttpResponse<String> metrics =
+          client.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.adminPort() + "/metrics"))
+                  .header(
+                      "Authorization",
+                      "Bearer " + io.vigil.gateway.access.LocalOperator.read(data).orElseThrow())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
 
       assertEquals(200, ready.statusCode());
       assertTrue(ready.body().contains("\"warnings\""), ready.body());

@@ -15,9 +15,40 @@ public final class TestGateways {
 
   private TestGateways() {}
 
-  /** A configuration on a free loopback port with the given data directory. */
+  /**
+   * A configuration on a free loopback port with the given data directory, whose admin port knows
+   * the operator {@code alice} with the role approver ({@link #bearer}).
+   */
   public static VigilConfig config(Path dataDir) {
+    approver(dataDir);
     return VigilConfig.defaults().withDataDir(dataDir).withPort(0).withAdminPort(0);
+  }
+
+  private static final java.util.Map<Path, String> APPROVERS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The token of {@code alice}, an approver registered in {@code dataDir}'s operators file (the way
+   * {@code vigil operators add} does) before the gateway starts.
+   */
+  public static String approver(Path dataDir) {
+    return APPROVERS.computeIfAbsent(
+        dataDir.toAbsolutePath(),
+        d -> {
+          io.vigil.gateway.access.Credentials operators =
+              io.vigil.gateway.access.Credentials.open(
+                  d, io.vigil.gateway.access.Credentials.Kind.OPERATORS);
+          if (operators.entries().stream().anyMatch(e -> e.name().equals("alice") && e.active())) {
+            operators.revoke("alice");
+          }
+          return operators.addToken(
+              "alice", java.util.Optional.of(io.vigil.gateway.access.Role.APPROVER));
+        });
+  }
+
+  /** The {@code Authorization} header's value for the approver {@code alice} of {@code dataDir}. */
+  public static String bearer(Path dataDir) {
+    return "Bearer " + approver(dataDir);
   }
 
   /** {@code config} with other inference settings; every request goes through the batcher. */
@@ -40,6 +71,36 @@ public final class TestGateways {
         config.monitoring(),
         config.installDemoBundle(),
         config.shutdownGrace());
+  }
+
+  /**
+   * {@code c} where this machine (127.0.0.1) is a trusted proxy whose {@code header} names the
+   * device, as a reverse proxy in front of the gateway would.
+   */
+  public static VigilConfig withTrustedProxyHeader(VigilConfig c, String header) {
+    ServerConfig s = c.server();
+    return new VigilConfig(
+        c.dataDir(),
+        new ServerConfig(
+            s.host(),
+            s.port(),
+            s.maxBodyBytes(),
+            s.maxInflightBodyBytes(),
+            header,
+            new io.vigil.gateway.config.DeviceAccess(
+                s.access().tls(),
+                s.access().plaintext(),
+                s.access().authentication(),
+                java.util.List.of("127.0.0.1")),
+            s.limits()),
+        c.inference(),
+        c.audit(),
+        c.admin(),
+        c.trust(),
+        c.monitoring(),
+        c.sync(),
+        c.installDemoBundle(),
+        c.shutdownGrace());
   }
 
   /** {@code config} with another body limit. */

@@ -171,10 +171,15 @@ public final class ConfigLoader {
     String deviceIdentityHeader =
         in.read(ServerConfig.DEVICE_IDENTITY_HEADER, ServerConfig.DEFAULT_DEVICE_IDENTITY_HEADER);
     TlsConfig tls = TlsConfig.read(in.section("server.tls"), "server");
-    // A file is an installation: plain HTTP and anonymous devices only when it says so.
-    boolean plaintext = in.read(DeviceAccess.PLAINTEXT, false);
+    // On loopback nothing crosses a network: plain HTTP and anonymous devices stay the default
+    // there, as the embedded defaults have them. A server that other machines reach speaks TLS and
+    // authenticates every device unless the file says otherwise, key by key.
+    boolean loopback = DeviceAccess.isLoopback(host);
+    boolean plaintext = in.read(DeviceAccess.PLAINTEXT, loopback && !tls.enabled());
     DeviceAccess.Authentication auth =
-        in.read(DeviceAccess.DEVICE_AUTH, DeviceAccess.Authentication.REQUIRED);
+        in.read(
+            DeviceAccess.DEVICE_AUTH,
+            loopback ? DeviceAccess.Authentication.OFF : DeviceAccess.Authentication.REQUIRED);
     List<String> proxies = in.readList(DeviceAccess.TRUSTED_PROXY, List.of());
     LimitsConfig limits = readLimits(in.section(LimitsConfig.SECTION));
     in.rejectUnknownKeys();

@@ -145,7 +145,10 @@ class InstallApiTest {
     HttpClient client = vertx.createHttpClient();
     return client
         .request(HttpMethod.POST, gateway.adminPort(), "127.0.0.1", "/admin/v1/updates/install")
-        .compose(req -> req.send(Buffer.buffer(body.encode())))
+        .compose(
+            req ->
+                req.putHeader("Authorization", TestGateways.bearer(dataDir))
+                    .send(Buffer.buffer(body.encode())))
         .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b.toString())));
   }
 }

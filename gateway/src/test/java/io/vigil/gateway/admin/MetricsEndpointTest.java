@@ -234,7 +234,7 @@ class MetricsEndpointTest {
   private Future<Answer> get(String path) {
     return client
         .request(HttpMethod.GET, gateway.adminPort(), "127.0.0.1", path)
-        .compose(req -> req.send())
+        .compose(req -> req.putHeader("Authorization", TestGateways.bearer(dataDir)).send())
         .compose(this::answer);
   }
 

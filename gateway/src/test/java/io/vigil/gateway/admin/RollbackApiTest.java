@@ -221,7 +221,7 @@ class RollbackApiTest {
             vertx
                 .createHttpClient()
                 .request(HttpMethod.GET, gateway.adminPort(), "127.0.0.1", "/admin/v1/models")
-                .compose(req -> req.send())
+                .compose(req -> req.putHeader("Authorization", TestGateways.bearer(dataDir)).send())
                 .compose(r -> r.body().map(b -> new Answer(r.statusCode(), b.toString()))));
     return new JsonObject(listed.body())
         .getJsonArray("models").stream()
@@ -242,7 +242,10 @@ class RollbackApiTest {
         vertx
             .createHttpClient()
             .request(HttpMethod.POST, gateway.adminPort(), "127.0.0.1", path)
-            .compose(req -> req.send(Buffer.buffer(body.encode())))
+            .compose(
+                req ->
+                    req.putHeader("Authorization", TestGateways.bearer(dataDir))
+                        .send(Buffer.buffer(body.encode())))
             .compose(r -> r.body().map(b -> new Answer(r.statusCode(), b.toString()))));
   }
 

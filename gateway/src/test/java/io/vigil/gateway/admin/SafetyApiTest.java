@@ -141,6 +141,7 @@ class SafetyApiTest {
         http.send(
                 HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + gateway.adminPort() + "/metrics"))
+                    .header("Authorization", TestGateways.bearer(dataDir))
                     .build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
@@ -188,17 +189,18 @@ class SafetyApiTest {
     HttpResponse<String> resumed =
         post(
             "/admin/v1/models/" + MODEL + "/resume",
-            new JsonObject().put("reason", "answers checked").put("actor", "operator:bob"));
+            new JsonObject().put("reason", "answers checked").put("actor", "operator:alice"));
     assertEquals(200, resumed.statusCode(), resumed.body());
     assertEquals(200, infer(TestGateways.DEMO_ROW).statusCode());
     assertEquals(
-        List.of("normal->suspend by operator:alice", "suspend->normal by operator:bob"),
+        List.of("normal->suspend by operator:alice", "suspend->normal by operator:alice"),
         safetyChanges());
   }
 
   private HttpResponse<String> post(String path, JsonObject body) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort() + path))
+            .header("Authorization", TestGateways.bearer(dataDir))
             .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
             .header("Content-Type", "application/json")
             .build(),
@@ -250,7 +252,11 @@ class SafetyApiTest {
     HttpClient client = vertx.createHttpClient();
     return client
         .request(method, gateway.adminPort(), "127.0.0.1", path)
-        .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body.encode())))
+        .compose(
+            req -> {
+              req.putHeader("Authorization", TestGateways.bearer(dataDir));
+              return body == null ? req.send() : req.send(Buffer.buffer(body.encode()));
+            })
         .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b.toString())));
   }
 }

@@ -56,6 +56,13 @@ class ConfigLoaderTest {
           port: 9443
           max-body-bytes: 512KiB
           device-identity-header: X-Device-Id
+          tls:
+            cert-file: /etc/vigil/tls/server.pem
+            key-file: /etc/vigil/tls/server.key
+            client-ca-file: /etc/vigil/tls/hospital-ca.pem
+            crl-file: /etc/vigil/tls/hospital.crl
+          device-auth: required
+          trusted-proxies: [10.0.0.5, "fd00::5"]
         inference:
           max-batch-size: 64
           max-queue-delay: 5ms
@@ -78,6 +85,9 @@ class ConfigLoaderTest {
         admin:
           host: 0.0.0.0
           port: 9091
+          tls:
+            cert-file: /etc/vigil/tls/admin.pem
+            key-file: /etc/vigil/tls/admin.key
         """;
 
     // when it is read
@@ -87,7 +97,23 @@ class ConfigLoaderTest {
     assertEquals(
         new VigilConfig(
             Path.of("/var/lib/vigil"),
-            new ServerConfig("0.0.0.0", 9443, 512 * 1024, "X-Device-Id"),
+            new ServerConfig(
+                "0.0.0.0",
+                9443,
+                512 * 1024,
+                ServerConfig.defaultMaxInflightBodyBytes(),
+                "X-Device-Id",
+                new DeviceAccess(
+                    new TlsConfig(
+                        "server",
+                        Path.of("/etc/vigil/tls/server.pem"),
+                        Path.of("/etc/vigil/tls/server.key"),
+                        Path.of("/etc/vigil/tls/hospital-ca.pem"),
+                        Path.of("/etc/vigil/tls/hospital.crl")),
+                    false,
+                    DeviceAccess.Authentication.REQUIRED,
+                    java.util.List.of("10.0.0.5", "fd00::5")),
+                LimitsConfig.defaults()),
             new InferenceConfig(
                 64,
                 Duration.ofMillis(5),
@@ -107,7 +133,15 @@ class ConfigLoaderTest {
                 1024,
                 Duration.ofMinutes(30),
                 2048 * 1024 * 1024L),
-            new AdminConfig("0.0.0.0", 9091),
+            new AdminConfig(
+                "0.0.0.0",
+                9091,
+                new TlsConfig(
+                    "admin",
+                    Path.of("/etc/vigil/tls/admin.pem"),
+                    Path.of("/etc/vigil/tls/admin.key"),
+                    Path.of(""),
+                    Path.of(""))),
             TrustConfig.defaults(),
             MonitoringConfig.defaults(),
             false,
@@ -303,7 +337,8 @@ class ConfigLoaderTest {
   @ParameterizedTest
   @ValueSource(strings = {"localhost", "gateway.ward-3.example.org", "10.0.0.7", "::1", "::"})
   void acceptsLiteralAddressesAndHostNames(String host) {
-    VigilConfig config = ConfigLoader.parse("server:\n  host: '" + host + "'", FILE);
+    VigilConfig config =
+        ConfigLoader.parse("server:\n  host: '" + host + "'\n  plaintext: true", FILE);
 
     assertEquals(host, config.server().host());
   }
@@ -485,7 +520,8 @@ class ConfigLoaderTest {
   void rejectsUnknownNestedKeyAndNamesItsPath() {
     assertEquals(
         "vigil.yaml: unknown key 'server.prot'; expected one of:"
-            + " host, port, max-body-bytes, max-inflight-body-bytes, device-identity-header, limits",
+            + " host, port, max-body-bytes, max-inflight-body-bytes, device-identity-header, tls, plaintext,"
+            + " device-auth, trusted-proxies, limits",
         errorOf("server:\n  prot: 9000\n"));
   }
 

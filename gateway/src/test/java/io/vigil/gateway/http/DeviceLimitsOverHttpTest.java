@@ -46,18 +46,24 @@ class DeviceLimitsOverHttpTest {
             .withModelMaxBody(Map.of("test-model", 1024L));
     config =
         TestGateways.withLimits(
-            new VigilConfig(
-                config.dataDir(),
-                new ServerConfig(
-                    s.host(), s.port(), s.maxBodyBytes(), s.maxInflightBodyBytes(), "X-Device-Id"),
-                config.inference(),
-                config.audit(),
-                config.admin(),
-                config.trust(),
-                config.monitoring(),
-                config.sync(),
-                false,
-                config.shutdownGrace()),
+            TestGateways.withTrustedProxyHeader(
+                new VigilConfig(
+                    config.dataDir(),
+                    new ServerConfig(
+                        s.host(),
+                        s.port(),
+                        s.maxBodyBytes(),
+                        s.maxInflightBodyBytes(),
+                        "X-Device-Id"),
+                    config.inference(),
+                    config.audit(),
+                    config.admin(),
+                    config.trust(),
+                    config.monitoring(),
+                    config.sync(),
+                    false,
+                    config.shutdownGrace()),
+                "X-Device-Id"),
             limits);
     gateway = Gateway.start(config);
     http = new Http(gateway.port());

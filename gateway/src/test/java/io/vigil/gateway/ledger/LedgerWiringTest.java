@@ -11,7 +11,6 @@ import io.vigil.audit.PredictionEntry;
 import io.vigil.audit.StoredEntry;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.TestGateways;
-import io.vigil.gateway.config.ServerConfig;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.inference.TestBundles;
 import java.net.URI;
@@ -155,17 +154,7 @@ class LedgerWiringTest {
   }
 
   private static VigilConfig withDeviceHeader(VigilConfig c, String header) {
-    ServerConfig s = c.server();
-    return new VigilConfig(
-        c.dataDir(),
-        new ServerConfig(s.host(), s.port(), s.maxBodyBytes(), header),
-        c.inference(),
-        c.audit(),
-        c.admin(),
-        c.trust(),
-        c.monitoring(),
-        c.installDemoBundle(),
-        c.shutdownGrace());
+    return TestGateways.withTrustedProxyHeader(c, header);
   }
 
   private HttpResponse<String> post(Gateway gateway, String path, String body, String device)

@@ -332,6 +332,7 @@ class DemoUpdateEndToEndTest {
           http.send(
               HttpRequest.newBuilder(
                       URI.create("http://127.0.0.1:" + gateway.adminPort() + "/admin/v1/updates"))
+                  .header("Authorization", TestGateways.bearer(dataDir))
                   .version(HttpClient.Version.HTTP_1_1)
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -368,7 +369,11 @@ class DemoUpdateEndToEndTest {
         vertx
             .createHttpClient()
             .request(method, gateway.adminPort(), "127.0.0.1", path)
-            .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body.encode())))
+            .compose(
+                req -> {
+                  req.putHeader("Authorization", TestGateways.bearer(dataDir));
+                  return body == null ? req.send() : req.send(Buffer.buffer(body.encode()));
+                })
             .compose(r -> r.body().map(b -> new Answer(r.statusCode(), b.toString()))));
   }
 

@@ -13,6 +13,7 @@ import io.vigil.gateway.CrashPoints;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.GatewayProcess;
 import io.vigil.gateway.TestGateways;
+import io.vigil.gateway.access.LocalOperator;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.gateway.install.InstallRequest;
 import io.vigil.gateway.install.Installer;
@@ -118,6 +119,9 @@ class UpdateCrashSafetyTest {
   }
 
   /** Runs the gateway with the crash point set, drives the update to it, and waits for the halt. */
+  /** The local operator's token of the gateway process being killed (the admin port's). */
+  private String adminToken;
+
   private void killAt(String point, Path cycleDir, Path dataDir) throws Exception {
     Path config = TestGateways.configFile(cycleDir, dataDir, "", MONITORING_YAML);
     try (GatewayProcess vigil =
@@ -131,6 +135,7 @@ class UpdateCrashSafetyTest {
             config.toString())) {
       int port = CompletableFuture.supplyAsync(vigil::port).get(90, TimeUnit.SECONDS);
       int admin = CompletableFuture.supplyAsync(vigil::adminPort).get(10, TimeUnit.SECONDS);
+      adminToken = LocalOperator.read(dataDir).orElseThrow();
       Optional<HttpResponse<String>> install =
           post(
               admin,
@@ -150,7 +155,7 @@ class UpdateCrashSafetyTest {
             post(
                 admin,
                 "/admin/v1/models/" + MODEL + "/rollback",
-                new JsonObject().put("reason", "crash test").put("actor", "operator:test"));
+                new JsonObject().put("reason", "crash test"));
             break;
           }
         }
@@ -284,6 +289,7 @@ class UpdateCrashSafetyTest {
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(60))
             .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + adminToken)
             .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
             .build());
   }

@@ -194,11 +194,11 @@ class UpdateGateTest {
         admin(
             vertx,
             "/admin/v1/updates/" + MODEL + "@1.0.2/approve",
-            reason("shadow agreement 100% on our traffic").put("actor", "operator:bob"));
+            reason("shadow agreement 100% on our traffic").put("actor", "operator:alice"));
     assertEquals(200, approved.status(), approved.body());
     assertEquals("1.0.2", new JsonObject(approved.body()).getString("active_version"));
     EventEntry event = ledger("update.approved").get(0);
-    assertEquals("operator:bob", event.actor());
+    assertEquals("operator:alice", event.actor());
     assertEquals(2, gateway.models().active(MODEL).manifest().release());
     test.completeNow();
   }
@@ -331,7 +331,10 @@ class UpdateGateTest {
         vertx
             .createHttpClient()
             .request(HttpMethod.POST, gateway.adminPort(), "127.0.0.1", path)
-            .compose(req -> req.send(Buffer.buffer(body.encode())))
+            .compose(
+                req ->
+                    req.putHeader("Authorization", TestGateways.bearer(dataDir))
+                        .send(Buffer.buffer(body.encode())))
             .compose(r -> r.body().map(b -> new Answer(r.statusCode(), b.toString()))));
   }
 
@@ -340,7 +343,7 @@ class UpdateGateTest {
         vertx
             .createHttpClient()
             .request(HttpMethod.GET, gateway.adminPort(), "127.0.0.1", path)
-            .compose(req -> req.send())
+            .compose(req -> req.putHeader("Authorization", TestGateways.bearer(dataDir)).send())
             .compose(r -> r.body().map(b -> new Answer(r.statusCode(), b.toString()))));
   }
 

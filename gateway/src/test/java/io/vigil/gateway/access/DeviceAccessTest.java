@@ -1,0 +1,214 @@
+package io.vigil.gateway.access;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import io.vigil.audit.LedgerReader;
+import io.vigil.audit.PredictionEntry;
+import io.vigil.gateway.Gateway;
+import io.vigil.gateway.TestGateways;
+import io.vigil.gateway.config.DeviceAccess;
+import io.vigil.gateway.config.ServerConfig;
+import io.vigil.gateway.config.TlsConfig;
+import io.vigil.gateway.config.VigilConfig;
+import io.vigil.gateway.ledger.Ledgers;
+import io.vigil.inference.TestBundles;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Devices over TLS with client certificates from the hospital's CA and with tokens, against a
+ * running gateway over real sockets: who is let in, who is refused and why, what the ledger
+ * records, and revocation in force without a restart.
+ */
+class DeviceAccessTest {
+
+  private static final String BODY =
+      "{\"id\": \"req-1\", \"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": [1, 3],"
+          + " \"data\": [1, 2, 3]}]}";
+  private static final String INFER = "/v2/models/test-model/infer";
+
+  @TempDir Path dataDir;
+  @TempDir Path pkiDir;
+  private Pki pki;
+  private Gateway gateway;
+
+  @BeforeEach
+  void pki() throws Exception {
+    pki = new Pki(pkiDir);
+    TestGateways.preinstall(dataDir, TestBundles.bundle());
+  }
+
+  @AfterEach
+  void stop() {
+    if (gateway != null) {
+      gateway.close();
+    }
+  }
+
+  @Test
+  void onlyGoodCertificatesAndKnownTokensReachTheModelAndTheLedgerNamesTheDevice()
+      throws Exception {
+    Credentials devices = Credentials.open(dataDir, Credentials.Kind.DEVICES);
+    String token = devices.addToken("monitor-7", Optional.empty());
+    String revokedToken = devices.addToken("monitor-8", Optional.empty());
+    devices.revoke("monitor-8");
+    gateway = Gateway.start(tls(List.of("10.9.9.9")));
+
+    // a good certificate: served, and recorded under its common name
+    HttpResponse<String> good = send(Pki.Client.GOOD, null, null);
+    assertEquals(200, good.statusCode(), good.body());
+    assertEquals("pump-1", deviceOf(good));
+
+    // every bad certificate is refused: in the handshake, or with 401
+    List<String> refused = new ArrayList<>();
+    for (Pki.Client bad :
+        List.of(
+            Pki.Client.EXPIRED,
+            Pki.Client.REVOKED,
+            Pki.Client.WRONG_CA,
+            Pki.Client.SELF_SIGNED,
+            Pki.Client.WRONG_PURPOSE)) {
+      refused.add(bad + ": " + refusal(bad, null));
+    }
+    System.out.println("certificates refused: " + refused);
+    assertEquals(
+        5, refused.stream().filter(r -> !r.endsWith("served")).count(), refused.toString());
+
+    // a token without a certificate: served, recorded under its device name; a spoofed identity
+    // header from a client that is not a trusted proxy changes nothing
+    HttpResponse<String> byToken = send(null, token, "pump-1");
+    assertEquals(200, byToken.statusCode(), byToken.body());
+    assertEquals("monitor-7", deviceOf(byToken));
+
+    // unknown, revoked and malformed tokens, and no credential at all: 401
+    for (String t : List.of("vigil_dev_000000000000_nope", revokedToken, "not-a-token")) {
+      HttpResponse<String> r = send(null, t, null);
+      assertEquals(401, r.statusCode(), r.body());
+      assertTrue(r.headers().firstValue("WWW-Authenticate").isPresent());
+    }
+    HttpResponse<String> none = send(null, null, "pump-1");
+    assertEquals(401, none.statusCode(), none.body());
+    assertTrue(none.body().contains("known devices only"), none.body());
+  }
+
+  @Test
+  void aCertificateRevokedWhileTheGatewayRunsIsRefusedWithoutARestartEvenOnAnOpenConnection()
+      throws Exception {
+    gateway = Gateway.start(tls(List.of()));
+    HttpClient client = client(Pki.Client.SECOND);
+    assertEquals(200, infer(client, null, null).statusCode());
+
+    pki.revoke(Pki.Client.SECOND);
+    // Files are looked at every 2 s.
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    int status = 200;
+    while (status == 200 && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+      try {
+        status = infer(client, null, null).statusCode();
+      } catch (IOException refusedInHandshake) {
+        status = -1;
+      }
+    }
+    assertEquals(401, status, "the kept-alive connection's next request after the revocation");
+    assertTrue(refusal(Pki.Client.SECOND, null).startsWith("handshake"), "a new connection");
+    assertEquals(200, send(Pki.Client.GOOD, null, null).statusCode());
+  }
+
+  @Test
+  void aTrustedProxysIdentityHeaderNamesTheDevice() throws Exception {
+    gateway = Gateway.start(tls(List.of("127.0.0.1")));
+    HttpResponse<String> r = send(Pki.Client.GOOD, null, "ward-3-pump-12");
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("ward-3-pump-12", deviceOf(r));
+  }
+
+  private String refusal(Pki.Client c, String token) throws Exception {
+    try {
+      HttpResponse<String> r = send(c, token, null);
+      return r.statusCode() == 401
+          ? "401 " + new JsonObject(r.body()).getString("error")
+          : "served";
+    } catch (IOException e) {
+      return "handshake: " + e;
+    }
+  }
+
+  private HttpResponse<String> send(Pki.Client c, String token, String header) throws Exception {
+    return infer(client(c), token, header);
+  }
+
+  private HttpClient client(Pki.Client c) throws Exception {
+    SSLContext context = pki.client(c);
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .sslContext(context)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  private HttpResponse<String> infer(HttpClient client, String token, String header)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("https://localhost:" + gateway.port() + INFER))
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.ofString(BODY));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (header != null) {
+      b.header("X-Device-Id", header);
+    }
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String deviceOf(HttpResponse<String> r) throws Exception {
+    long seq = new JsonObject(r.body()).getJsonObject("parameters").getLong("audit_seq");
+    gateway.ledger().orElseThrow().checkpoint().join();
+    try (LedgerReader reader = LedgerReader.open(Ledgers.database(dataDir))) {
+      return ((PredictionEntry) reader.entries(seq, seq + 1).get(0).entry()).deviceId();
+    }
+  }
+
+  private VigilConfig tls(List<String> proxies) {
+    VigilConfig c = TestGateways.withoutDemo(TestGateways.config(dataDir));
+    ServerConfig s = c.server();
+    TlsConfig tls =
+        new TlsConfig("server", pki.serverPem(), pki.serverKey(), pki.caPem(), pki.crl());
+    ServerConfig secured =
+        new ServerConfig(
+            s.host(),
+            s.port(),
+            s.maxBodyBytes(),
+            s.maxInflightBodyBytes(),
+            "X-Device-Id",
+            new DeviceAccess(tls, false, DeviceAccess.Authentication.REQUIRED, proxies),
+            s.limits());
+    return new VigilConfig(
+        c.dataDir(),
+        secured,
+        c.inference(),
+        c.audit(),
+        c.admin(),
+        c.trust(),
+        c.monitoring(),
+        c.sync(),
+        c.installDemoBundle(),
+        c.shutdownGrace());
+  }
+}
