@@ -22,7 +22,9 @@ import picocli.CommandLine.Command;
       TufClientCommand.class,
       SimulateCommand.class,
       DoctorCommand.class,
-      FleetCommand.class
+      FleetCommand.class,
+      AccessCommands.Devices.class,
+      AccessCommands.Operators.class
     })
 public final class Vigil {
 
