@@ -114,6 +114,7 @@ public final class Doctor {
               new KeyCheck(),
               new TrustCheck(),
               new PortCheck(),
+              new AccessCheck(),
               new DiskCheck(),
               new LedgerCheck(),
               new ClockCheck(ntp))) {

@@ -318,6 +318,27 @@ class DoctorChecksTest {
     assertTrue(found.stream().allMatch(f -> f.status() == Status.OK), found.toString());
   }
 
+  @Test
+  void accessSaysPlainHttpAnonymousDevicesAndAMissingApproverThenOkOnceThereIsOne()
+      throws Exception {
+    Path dir = dataDir("rwx------");
+    Installation in = installation(config("server:\n  port: 8080\n"), dir);
+
+    List<Finding> found = new AccessCheck().run(in);
+    String all = found.toString();
+    assertTrue(all.contains("server: plain HTTP is on"), all);
+    assertTrue(all.contains("admin: plain HTTP is on"), all);
+    assertTrue(all.contains("server.device-auth is off"), all);
+    assertTrue(all.contains("none an approver"), all);
+
+    io.vigil.gateway.access.Credentials.open(
+            dir, io.vigil.gateway.access.Credentials.Kind.OPERATORS)
+        .addToken("anna", Optional.of(io.vigil.gateway.access.Role.APPROVER));
+    assertTrue(
+        new AccessCheck().run(in).toString().contains("1 active operators"),
+        new AccessCheck().run(in).toString());
+  }
+
   private Installation installation(Path configFile, Path dataDir) {
     VigilConfig config = ConfigLoader.load(configFile).withDataDir(dataDir);
     return new Installation(Optional.of(configFile), config, NOBODY, Clock.systemUTC(), false);
