@@ -131,6 +131,39 @@ class DeviceAccessTest {
   }
 
   @Test
+  void aRenewedServerCertificateIsServedToNewConnectionsWithoutARestart(@TempDir Path renewed)
+      throws Exception {
+    String token =
+        Credentials.open(dataDir, Credentials.Kind.DEVICES).addToken("monitor-1", Optional.empty());
+    gateway = Gateway.start(tls(List.of()));
+    Pki next = new Pki(renewed);
+    HttpClient trustsOnlyTheNext = client(next, null);
+    try {
+      infer(trustsOnlyTheNext, token, null);
+      throw new AssertionError("the next CA's client trusted the first certificate");
+    } catch (IOException expected) {
+      // the first certificate is not from the CA this client trusts
+    }
+
+    java.nio.file.Files.copy(
+        next.serverKey(), pki.serverKey(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    java.nio.file.Files.copy(
+        next.serverPem(), pki.serverPem(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    int status = -1;
+    while (status != 200 && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+      try {
+        status = infer(client(next, null), token, null).statusCode();
+      } catch (IOException stillTheFirst) {
+        status = -1;
+      }
+    }
+    assertEquals(200, status, "a new connection after the renewal");
+  }
+
+  @Test
   void aTrustedProxysIdentityHeaderNamesTheDevice() throws Exception {
     gateway = Gateway.start(tls(List.of("127.0.0.1")));
     HttpResponse<String> r = send(Pki.Client.GOOD, null, "ward-3-pump-12");
@@ -154,6 +187,10 @@ class DeviceAccessTest {
   }
 
   private HttpClient client(Pki.Client c) throws Exception {
+    return client(pki, c);
+  }
+
+  private static HttpClient client(Pki pki, Pki.Client c) throws Exception {
     SSLContext context = pki.client(c);
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
