@@ -93,6 +93,29 @@ final class SimulateCommand implements Callable<Integer> {
   String deviceId = Simulation.DEFAULT_DEVICE_ID;
 
   @Option(
+      names = "--token",
+      paramLabel = "TOKEN",
+      description =
+          "A device token from `vigil devices add`, sent as Authorization: Bearer (default: the"
+              + " VIGIL_DEVICE_TOKEN environment variable, if set).")
+  String token;
+
+  @Option(
+      names = "--ca-file",
+      paramLabel = "FILE",
+      description = "For https: the CA that issued the gateway's certificate (PEM).")
+  java.nio.file.Path caFile;
+
+  @Option(
+      names = "--cert",
+      paramLabel = "FILE",
+      description = "For https: a device's client certificate (PEM), with --key.")
+  java.nio.file.Path certFile;
+
+  @Option(names = "--key", paramLabel = "FILE", description = "The client certificate's key.")
+  java.nio.file.Path keyFile;
+
+  @Option(
       names = "--report-every",
       paramLabel = "D",
       converter = DurationConverter.class,
@@ -135,7 +158,16 @@ final class SimulateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    Simulator.run(simulation, TestSplit.shipped(), System.out);
+    String t = token != null ? token : System.getenv("VIGIL_DEVICE_TOKEN");
+    Simulator.run(
+        simulation,
+        TestSplit.shipped(),
+        System.out,
+        io.vigil.gateway.simulate.DeviceCredentials.of(
+            java.util.Optional.ofNullable(t).filter(v -> !v.isBlank()),
+            java.util.Optional.ofNullable(caFile),
+            java.util.Optional.ofNullable(certFile),
+            java.util.Optional.ofNullable(keyFile)));
     return 0;
   }
 

@@ -42,13 +42,14 @@ record ModelInfo(
   }
 
   /** The model's metadata; a gateway that does not answer, or has no such model, is a failure. */
-  static ModelInfo fetch(HttpClient client, URI base, String model, List<String> features) {
+  static ModelInfo fetch(
+      HttpClient client, URI base, String model, List<String> features, DeviceCredentials access) {
     URI uri = base.resolve("v2/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8));
     HttpResponse<String> response;
     try {
       response =
           client.send(
-              HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+              access.apply(HttpRequest.newBuilder(uri)).timeout(TIMEOUT).GET().build(),
               HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new GatewayException(

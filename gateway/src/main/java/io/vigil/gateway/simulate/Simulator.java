@@ -42,6 +42,7 @@ public final class Simulator {
 
   private final Simulation settings;
   private final HttpClient client;
+  private final DeviceCredentials access;
   private final ModelInfo model;
   private final Traffic traffic;
   private final PrintStream out;
@@ -56,8 +57,14 @@ public final class Simulator {
   private long end;
 
   private Simulator(
-      Simulation settings, HttpClient client, ModelInfo model, TestSplit data, PrintStream out) {
+      Simulation settings,
+      HttpClient client,
+      ModelInfo model,
+      TestSplit data,
+      PrintStream out,
+      DeviceCredentials access) {
     this.settings = settings;
+    this.access = access;
     this.client = client;
     this.model = model;
     this.traffic = new Traffic(data, settings.seed(), settings.noise(), settings.shifts());
@@ -74,14 +81,24 @@ public final class Simulator {
    * has no model that takes the test split's features, fails before any request is sent.
    */
   public static void run(Simulation settings, TestSplit data, PrintStream out) {
-    HttpClient client =
+    run(settings, data, out, DeviceCredentials.NONE);
+  }
+
+  /**
+   * Runs the simulation as a device that presents {@code access} (a token, the gateway's CA, a
+   * client certificate) to a gateway that asks for it.
+   */
+  public static void run(
+      Simulation settings, TestSplit data, PrintStream out, DeviceCredentials access) {
+    HttpClient.Builder b =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+            .connectTimeout(Duration.ofSeconds(5));
+    access.sslContext().ifPresent(b::sslContext);
+    HttpClient client = b.build();
     ModelInfo model =
-        ModelInfo.fetch(client, settings.url(), settings.model(), data.featureNames());
-    new Simulator(settings, client, model, data, out).run();
+        ModelInfo.fetch(client, settings.url(), settings.model(), data.featureNames(), access);
+    new Simulator(settings, client, model, data, out, access).run();
   }
 
   private void run() {
@@ -188,7 +205,8 @@ public final class Simulator {
     long id = sequence.getAndIncrement();
     String body = body("simulate-" + settings.seed() + "-" + id, traffic.next(elapsedSeconds));
     HttpRequest request =
-        HttpRequest.newBuilder(inferUri)
+        access
+            .apply(HttpRequest.newBuilder(inferUri))
             .timeout(REQUEST_TIMEOUT)
             .header("content-type", "application/json")
             .header("X-Device-Id", settings.deviceId())

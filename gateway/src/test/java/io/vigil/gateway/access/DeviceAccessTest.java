@@ -13,6 +13,10 @@ import io.vigil.gateway.config.ServerConfig;
 import io.vigil.gateway.config.TlsConfig;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.gateway.ledger.Ledgers;
+import io.vigil.gateway.simulate.DeviceCredentials;
+import io.vigil.gateway.simulate.Simulation;
+import io.vigil.gateway.simulate.Simulator;
+import io.vigil.gateway.simulate.TestSplit;
 import io.vigil.inference.TestBundles;
 import java.io.IOException;
 import java.net.URI;
@@ -164,6 +168,46 @@ class DeviceAccessTest {
   }
 
   @Test
+  void vigilSimulateReachesASecuredGatewayWithAClientCertificateOrAToken() throws Exception {
+    String token =
+        Credentials.open(dataDir, Credentials.Kind.DEVICES).addToken("sim-1", Optional.empty());
+    // The demo's model, which the simulator's test split fits, comes in through the demo bundle.
+    gateway = Gateway.start(withDemo(tls(List.of())));
+    for (DeviceCredentials access :
+        List.of(
+            DeviceCredentials.of(
+                Optional.empty(),
+                Optional.of(pki.caPem()),
+                Optional.of(pki.goodClientPem()),
+                Optional.of(pki.goodClientKey())),
+            DeviceCredentials.of(
+                Optional.of(token),
+                Optional.of(pki.caPem()),
+                Optional.empty(),
+                Optional.empty()))) {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      Simulator.run(
+          new Simulation(
+              URI.create("https://localhost:" + gateway.port() + "/"),
+              "wdbc-malignancy",
+              20,
+              0,
+              Duration.ofMillis(1000),
+              1,
+              0.02,
+              "ignored-without-a-trusted-proxy",
+              Duration.ofMillis(500),
+              List.of()),
+          TestSplit.shipped(),
+          new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8),
+          access);
+      String printed = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(printed.contains("(200: "), printed);
+      assertTrue(printed.contains("4xx: 0"), printed);
+    }
+  }
+
+  @Test
   void aTrustedProxysIdentityHeaderNamesTheDevice() throws Exception {
     gateway = Gateway.start(tls(List.of("127.0.0.1")));
     HttpResponse<String> r = send(Pki.Client.GOOD, null, "ward-3-pump-12");
@@ -220,6 +264,20 @@ class DeviceAccessTest {
     try (LedgerReader reader = LedgerReader.open(Ledgers.database(dataDir))) {
       return ((PredictionEntry) reader.entries(seq, seq + 1).get(0).entry()).deviceId();
     }
+  }
+
+  private static VigilConfig withDemo(VigilConfig c) {
+    return new VigilConfig(
+        c.dataDir(),
+        c.server(),
+        c.inference(),
+        c.audit(),
+        c.admin(),
+        c.trust(),
+        c.monitoring(),
+        c.sync(),
+        true,
+        c.shutdownGrace());
   }
 
   private VigilConfig tls(List<String> proxies) {

@@ -127,6 +127,17 @@ final class Pki {
       keys.put(c, k);
     }
     revoke(Client.REVOKED);
+    pem(dir.resolve("pump-1.pem"), certificates.get(Client.GOOD));
+    pem(dir.resolve("pump-1.key"), new JcaPKCS8Generator(keys.get(Client.GOOD).getPrivate(), null));
+  }
+
+  /** The good client certificate's PEM file, and its key's. */
+  Path goodClientPem() {
+    return dir.resolve("pump-1.pem");
+  }
+
+  Path goodClientKey() {
+    return dir.resolve("pump-1.key");
   }
 
   Path caPem() {

@@ -8,8 +8,6 @@ import io.vigil.audit.PredictionEntry;
 import io.vigil.audit.StoredEntry;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.TestGateways;
-import io.vigil.gateway.config.ServerConfig;
-import io.vigil.gateway.config.VigilConfig;
 import io.vigil.gateway.ledger.Ledgers;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -33,21 +31,10 @@ class SimulateCommandTest {
 
   @BeforeAll
   static void aGatewayServingTheDemonstrationModel() {
-    VigilConfig config = TestGateways.config(dataDir);
-    ServerConfig s = config.server();
+    // The simulator stands for a device behind a proxy on this machine that names it.
     gateway =
         Gateway.start(
-            new VigilConfig(
-                config.dataDir(),
-                new ServerConfig(
-                    s.host(), s.port(), s.maxBodyBytes(), s.maxInflightBodyBytes(), "X-Device-Id"),
-                config.inference(),
-                config.audit(),
-                config.admin(),
-                config.trust(),
-                config.monitoring(),
-                config.installDemoBundle(),
-                config.shutdownGrace()));
+            TestGateways.withTrustedProxyHeader(TestGateways.config(dataDir), "X-Device-Id"));
     url = "http://127.0.0.1:" + gateway.port();
   }
 
