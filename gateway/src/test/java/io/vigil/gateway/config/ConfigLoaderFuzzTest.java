@@ -14,7 +14,7 @@ import io.vigil.gateway.GatewayException;
  */
 class ConfigLoaderFuzzTest {
 
-  @FuzzTest(maxDuration = "30s")
+  @FuzzTest(maxDuration = "10s")
   void readsAConfigurationOrRefusesItAsInvalid(byte[] bytes) {
     try {
       ConfigLoader.parse(new String(bytes, UTF_8), "fuzz.yaml");

@@ -1,7 +1,6 @@
 package io.vigil.sync.command;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.vigil.trust.dsse.Envelope;
 import io.vigil.trust.key.SigningKey;
 import io.vigil.trust.repo.Expiry;
 import io.vigil.trust.repo.Repository;
@@ -18,11 +17,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Hostile bytes as a command's envelope, and as the payload of an envelope that a trusted command
- * key signed (what the manufacturer could send, or a stolen command key): each is verified or
- * refused with {@link CommandException}, and nothing else escapes.
+ * Hostile bytes as a command's envelope: each is verified or refused with {@link CommandException},
+ * and nothing else escapes.
  *
- * <p>Without {@code JAZZER_FUZZ} these run once over the seeds in {@code
+ * <p>Without {@code JAZZER_FUZZ} this runs once over the seeds in {@code
  * CommandVerifierFuzzTestInputs}; with it, Jazzer mutates them (see the README's "Fuzzing").
  */
 class CommandVerifierFuzzTest {
@@ -38,18 +36,8 @@ class CommandVerifierFuzzTest {
           Clock.fixed(NOW, ZoneOffset.UTC),
           ReplayGuard.open(BASE.resolve("gateway/commands.json")));
 
-  @FuzzTest(maxDuration = "30s")
+  @FuzzTest(maxDuration = "10s")
   void verifiesAnEnvelopeOrRefusesItWithACode(byte[] envelope) {
-    try {
-      VERIFIER.verify(envelope, ROOT);
-    } catch (CommandException expected) {
-      // refused with a code
-    }
-  }
-
-  @FuzzTest(maxDuration = "30s")
-  void readsASignedPayloadOrRefusesItWithACode(byte[] payload) {
-    byte[] envelope = Envelope.sign(Command.PAYLOAD_TYPE, payload, List.of(COMMAND_KEY)).toJson();
     try {
       VERIFIER.verify(envelope, ROOT);
     } catch (CommandException expected) {

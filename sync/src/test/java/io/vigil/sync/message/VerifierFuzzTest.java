@@ -1,20 +1,15 @@
 package io.vigil.sync.message;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.vigil.sync.outbox.Kind;
 import io.vigil.trust.TrustException;
-import io.vigil.trust.dsse.Envelope;
 import io.vigil.trust.key.SigningKey;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Hostile bytes as a gateway's signed message, and as the payload of a message that a registered
- * gateway's key signed (a gateway taken over): each is verified or refused with {@link
+ * Hostile bytes as a gateway's signed message: each is verified or refused with {@link
  * TrustException}, and nothing else escapes.
  *
- * <p>Without {@code JAZZER_FUZZ} these run once over the seeds in {@code VerifierFuzzTestInputs};
+ * <p>Without {@code JAZZER_FUZZ} this runs once over the seeds in {@code VerifierFuzzTestInputs};
  * with it, Jazzer mutates them (see the README's "Fuzzing").
  */
 class VerifierFuzzTest {
@@ -22,25 +17,8 @@ class VerifierFuzzTest {
   private static final SigningKey GATEWAY_KEY = SigningKey.generate();
   private static final Verifier VERIFIER = Verifier.create(Map.of("gw-1", GATEWAY_KEY.publicKey()));
 
-  @FuzzTest(maxDuration = "30s")
+  @FuzzTest(maxDuration = "10s")
   void verifiesAMessageOrRefusesIt(byte[] envelope) {
-    try {
-      VERIFIER.verify(envelope);
-    } catch (TrustException expected) {
-      // refused with a code
-    }
-  }
-
-  /** The first byte picks the message's kind, the rest is its payload. */
-  @FuzzTest(maxDuration = "30s")
-  void readsASignedPayloadOrRefusesIt(byte[] input) {
-    if (input.length == 0) {
-      return;
-    }
-    Kind kind = Kind.values()[Math.floorMod(input[0], Kind.values().length)];
-    byte[] payload = Arrays.copyOfRange(input, 1, input.length);
-    byte[] envelope =
-        Envelope.sign(SignedMessage.payloadType(kind), payload, List.of(GATEWAY_KEY)).toJson();
     try {
       VERIFIER.verify(envelope);
     } catch (TrustException expected) {
