@@ -153,6 +153,12 @@ public final class BundleReader {
               + e.getMessage());
     } catch (IOException e) {
       throw invalid(name, "cannot be unpacked: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      // ZipInputStream's way of saying that a file name is not UTF-8.
+      throw invalid(
+          name,
+          (current == null ? "has" : "has, after file " + current + ",")
+              + " a file name that is not valid UTF-8");
     }
     if (entries.isEmpty()) {
       throw invalid(name, "is not a zip file or is empty");

@@ -205,6 +205,19 @@ class BundleReaderTest {
     assertTrue(allocated < 16 << 20, "allocated " + allocated + " bytes");
   }
 
+  @Test
+  void refusesAFileNameThatIsNotUtf8AsInvalid() throws IOException {
+    // Found by BundleReaderFuzzTest: ZipInputStream threw IllegalArgumentException.
+    byte[] zip = storedFileDeclaring("model.onnx", new byte[] {1, 2, 3}, 3);
+    zip[30] = (byte) 0xff; // the first byte of the name in the local file header
+
+    InferenceException e =
+        assertThrows(InferenceException.class, () -> BundleReader.read(zip, "t.vbundle"));
+
+    assertEquals(Code.BUNDLE_INVALID, e.code());
+    assertEquals("bundle t.vbundle has a file name that is not valid UTF-8", e.getMessage());
+  }
+
   /** A zip of one stored file whose local header declares {@code declaredSize} bytes. */
   static byte[] storedFileDeclaring(String name, byte[] content, int declaredSize)
       throws IOException {
