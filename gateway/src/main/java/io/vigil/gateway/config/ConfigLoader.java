@@ -17,6 +17,10 @@ import java.util.Map;
 import java.util.Objects;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.CollectionEndEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -30,6 +34,9 @@ public final class ConfigLoader {
 
   // A configuration file is a page of text; anything far larger is the wrong file.
   private static final int MAX_CODE_POINTS = 1 << 20;
+
+  /** The deepest nesting of mappings and lists read; Vigil's own keys go three levels deep. */
+  static final int MAX_DEPTH = 32;
 
   private ConfigLoader() {}
 
@@ -82,6 +89,7 @@ public final class ConfigLoader {
             .setCodePointLimit(MAX_CODE_POINTS)
             .build();
     try {
+      checkDepth(settings, yaml, sourceName);
       return new Load(settings).loadFromString(yaml);
     } catch (MarkedYamlEngineException e) {
       String context =
@@ -90,6 +98,29 @@ public final class ConfigLoader {
           sourceName + ": " + position(e) + "invalid YAML: " + context + e.getProblem());
     } catch (YamlEngineException e) {
       throw ConfigErrors.invalid(sourceName + ": invalid YAML: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Refuses nesting deeper than {@link #MAX_DEPTH} from the parser's events, before SnakeYAML
+   * composes the document: it composes nested nodes recursively, and a few kilobytes of {@code [}
+   * overflowed the stack.
+   */
+  private static void checkDepth(LoadSettings settings, String yaml, String sourceName) {
+    int depth = 0;
+    for (Event event : new Parse(settings).parseString(yaml)) {
+      if (event instanceof CollectionStartEvent && ++depth > MAX_DEPTH) {
+        throw ConfigErrors.invalid(
+            sourceName
+                + ": "
+                + event.getStartMark().map(ConfigLoader::lineAndColumn).orElse("")
+                + "invalid YAML: mappings and lists nested deeper than "
+                + MAX_DEPTH
+                + " levels");
+      }
+      if (event instanceof CollectionEndEvent) {
+        depth--;
+      }
     }
   }
 

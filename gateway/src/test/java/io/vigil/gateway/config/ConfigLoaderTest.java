@@ -576,6 +576,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void rejectsNestingDeeperThanItReadsInsteadOfOverflowingTheStack() {
+    // Found while fuzzing the loader, by a hand-written input: SnakeYAML composes nested nodes
+    // recursively, and 200,000 '[' overflowed the stack.
+    assertEquals(
+        "vigil.yaml: line 1, column 33: invalid YAML: mappings and lists nested deeper than 32"
+            + " levels",
+        errorOf("[".repeat(200_000)));
+    assertEquals(
+        "vigil.yaml: line 1, column 129: invalid YAML: mappings and lists nested deeper than 32"
+            + " levels",
+        errorOf("{a: ".repeat(100_000)));
+  }
+
+  @Test
   void rejectsMoreThanOneDocument() {
     assertEquals(
         "vigil.yaml: line 2, column 1: invalid YAML: expected a single document in the stream,"

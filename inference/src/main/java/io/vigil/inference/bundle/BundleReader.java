@@ -134,7 +134,13 @@ public final class BundleReader {
           throw invalid(name, "holds more than " + MAX_ENTRIES + " files");
         }
         byte[] content =
-            readCapped(zip, entry.getSize(), DEFAULT_MAX_BUNDLE_BYTES - total, name, entryName);
+            readCapped(
+                zip,
+                entry.getSize(),
+                bytes.length,
+                DEFAULT_MAX_BUNDLE_BYTES - total,
+                name,
+                entryName);
         total += content.length;
         if (entries.put(entryName, content) != null) {
           throw invalid(name, "holds the file " + entryName + " twice");
@@ -147,6 +153,12 @@ public final class BundleReader {
               + e.getMessage());
     } catch (IOException e) {
       throw invalid(name, "cannot be unpacked: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      // ZipInputStream's way of saying that a file name is not UTF-8.
+      throw invalid(
+          name,
+          (current == null ? "has" : "has, after file " + current + ",")
+              + " a file name that is not valid UTF-8");
     }
     if (entries.isEmpty()) {
       throw invalid(name, "is not a zip file or is empty");
@@ -158,14 +170,16 @@ public final class BundleReader {
    * Reads one file of the zip, refusing it past {@code cap} bytes. A file whose size the zip
    * declares (every file of a bundle, which is stored) is read into an array of that size in one
    * step: growing a buffer to the size of a large model would need three times its size at once.
+   * The declared size is believed only up to {@code zipBytes}, the size of the zip itself, which no
+   * stored file can exceed: a few bytes of hostile zip must not make the reader allocate 1 GiB.
    */
   private static byte[] readCapped(
-      InputStream in, long declaredSize, long cap, String name, String entryName)
+      InputStream in, long declaredSize, long zipBytes, long cap, String name, String entryName)
       throws IOException {
     if (declaredSize > cap) {
       throw pastLimit(name, entryName);
     }
-    if (declaredSize >= 0) {
+    if (declaredSize >= 0 && declaredSize <= zipBytes) {
       byte[] content = new byte[(int) declaredSize];
       if (in.readNBytes(content, 0, content.length) != content.length || in.read() >= 0) {
         throw invalid(name, "file " + entryName + " does not have the size its zip entry gives");
@@ -182,6 +196,9 @@ public final class BundleReader {
         throw pastLimit(name, entryName);
       }
       out.write(buffer, 0, n);
+    }
+    if (declaredSize >= 0 && read != declaredSize) {
+      throw invalid(name, "file " + entryName + " does not have the size its zip entry gives");
     }
     return out.toByteArray();
   }

@@ -11,10 +11,14 @@ import io.vigil.inference.TestBundles;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -180,6 +184,60 @@ class BundleReaderTest {
             () -> BundleReader.read("hello".getBytes(StandardCharsets.UTF_8), "t.vbundle"));
 
     assertEquals(Code.BUNDLE_INVALID, e.code());
+  }
+
+  @Test
+  void refusesAFileDeclaringMoreBytesThanTheZipHoldsWithoutAllocatingThem() throws IOException {
+    // Found by reading BundleReader while fuzzing it: the declared size was allocated at once.
+    byte[] zip = storedFileDeclaring("model.onnx", new byte[] {1, 2, 3}, (1 << 30) - 1);
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+
+    InferenceException e =
+        assertThrows(InferenceException.class, () -> BundleReader.read(zip, "t.vbundle"));
+
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertEquals(Code.BUNDLE_INVALID, e.code());
+    assertTrue(
+        e.getMessage().startsWith("bundle t.vbundle is damaged in file model.onnx"),
+        e.getMessage());
+    assertTrue(allocated < 16 << 20, "allocated " + allocated + " bytes");
+  }
+
+  @Test
+  void refusesAFileNameThatIsNotUtf8AsInvalid() throws IOException {
+    // Found by BundleReaderFuzzTest: ZipInputStream threw IllegalArgumentException.
+    byte[] zip = storedFileDeclaring("model.onnx", new byte[] {1, 2, 3}, 3);
+    zip[30] = (byte) 0xff; // the first byte of the name in the local file header
+
+    InferenceException e =
+        assertThrows(InferenceException.class, () -> BundleReader.read(zip, "t.vbundle"));
+
+    assertEquals(Code.BUNDLE_INVALID, e.code());
+    assertEquals("bundle t.vbundle has a file name that is not valid UTF-8", e.getMessage());
+  }
+
+  /** A zip of one stored file whose local header declares {@code declaredSize} bytes. */
+  static byte[] storedFileDeclaring(String name, byte[] content, int declaredSize)
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(out)) {
+      ZipEntry entry = new ZipEntry(name);
+      entry.setMethod(ZipEntry.STORED);
+      entry.setSize(content.length);
+      entry.setCompressedSize(content.length);
+      CRC32 crc = new CRC32();
+      crc.update(content);
+      entry.setCrc(crc.getValue());
+      zip.putNextEntry(entry);
+      zip.write(content);
+      zip.closeEntry();
+    }
+    ByteBuffer bytes = ByteBuffer.wrap(out.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
+    // The local file header's compressed and uncompressed sizes, at offsets 18 and 22.
+    bytes.putInt(18, declaredSize).putInt(22, declaredSize);
+    return bytes.array();
   }
 
   static Map<String, byte[]> unzip(byte[] bytes) throws IOException {

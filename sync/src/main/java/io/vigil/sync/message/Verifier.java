@@ -126,7 +126,14 @@ public final class Verifier {
     } catch (DateTimeParseException e) {
       throw malformed("sent_at is not an instant");
     }
-    return new Received(gateway, seq.longValue(), at, kind, CanonicalJson.bytes(body));
+    byte[] canonicalBody;
+    try {
+      canonicalBody = CanonicalJson.bytes(body);
+    } catch (IllegalArgumentException e) {
+      // A gateway signs its body as canonical JSON, which has no floating-point numbers.
+      throw malformed("body is not canonical JSON: " + e.getMessage());
+    }
+    return new Received(gateway, seq.longValue(), at, kind, canonicalBody);
   }
 
   private static Kind kindOf(String payloadType) {

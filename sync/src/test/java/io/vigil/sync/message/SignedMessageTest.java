@@ -125,6 +125,25 @@ class SignedMessageTest {
   }
 
   @Test
+  void rejectsASignedBodyWithAFloatingPointNumberAsMalformed() {
+    // Found by VerifierFuzzTest: the body's canonical form threw IllegalArgumentException.
+    byte[] payload =
+        ("{\"body\":{\"p\":0.25},\"gateway\":\"gw-ward-3\","
+                + "\"sent_at\":\"2026-12-01T10:00:00Z\",\"seq\":1}")
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] json = ward.signEnvelope(SignedMessage.SUMMARY_TYPE, payload).toJson();
+
+    TrustException e =
+        assertThrows(
+            TrustException.class,
+            () -> Verifier.create(Map.of("gw-ward-3", ward.publicKey())).verify(json));
+    assertEquals(TrustException.Code.MALFORMED, e.code());
+    assertEquals(
+        "gateway message: body is not canonical JSON: canonical JSON has no floating-point numbers: 0.25",
+        e.getMessage());
+  }
+
+  @Test
   void signsTheSameTypeTheEnvelopeDeclares() {
     byte[] json = SignedMessage.sign(ward, Kind.SUMMARY, 3, SENT, body).toJson();
     assertEquals(SignedMessage.SUMMARY_TYPE, Envelope.parse(json).payloadType());
