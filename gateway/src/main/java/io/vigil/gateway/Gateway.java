@@ -140,6 +140,10 @@ public final class Gateway implements AutoCloseable {
   private volatile Optional<SyncService> sync = Optional.empty();
   private int port;
   private int adminPort;
+
+  /** The periodic timers, cancelled first at close, so that none hands work to a closed pool. */
+  private final List<Long> timers = new CopyOnWriteArrayList<>();
+
   private volatile boolean closing;
 
   /**
@@ -396,45 +400,48 @@ public final class Gateway implements AutoCloseable {
     // Certificates, revocation lists and credentials are read again when they change; file reads
     // never run on an event loop.
     WorkerExecutor accessReload = vertx.createSharedWorkerExecutor(ACCESS_RELOAD_POOL, 1);
-    vertx.setPeriodic(
-        ACCESS_RELOAD_INTERVAL.toMillis(),
-        id ->
-            accessReload.executeBlocking(
-                () -> {
-                  devices.refresh().ifPresent(o -> verticles.forEach(v -> v.updateTls(o)));
-                  operators.refresh().ifPresent(admin::updateTls);
-                  return null;
-                },
-                false));
+    timers.add(
+        vertx.setPeriodic(
+            ACCESS_RELOAD_INTERVAL.toMillis(),
+            id ->
+                accessReload.executeBlocking(
+                    () -> {
+                      devices.refresh().ifPresent(o -> verticles.forEach(v -> v.updateTls(o)));
+                      operators.refresh().ifPresent(admin::updateTls);
+                      return null;
+                    },
+                    false)));
     logAccess(devices);
     // A statfs can hang on a sick disk: never on an event loop.
     WorkerExecutor diskWatch = vertx.createSharedWorkerExecutor(DISK_WATCH_POOL, 1);
-    vertx.setPeriodic(
-        DISK_CHECK_INTERVAL.toMillis(),
-        id ->
-            diskWatch.executeBlocking(
-                () -> {
-                  disk.check();
-                  return null;
-                },
-                false));
+    timers.add(
+        vertx.setPeriodic(
+            DISK_CHECK_INTERVAL.toMillis(),
+            id ->
+                diskWatch.executeBlocking(
+                    () -> {
+                      disk.check();
+                      return null;
+                    },
+                    false)));
     if (ledger.isPresent()) {
       // Sealing segments reads and writes files for seconds: never on an event loop, and on its own
       // thread so that it cannot hold up other blocking work.
       WorkerExecutor archiver = vertx.createSharedWorkerExecutor(ARCHIVER_POOL, 1);
-      vertx.setPeriodic(
-          config.audit().archiveInterval().toMillis(),
-          id ->
-              archiver
-                  .executeBlocking(this::archiveOldEntries, false)
-                  .onFailure(
-                      e ->
-                          logFailure(
-                              Level.ERROR,
-                              "ledger archiving failed, entries stay in the database and it is"
-                                  + " tried again in "
-                                  + config.audit().archiveInterval(),
-                              e)));
+      timers.add(
+          vertx.setPeriodic(
+              config.audit().archiveInterval().toMillis(),
+              id ->
+                  archiver
+                      .executeBlocking(this::archiveOldEntries, false)
+                      .onFailure(
+                          e ->
+                              logFailure(
+                                  Level.ERROR,
+                                  "ledger archiving failed, entries stay in the database and it is"
+                                      + " tried again in "
+                                      + config.audit().archiveInterval(),
+                                  e))));
     }
     lifecycle.markReady();
   }
@@ -1140,6 +1147,7 @@ public final class Gateway implements AutoCloseable {
     try {
       lifecycle.startDraining();
       int left = lifecycle.awaitIdle(config.shutdownGrace().toMillis());
+      timers.forEach(vertx::cancelTimer);
       // Before Vert.x closes: the link publishes its offline status on it.
       sync.ifPresent(Gateway::closeSync);
       if (left > 0) {

@@ -22,7 +22,7 @@ final class PortCheck implements Check {
 
   static final String NAME = "ports";
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   @Override
   public List<Finding> run(Installation in) {

@@ -130,7 +130,10 @@ class DeviceAccessTest {
       }
     }
     assertEquals(401, status, "the kept-alive connection's next request after the revocation");
-    assertTrue(refusal(Pki.Client.SECOND, null).startsWith("handshake"), "a new connection");
+    // A new connection is refused too: in its handshake once the servers took the new list, or with
+    // 401 by the request's own check if it raced that update.
+    String next = refusal(Pki.Client.SECOND, null);
+    assertTrue(next.startsWith("handshake") || next.startsWith("401"), "a new connection: " + next);
     assertEquals(200, send(Pki.Client.GOOD, null, null).statusCode());
   }
 
