@@ -200,15 +200,15 @@ final class HostedGateway implements AutoCloseable {
     return new Wrk.Target(tls, port, deviceToken);
   }
 
-  /**
-   * The port of its admin API, asked once and kept: only the update's install and reading need it.
-   */
   /** The local operator's token that the hosted gateway wrote for this run. */
   String adminToken() {
     return io.vigil.gateway.access.LocalOperator.read(dataDir)
         .orElseThrow(() -> new IllegalStateException("no local operator token in " + dataDir));
   }
 
+  /**
+   * The port of its admin API, asked once and kept: only the update's install and reading need it.
+   */
   int adminPort() {
     if (adminPort == 0) {
       String answer = command("admin-port", GatewayHost.ADMIN_PORT);
