@@ -146,7 +146,7 @@ final class ClosedLoopRounds {
       String what)
       throws IOException, InterruptedException {
     HostStats before = gateway.stats();
-    Wrk.Result r = wrk.run(gateway.port(), path, bodies, connections, measure);
+    Wrk.Result r = wrk.run(gateway.target(), path, bodies, connections, measure);
     HostStats after = gateway.stats();
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("rate", r.rate());

@@ -38,8 +38,9 @@ record CompareOptions(
   /**
    * One build under comparison: its role in the table, how it is named, its class path, the options
    * its gateway JVMs start with (a setting to compare within one build), whether its gateways link
-   * to the run's MQTT broker ({@link BenchBroker}, started only for such a build), and whether they
-   * get the demo's 1.1.0 installed as a candidate in shadow ({@link ShadowCandidate}).
+   * to the run's MQTT broker ({@link BenchBroker}, started only for such a build), whether they get
+   * the demo's 1.1.0 installed as a candidate in shadow ({@link ShadowCandidate}), and whether they
+   * serve devices over TLS with the run's certificate ({@link BenchPki}).
    */
   record Build(
       String role,
@@ -47,7 +48,8 @@ record CompareOptions(
       String classPath,
       List<String> jvmOptions,
       boolean sync,
-      boolean shadow) {
+      boolean shadow,
+      boolean tls) {
 
     Build {
       if (classPath.isBlank()) {
@@ -57,7 +59,7 @@ record CompareOptions(
     }
 
     Build(String role, String label, String classPath, List<String> jvmOptions) {
-      this(role, label, classPath, jvmOptions, false, false);
+      this(role, label, classPath, jvmOptions, false, false, false);
     }
 
     Build(String role, String label, String classPath) {
@@ -79,11 +81,12 @@ record CompareOptions(
   /**
    * {@code --baseline-jar=PATH|self [--baseline-inline-below=DURATION]
    * [--baseline-monitoring=on|off] [--baseline-sync=on|off] [--baseline-shadow=on|off]
-   * [--baseline-label=TEXT] [--current-label=TEXT] [--quick] [--rounds=N] [--out=DIR]
-   * [--command=TEXT]}; the current build is the one running this harness. {@code --baseline-sync}
-   * and {@code --baseline-shadow} give the baseline that setting (of the MQTT link, of a candidate
-   * update in shadow) and the current build the other one, since the shipped default (off) alone
-   * compares nothing.
+   * [--baseline-tls=on|off] [--baseline-label=TEXT] [--current-label=TEXT] [--quick] [--rounds=N]
+   * [--out=DIR] [--command=TEXT]}; the current build is the one running this harness. {@code
+   * --baseline-sync}, {@code --baseline-shadow} and {@code --baseline-tls} give the baseline that
+   * setting (of the MQTT link, of a candidate update in shadow, of TLS for devices) and the current
+   * build the other one, since the shipped default (off) alone compares nothing. With {@code
+   * --baseline-tls} both builds' load presents a device token, so that TLS is the one difference.
    */
   static CompareOptions from(Flags f) {
     if (f.text("baseline").isPresent()) {
@@ -123,6 +126,12 @@ record CompareOptions(
           "--baseline-shadow compares a candidate in shadow within one build:"
               + " use it with --baseline-jar=self");
     }
+    Optional<Boolean> baselineTls = onOff(f, "baseline-tls");
+    if (baselineTls.isPresent() && jar != null) {
+      throw new IllegalArgumentException(
+          "--baseline-tls compares TLS for devices within one build:"
+              + " use it with --baseline-jar=self");
+    }
     boolean quick = f.bool("quick");
     return new CompareOptions(
         new Build(
@@ -133,20 +142,24 @@ record CompareOptions(
                     + f.text("baseline-inline-below").map(d -> ", inline-below " + d).orElse("")
                     + f.text("baseline-monitoring").map(m -> ", monitoring " + m).orElse("")
                     + baselineSync.map(on -> ", sync " + onOff(on)).orElse("")
-                    + baselineShadow.map(on -> ", shadow " + onOff(on)).orElse("")),
+                    + baselineShadow.map(on -> ", shadow " + onOff(on)).orElse("")
+                    + baselineTls.map(on -> ", TLS " + onOff(on)).orElse("")),
             jar == null ? HostedGateway.ownClassPath() : jar.toAbsolutePath().toString(),
             baselineOptions,
             baselineSync.orElse(false),
-            baselineShadow.orElse(false)),
+            baselineShadow.orElse(false),
+            baselineTls.orElse(false)),
         new Build(
             CompareReport.CURRENT,
             f.text("current-label", "this build")
                 + baselineSync.map(on -> ", sync " + onOff(!on)).orElse("")
-                + baselineShadow.map(on -> ", shadow " + onOff(!on)).orElse(""),
+                + baselineShadow.map(on -> ", shadow " + onOff(!on)).orElse("")
+                + baselineTls.map(on -> ", TLS " + onOff(!on)).orElse(""),
             HostedGateway.ownClassPath(),
             List.of(),
             baselineSync.map(on -> !on).orElse(false),
-            baselineShadow.map(on -> !on).orElse(false)),
+            baselineShadow.map(on -> !on).orElse(false),
+            baselineTls.map(on -> !on).orElse(false)),
         quick,
         f.integer("rounds", quick ? 1 : DEFAULT_ROUNDS),
         quick ? QUICK_MEASURE : DEFAULT_MEASURE,
@@ -158,6 +171,14 @@ record CompareOptions(
   /** Whether either build's gateways link to an MQTT broker. */
   boolean sync() {
     return baseline.sync() || current.sync();
+  }
+
+  /**
+   * Whether either build's gateways serve devices over TLS; then the load on both builds presents a
+   * device token, so that TLS is the one difference between them.
+   */
+  boolean tls() {
+    return baseline.tls() || current.tls();
   }
 
   /** Whether either build's gateways run the demo's 1.1.0 in shadow. */

@@ -113,13 +113,25 @@ final class CompareReport {
     return median(role, s, connections, r -> r.get("cpu_us_per_request"));
   }
 
+  /**
+   * The median over the rounds of a latency percentile of wrk's ({@code p50_us}, {@code p99_us}).
+   */
+  double latencyMicros(String role, Scenario s, int connections, String percentile) {
+    return median(role, s, connections, r -> r.get(percentile));
+  }
+
   /** The median over the rounds of current's rate over baseline's in the same round. */
   double change(Scenario s, int connections) {
+    return Stats.median(changes(s, connections));
+  }
+
+  /** Current's rate over baseline's in each round, in the order of the rounds. */
+  List<Double> changes(Scenario s, int connections) {
     List<Double> ratios = new ArrayList<>();
     for (int round = 1; round <= options.rounds(); round++) {
       ratios.add(rateIn(CURRENT, s, connections, round) / rateIn(BASELINE, s, connections, round));
     }
-    return Stats.median(ratios);
+    return ratios;
   }
 
   /** The median over the rounds of the ratio {@code q} within one build's round. */
@@ -189,6 +201,34 @@ final class CompareReport {
             .append(" | ")
             .append(cell(ratio(CURRENT, q, c), Fmt::ratio))
             .append(" |\n");
+      }
+    }
+    md.append(
+        "\nLatency (wrk's, from each request's actual send: closed loop, not corrected), medians"
+            + " over the rounds, and current/baseline round by round:\n\n"
+            + "| scenario | connections | p50 baseline | p50 current | p99 baseline | p99 current"
+            + " | current/baseline by round |\n"
+            + "| --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
+    for (Scenario s : Scenario.values()) {
+      for (int c : CompareOptions.CONNECTIONS) {
+        md.append("| ")
+            .append(s.name())
+            .append(" | ")
+            .append(c)
+            .append(" | ")
+            .append(cell(latencyMicros(BASELINE, s, c, "p50_us"), Fmt::latency))
+            .append(" | ")
+            .append(cell(latencyMicros(CURRENT, s, c, "p50_us"), Fmt::latency))
+            .append(" | ")
+            .append(cell(latencyMicros(BASELINE, s, c, "p99_us"), Fmt::latency))
+            .append(" | ")
+            .append(cell(latencyMicros(CURRENT, s, c, "p99_us"), Fmt::latency))
+            .append(" | ");
+        StringJoiner rounds = new StringJoiner(" ");
+        for (double r : changes(s, c)) {
+          rounds.add(cell(r, Fmt::ratio));
+        }
+        md.append(rounds).append(" |\n");
       }
     }
     md.append(
@@ -265,7 +305,16 @@ final class CompareReport {
                 .put("current_rate", finite(rate(CURRENT, s, c)))
                 .put("current_over_baseline", finite(change(s, c)))
                 .put("baseline_cpu_us_per_request", finite(cpuMicros(BASELINE, s, c)))
-                .put("current_cpu_us_per_request", finite(cpuMicros(CURRENT, s, c))));
+                .put("current_cpu_us_per_request", finite(cpuMicros(CURRENT, s, c)))
+                .put("baseline_p50_us", finite(latencyMicros(BASELINE, s, c, "p50_us")))
+                .put("current_p50_us", finite(latencyMicros(CURRENT, s, c, "p50_us")))
+                .put("baseline_p99_us", finite(latencyMicros(BASELINE, s, c, "p99_us")))
+                .put("current_p99_us", finite(latencyMicros(CURRENT, s, c, "p99_us")))
+                .put(
+                    "current_over_baseline_by_round",
+                    new JsonArray(
+                        new ArrayList<>(
+                            changes(s, c).stream().map(CompareReport::finite).toList()))));
       }
     }
     JsonArray ratios = new JsonArray();
@@ -424,6 +473,7 @@ final class CompareReport {
         .put("label", b.label())
         .put("class_path", b.classPath())
         .put("sync", b.sync())
-        .put("shadow", b.shadow());
+        .put("shadow", b.shadow())
+        .put("tls", b.tls());
   }
 }

@@ -54,9 +54,19 @@ final class Comparison {
   private record Hosts(CompareOptions.Build build, HostedGateway off, HostedGateway shipped)
       implements AutoCloseable {
 
-    /** Starts both; a build with the link on links them to {@code brokerUri}. */
-    static Hosts start(CompareOptions.Build build, Path work, String brokerUri)
+    /**
+     * Starts both; a build with the link on links them to {@code brokerUri}, a build with TLS on
+     * serves devices over TLS with {@code pki}'s certificate; with {@code deviceToken} the load
+     * presents a device token to either.
+     */
+    static Hosts start(
+        CompareOptions.Build build, Path work, String brokerUri, BenchPki pki, boolean deviceToken)
         throws IOException, InterruptedException {
+      if (build.tls() && pki == BenchPki.NONE) {
+        throw new IllegalStateException("the " + build.role() + " build has no certificate");
+      }
+      HostedGateway.Access access =
+          new HostedGateway.Access(build.tls() ? pki : BenchPki.NONE, deviceToken);
       List<String> jvmOptions = new ArrayList<>(build.jvmOptions());
       if (build.sync()) {
         if (brokerUri.isEmpty()) {
@@ -68,6 +78,7 @@ final class Comparison {
           HostedGateway.start(
               build.classPath(),
               jvmOptions,
+              access,
               Variant.LEDGER_OFF,
               BenchModel.DEMO,
               32,
@@ -80,6 +91,7 @@ final class Comparison {
             HostedGateway.start(
                 build.classPath(),
                 jvmOptions,
+                access,
                 Variant.AS_SHIPPED,
                 BenchModel.DEMO,
                 32,
@@ -123,8 +135,16 @@ final class Comparison {
         options.sync() ? Optional.of(BenchBroker.start(work.resolve("broker"))) : Optional.empty();
     String brokerUri = broker.map(BenchBroker::uri).orElse("");
     broker.ifPresent(b -> say("MQTT broker (Mosquitto) at " + brokerUri));
-    try (Hosts baseline = Hosts.start(options.baseline(), work, brokerUri);
-        Hosts current = Hosts.start(options.current(), work, brokerUri)) {
+    BenchPki pki = options.tls() ? BenchPki.create(work.resolve("pki")) : BenchPki.NONE;
+    if (options.tls()) {
+      say(
+          "TLS for devices: a throwaway CA and server certificate in "
+              + pki.dir()
+              + "; wrk presents a device token to both builds (it cannot present a client"
+              + " certificate)");
+    }
+    try (Hosts baseline = Hosts.start(options.baseline(), work, brokerUri, pki, options.tls());
+        Hosts current = Hosts.start(options.current(), work, brokerUri, pki, options.tls())) {
       List<HostedGateway> shadowing = new ArrayList<>();
       if (options.shadow()) {
         Path repository = ShadowCandidate.copyRepository(work.resolve("update-repository"));

@@ -52,6 +52,14 @@ public final class GatewayHost {
    */
   static final String SYNC_SUMMARY_INTERVAL = "10s";
 
+  /**
+   * A system property that puts the hosted gateway's OIP server on TLS: the folder of the run's
+   * {@link BenchPki} (server certificate and key, and the CA whose client certificates it accepts),
+   * with {@code server.device-auth: required}; unset, plain HTTP with anonymous devices, the
+   * embedded defaults on loopback.
+   */
+  static final String TLS_DIR_PROPERTY = "vigil.bench.tls-dir";
+
   /** The line prefix the harness waits for. */
   static final String READY = "vigil-bench-host ready port=";
 
@@ -101,6 +109,9 @@ public final class GatewayHost {
         "server:",
         "  host: 127.0.0.1",
         "  port: 0",
+        Optional.ofNullable(System.getProperty(TLS_DIR_PROPERTY))
+            .map(dir -> tls(Path.of(dir)))
+            .orElse(""),
         "admin:",
         "  port: 0",
         "inference:",
@@ -115,6 +126,24 @@ public final class GatewayHost {
             .map(broker -> sync(broker, variant))
             .orElse(""),
         "");
+  }
+
+  /**
+   * Devices over TLS, as a hospital sets it up: the server's certificate, the hospital CA's client
+   * certificates asked for (a device may present one or a token), every device authenticated.
+   */
+  private static String tls(Path dir) {
+    return String.join(
+        "\n",
+        "  device-auth: required",
+        "  tls:",
+        "    cert-file: " + quoted(dir.resolve(BenchPki.SERVER_CERT)),
+        "    key-file: " + quoted(dir.resolve(BenchPki.SERVER_KEY)),
+        "    client-ca-file: " + quoted(dir.resolve(BenchPki.CA_CERT)));
+  }
+
+  private static String quoted(Path p) {
+    return "\"" + p.toAbsolutePath().toString().replace("\"", "\\\"") + "\"";
   }
 
   /**

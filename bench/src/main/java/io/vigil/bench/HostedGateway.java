@@ -1,5 +1,6 @@
 package io.vigil.bench;
 
+import io.vigil.gateway.access.Credentials;
 import io.vigil.inference.bundle.Bundle;
 import io.vigil.inference.store.ModelStore;
 import java.io.BufferedReader;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -37,11 +39,34 @@ final class HostedGateway implements AutoCloseable {
   private final String name;
   private int adminPort;
   private final Path dataDir;
+  private final boolean tls;
+  private final String deviceToken;
 
-  private HostedGateway(Process process, String name, Path dataDir) throws InterruptedException {
+  /**
+   * How the load reaches a hosted gateway's OIP port: plain HTTP or TLS with the run's {@link
+   * BenchPki} (devices must then authenticate, {@code server.device-auth: required}), and whether a
+   * device token is registered in its data folder before it starts and sent with every request.
+   *
+   * @param pki the run's certificates, or {@link BenchPki#NONE} for plain HTTP
+   * @param deviceToken whether the load presents a device token
+   */
+  record Access(BenchPki pki, boolean deviceToken) {
+
+    /** Plain HTTP, anonymous devices: the embedded defaults on loopback. */
+    static final Access PLAIN = new Access(BenchPki.NONE, false);
+
+    boolean tls() {
+      return pki != BenchPki.NONE;
+    }
+  }
+
+  private HostedGateway(Process process, String name, Path dataDir, boolean tls, String deviceToken)
+      throws InterruptedException {
     this.process = process;
     this.dataDir = dataDir;
     this.name = name;
+    this.tls = tls;
+    this.deviceToken = deviceToken;
     this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     Thread reader = new Thread(this::readLines, "vigil-bench-host-stdout-" + process.pid());
     reader.setDaemon(true);
@@ -75,9 +100,24 @@ final class HostedGateway implements AutoCloseable {
       Path workDir,
       String name)
       throws IOException, InterruptedException {
+    return start(classPath, jvmOptions, Access.PLAIN, variant, model, maxBatch, workDir, name);
+  }
+
+  /** As above, reached as {@code access} says (TLS, a device token). */
+  static HostedGateway start(
+      String classPath,
+      List<String> jvmOptions,
+      Access access,
+      GatewayUnderTest.Variant variant,
+      BenchModel model,
+      int maxBatch,
+      Path workDir,
+      String name)
+      throws IOException, InterruptedException {
     return start(
         classPath,
         jvmOptions,
+        access,
         variant,
         model,
         model == BenchModel.DEMO ? null : model.bundle(),
@@ -98,12 +138,14 @@ final class HostedGateway implements AutoCloseable {
       Path workDir,
       String name)
       throws IOException, InterruptedException {
-    return start(ownClassPath(), List.of(), variant, model, bundle, maxBatch, workDir, name);
+    return start(
+        ownClassPath(), List.of(), Access.PLAIN, variant, model, bundle, maxBatch, workDir, name);
   }
 
   private static HostedGateway start(
       String classPath,
       List<String> jvmOptions,
+      Access access,
       GatewayUnderTest.Variant variant,
       BenchModel model,
       Bundle bundle,
@@ -118,10 +160,19 @@ final class HostedGateway implements AutoCloseable {
     if (model != BenchModel.DEMO) {
       ModelStore.open(dataDir).install(bundle);
     }
+    // Registered before the start, as `vigil devices add` would be: the gateway reads it at once.
+    String token =
+        access.deviceToken()
+            ? Credentials.open(dataDir, Credentials.Kind.DEVICES)
+                .addToken("bench-load", Optional.empty())
+            : "";
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add(HEAP);
     command.addAll(jvmOptions);
+    if (access.tls()) {
+      command.add("-D" + GatewayHost.TLS_DIR_PROPERTY + "=" + access.pki().dir().toAbsolutePath());
+    }
     command.add("-cp");
     command.add(classPath);
     command.add(GatewayHost.class.getName());
@@ -133,7 +184,7 @@ final class HostedGateway implements AutoCloseable {
     Process p =
         new ProcessBuilder(command).redirectError(workDir.resolve(name + ".log").toFile()).start();
     try {
-      return new HostedGateway(p, name, dataDir);
+      return new HostedGateway(p, name, dataDir, access.tls(), token);
     } catch (RuntimeException | InterruptedException e) {
       p.destroyForcibly();
       throw e;
@@ -144,15 +195,20 @@ final class HostedGateway implements AutoCloseable {
     return port;
   }
 
-  /**
-   * The port of its admin API, asked once and kept: only the update's install and reading need it.
-   */
+  /** Where wrk reaches its OIP port: the scheme, the port and the device token it presents. */
+  Wrk.Target target() {
+    return new Wrk.Target(tls, port, deviceToken);
+  }
+
   /** The local operator's token that the hosted gateway wrote for this run. */
   String adminToken() {
     return io.vigil.gateway.access.LocalOperator.read(dataDir)
         .orElseThrow(() -> new IllegalStateException("no local operator token in " + dataDir));
   }
 
+  /**
+   * The port of its admin API, asked once and kept: only the update's install and reading need it.
+   */
   int adminPort() {
     if (adminPort == 0) {
       String answer = command("admin-port", GatewayHost.ADMIN_PORT);

@@ -145,7 +145,7 @@ final class JitWarmUp {
     for (int n = 1; ; n++) {
       HostStats before = gateway.stats();
       long windowStart = System.nanoTime();
-      wrk.run(gateway.port(), path, bodies, connections, policy.window());
+      wrk.run(gateway.target(), path, bodies, connections, policy.window());
       double wallMs = (System.nanoTime() - windowStart) / 1e6;
       HostStats after = gateway.stats();
       double jitMs = after.jitMillis(before);

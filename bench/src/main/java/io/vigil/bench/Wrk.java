@@ -62,13 +62,46 @@ final class Wrk {
   }
 
   /**
+   * Where wrk sends its load: a port on 127.0.0.1, over plain HTTP or TLS (wrk's OpenSSL, which
+   * checks no certificate and cannot present one), with a device's bearer token or none.
+   *
+   * @param tls whether to speak TLS ({@code https://})
+   * @param port the gateway's OIP port
+   * @param bearerToken sent as {@code Authorization: Bearer ...} on every request; empty for none
+   */
+  record Target(boolean tls, int port, String bearerToken) {
+
+    /** Plain HTTP, no credential: what every scenario but a TLS comparison uses. */
+    static Target plain(int port) {
+      return new Target(false, port, "");
+    }
+
+    String url(String path) {
+      return (tls ? "https" : "http") + "://127.0.0.1:" + port + path;
+    }
+
+    Map<String, String> headers() {
+      return bearerToken.isEmpty() ? Map.of() : Map.of("Authorization", "Bearer " + bearerToken);
+    }
+  }
+
+  /**
    * Runs wrk against {@code 127.0.0.1:port path}: a GET when {@code bodies} is empty, else POSTs of
    * each body in turn.
    */
   Result run(int port, String path, List<String> bodies, int connections, Duration duration)
       throws IOException, InterruptedException {
+    return run(Target.plain(port), path, bodies, connections, duration);
+  }
+
+  /**
+   * Runs wrk against {@code target}'s {@code path}, as {@link #run(int, String, List, int,
+   * Duration)}.
+   */
+  Result run(Target target, String path, List<String> bodies, int connections, Duration duration)
+      throws IOException, InterruptedException {
     Path script = Files.createTempFile(workDir, "wrk-", ".lua");
-    Files.writeString(script, script(path, bodies), StandardCharsets.UTF_8);
+    Files.writeString(script, script(path, bodies, target.headers()), StandardCharsets.UTF_8);
     long seconds = Math.max(1, duration.toSeconds());
     List<String> command =
         List.of(
@@ -80,7 +113,7 @@ final class Wrk {
             "5s",
             "-s",
             script.toString(),
-            "http://127.0.0.1:" + port + path);
+            target.url(path));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     byte[] out;
     try {
@@ -103,7 +136,19 @@ final class Wrk {
    * for every request its thread sends (one thread: one rotation over all connections).
    */
   static String script(String path, List<String> bodies) {
+    return script(path, bodies, Map.of());
+  }
+
+  /** The script, with {@code headers} on every request (a GET, one body or bodies in turn). */
+  static String script(String path, List<String> bodies, Map<String, String> headers) {
     StringBuilder s = new StringBuilder();
+    for (Map.Entry<String, String> h : new java.util.TreeMap<>(headers).entrySet()) {
+      s.append("wrk.headers[")
+          .append(luaString(h.getKey()))
+          .append("] = ")
+          .append(luaString(h.getValue()))
+          .append('\n');
+    }
     if (bodies.size() == 1) {
       s.append("wrk.method = \"POST\"\n")
           .append("wrk.headers[\"Content-Type\"] = \"application/json\"\n")
@@ -119,7 +164,9 @@ final class Wrk {
           .append("local requests = {}\n")
           .append("local next_request = 0\n")
           .append("init = function(args)\n")
+          // wrk.format takes these headers instead of wrk.headers: the credential goes in too.
           .append("  local headers = { [\"Content-Type\"] = \"application/json\" }\n")
+          .append("  for k, v in pairs(wrk.headers) do headers[k] = v end\n")
           .append("  for i, b in ipairs(bodies) do\n")
           .append("    requests[i] = wrk.format(\"POST\", ")
           .append(luaString(path))

@@ -160,6 +160,34 @@ class CompareOptionsTest {
   }
 
   @Test
+  void servesOnlyTheCurrentBuildOverTlsWhenTheBaselineHasTlsOff() {
+    CompareOptions o =
+        CompareOptions.from(
+            Flags.parse("--baseline-jar=self", "--baseline-tls=off", "--current-label=8234a3a"));
+
+    assertFalse(o.baseline().tls());
+    assertTrue(o.current().tls());
+    assertTrue(o.tls());
+    assertFalse(o.sync());
+    assertFalse(o.shadow());
+    assertEquals("this build, TLS off", o.baseline().label());
+    assertEquals("8234a3a, TLS on", o.current().label());
+  }
+
+  @Test
+  void refusesTlsOnABuildOtherThanThisOne() throws IOException {
+    Path jar = Files.createFile(dir.resolve("old.jar"));
+
+    IllegalArgumentException other =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CompareOptions.from(Flags.parse("--baseline-jar=" + jar, "--baseline-tls=off")));
+
+    assertTrue(other.getMessage().contains("--baseline-jar=self"), other.getMessage());
+    assertFalse(CompareOptions.from(Flags.parse("--baseline-jar=" + jar)).tls());
+  }
+
+  @Test
   void shadowsOnlyTheCurrentBuildWhenTheBaselineHasShadowOff() {
     CompareOptions o =
         CompareOptions.from(

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ParsingTest {
@@ -40,6 +41,21 @@ class ParsingTest {
     assertTrue(script.contains("wrk.format(\"POST\", '/v2/models/m/infer', headers, b)"), script);
     assertTrue(script.contains("next_request = next_request % #requests + 1"), script);
     assertTrue(script.contains("done = function"));
+  }
+
+  @Test
+  void sendsTheDeviceTokenWithEveryRequestGetOrPost() {
+    Map<String, String> token = new Wrk.Target(true, 8443, "vigil_dev_ab_cd").headers();
+
+    String get = Wrk.script("/v2", List.of(), token);
+    String rotating = Wrk.script("/v2/models/m/infer", List.of("{}", "[]"), token);
+
+    assertTrue(get.contains("wrk.headers['Authorization'] = 'Bearer vigil_dev_ab_cd'"), get);
+    assertTrue(rotating.contains("wrk.headers['Authorization'] = 'Bearer vigil_dev_ab_cd'"));
+    // wrk.format takes the headers it is given instead of wrk.headers: they are copied in.
+    assertTrue(rotating.contains("for k, v in pairs(wrk.headers) do headers[k] = v end"), rotating);
+    assertEquals("https://127.0.0.1:8443/v2", new Wrk.Target(true, 8443, "").url("/v2"));
+    assertEquals(Map.of(), Wrk.Target.plain(8080).headers());
   }
 
   @Test
