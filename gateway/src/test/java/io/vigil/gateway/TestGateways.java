@@ -79,8 +79,8 @@ public final class TestGateways {
    */
   public static VigilConfig withTrustedProxyHeader(VigilConfig c, String header) {
     ServerConfig s = c.server();
-    return new VigilConfig(
-        c.dataDir(),
+    return withServer(
+        c,
         new ServerConfig(
             s.host(),
             s.port(),
@@ -92,7 +92,14 @@ public final class TestGateways {
                 s.access().plaintext(),
                 s.access().authentication(),
                 java.util.List.of("127.0.0.1")),
-            s.limits()),
+            s.limits()));
+  }
+
+  /** {@code c} with another {@code server} section. */
+  public static VigilConfig withServer(VigilConfig c, ServerConfig server) {
+    return new VigilConfig(
+        c.dataDir(),
+        server,
         c.inference(),
         c.audit(),
         c.admin(),

@@ -175,7 +175,7 @@ class DeviceAccessTest {
     String token =
         Credentials.open(dataDir, Credentials.Kind.DEVICES).addToken("sim-1", Optional.empty());
     // The demo's model, which the simulator's test split fits, comes in through the demo bundle.
-    gateway = Gateway.start(withDemo(tls(List.of())));
+    gateway = Gateway.start(tls(List.of(), true));
     for (DeviceCredentials access :
         List.of(
             DeviceCredentials.of(
@@ -269,26 +269,18 @@ class DeviceAccessTest {
     }
   }
 
-  private static VigilConfig withDemo(VigilConfig c) {
-    return new VigilConfig(
-        c.dataDir(),
-        c.server(),
-        c.inference(),
-        c.audit(),
-        c.admin(),
-        c.trust(),
-        c.monitoring(),
-        c.sync(),
-        true,
-        c.shutdownGrace());
+  private VigilConfig tls(List<String> proxies) {
+    return tls(proxies, false);
   }
 
-  private VigilConfig tls(List<String> proxies) {
-    VigilConfig c = TestGateways.withoutDemo(TestGateways.config(dataDir));
+  /** A gateway on TLS with the test PKI, devices required to authenticate; the demo if asked. */
+  private VigilConfig tls(List<String> proxies, boolean demo) {
+    VigilConfig c = TestGateways.config(dataDir);
     ServerConfig s = c.server();
     TlsConfig tls =
         new TlsConfig("server", pki.serverPem(), pki.serverKey(), pki.caPem(), pki.crl());
-    ServerConfig secured =
+    return TestGateways.withServer(
+        demo ? c : TestGateways.withoutDemo(c),
         new ServerConfig(
             s.host(),
             s.port(),
@@ -296,17 +288,6 @@ class DeviceAccessTest {
             s.maxInflightBodyBytes(),
             "X-Device-Id",
             new DeviceAccess(tls, false, DeviceAccess.Authentication.REQUIRED, proxies),
-            s.limits());
-    return new VigilConfig(
-        c.dataDir(),
-        secured,
-        c.inference(),
-        c.audit(),
-        c.admin(),
-        c.trust(),
-        c.monitoring(),
-        c.sync(),
-        c.installDemoBundle(),
-        c.shutdownGrace());
+            s.limits()));
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.TestGateways;
 import io.vigil.gateway.config.LimitsConfig;
-import io.vigil.gateway.config.ServerConfig;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.inference.TestBundles;
 import java.net.URI;
@@ -38,33 +37,13 @@ class DeviceLimitsOverHttpTest {
   static void start() {
     TestGateways.preinstall(dataDir, TestBundles.bundle());
     VigilConfig config = TestGateways.withoutDemo(TestGateways.config(dataDir));
-    ServerConfig s = config.server();
     LimitsConfig limits =
         LimitsConfig.defaults()
             .withDeviceRate(1, 2)
             .withDeviceConcurrency(1)
             .withModelMaxBody(Map.of("test-model", 1024L));
     config =
-        TestGateways.withLimits(
-            TestGateways.withTrustedProxyHeader(
-                new VigilConfig(
-                    config.dataDir(),
-                    new ServerConfig(
-                        s.host(),
-                        s.port(),
-                        s.maxBodyBytes(),
-                        s.maxInflightBodyBytes(),
-                        "X-Device-Id"),
-                    config.inference(),
-                    config.audit(),
-                    config.admin(),
-                    config.trust(),
-                    config.monitoring(),
-                    config.sync(),
-                    false,
-                    config.shutdownGrace()),
-                "X-Device-Id"),
-            limits);
+        TestGateways.withLimits(TestGateways.withTrustedProxyHeader(config, "X-Device-Id"), limits);
     gateway = Gateway.start(config);
     http = new Http(gateway.port());
   }
