@@ -35,8 +35,11 @@ class InstallApiTest {
   private Gateway gateway;
   private Repository repo;
 
+  private HttpClient client;
+
   @BeforeEach
-  void aGatewayAndARepositoryApprovingReleaseTwo() {
+  void aGatewayAndARepositoryApprovingReleaseTwo(Vertx vertx) {
+    client = vertx.createHttpClient();
     repo = TestGateways.repository(repoDir);
     Bundle two = TestBundles.clinicalBundle("test-model", "1.0.2", 2);
     repo.add(
@@ -52,13 +55,13 @@ class InstallApiTest {
   }
 
   @Test
-  void installsAndServesWithoutARestart(Vertx vertx, VertxTestContext test) throws Exception {
+  void installsAndServesWithoutARestart(VertxTestContext test) throws Exception {
     JsonObject body =
         new JsonObject()
             .put("directory", repoDir.toString())
             .put("root", Base64.getEncoder().encodeToString(Files.readAllBytes(repo.firstRoot())));
 
-    post(vertx, body)
+    post(body)
         .onComplete(
             test.succeeding(
                 r ->
@@ -79,8 +82,8 @@ class InstallApiTest {
   }
 
   @Test
-  void aRepositoryWithoutTrustedRootIsNotFound(Vertx vertx, VertxTestContext test) {
-    post(vertx, new JsonObject().put("directory", repoDir.toString()))
+  void aRepositoryWithoutTrustedRootIsNotFound(VertxTestContext test) {
+    post(new JsonObject().put("directory", repoDir.toString()))
         .onComplete(
             test.succeeding(
                 r ->
@@ -94,8 +97,8 @@ class InstallApiTest {
   }
 
   @Test
-  void aRequestWithoutADirectoryIsABadRequest(Vertx vertx, VertxTestContext test) {
-    post(vertx, new JsonObject().put("repository", "manufacturer"))
+  void aRequestWithoutADirectoryIsABadRequest(VertxTestContext test) {
+    post(new JsonObject().put("repository", "manufacturer"))
         .onComplete(
             test.succeeding(
                 r ->
@@ -112,7 +115,7 @@ class InstallApiTest {
   }
 
   @Test
-  void aForgedRepositoryIsRefusedWith422(Vertx vertx, VertxTestContext test) throws Exception {
+  void aForgedRepositoryIsRefusedWith422(VertxTestContext test) throws Exception {
     byte[] root = Files.readAllBytes(repo.firstRoot());
     Path timestamp = repoDir.resolve("metadata/timestamp.json");
     Files.writeString(
@@ -122,7 +125,7 @@ class InstallApiTest {
             .put("directory", repoDir.toString())
             .put("root", Base64.getEncoder().encodeToString(root));
 
-    post(vertx, body)
+    post(body)
         .onComplete(
             test.succeeding(
                 r ->
@@ -141,8 +144,7 @@ class InstallApiTest {
 
   private record Answer(int status, String body) {}
 
-  private io.vertx.core.Future<Answer> post(Vertx vertx, JsonObject body) {
-    HttpClient client = vertx.createHttpClient();
+  private io.vertx.core.Future<Answer> post(JsonObject body) {
     return client
         .request(HttpMethod.POST, gateway.adminPort(), "127.0.0.1", "/admin/v1/updates/install")
         .compose(
