@@ -35,8 +35,10 @@ public final class Authenticator {
       return new Outcome(Optional.of(p), "");
     }
 
+    private static final Outcome NONE = new Outcome(Optional.empty(), "");
+
     static Outcome none() {
-      return new Outcome(Optional.empty(), "");
+      return NONE;
     }
 
     static Outcome refused(String why) {
@@ -70,7 +72,7 @@ public final class Authenticator {
       String identityHeader,
       Optional<LocalOperator> local) {
     this.credentials = credentials;
-    this.operators = credentials.file().getFileName().toString().startsWith("operators");
+    this.operators = credentials.kind() == Credentials.Kind.OPERATORS;
     this.tls = tls;
     this.trustedProxies = Set.copyOf(trustedProxies);
     this.identityHeader = identityHeader;

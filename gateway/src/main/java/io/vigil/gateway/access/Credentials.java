@@ -96,6 +96,7 @@ public final class Credentials {
   private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
   private final Kind kind;
+  private String refused = "";
   private final Path file;
   private volatile Snapshot snapshot = Snapshot.EMPTY;
 
@@ -123,7 +124,12 @@ public final class Credentials {
     return c;
   }
 
-  /** The file. */
+  /** Whether these are devices or operators. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The file these credentials are kept in. */
   public Path file() {
     return file;
   }
@@ -155,7 +161,14 @@ public final class Credentials {
     if (modified == now.modified() && size == now.size()) {
       return false;
     }
+    String stamp = modified + "/" + size;
+    if (stamp.equals(refused)) {
+      // Said once already: the file is no better than when it was last refused.
+      return false;
+    }
+    refused = stamp;
     snapshot = parse(read(), modified, size);
+    refused = "";
     return true;
   }
 

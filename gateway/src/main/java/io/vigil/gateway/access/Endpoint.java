@@ -13,7 +13,8 @@ import java.util.Optional;
  * One server's access (the devices' OIP port or the admin port): its TLS as read from its files,
  * and who may come in ({@link Authenticator} over its credentials file). {@link #refresh} reads
  * again whatever changed, so that a new certificate, revocation list or credential is in force
- * without a restart; what cannot be read is logged and the last good one kept.
+ * without a restart; what cannot be read is logged once (until it changes again) and the last good
+ * one kept.
  */
 public final class Endpoint {
 
@@ -24,6 +25,7 @@ public final class Endpoint {
   private final Credentials credentials;
   private final Authenticator authenticator;
   private volatile Optional<ServerTls> tls;
+  private List<String> refusedTls = List.of();
 
   private Endpoint(
       String name,
@@ -89,7 +91,7 @@ public final class Endpoint {
    * TLS changed, for the servers to apply to their new connections. Blocking (file reads): never on
    * an event loop.
    */
-  public Optional<ServerSSLOptions> refresh() {
+  public synchronized Optional<ServerSSLOptions> refresh() {
     try {
       if (credentials.refresh()) {
         LOG.log(Level.INFO, "read the " + name + " file " + credentials.file() + " again");
@@ -101,8 +103,14 @@ public final class Endpoint {
     if (now.isEmpty() || !now.get().changed()) {
       return Optional.empty();
     }
+    List<String> stamps = ServerTls.stamps(tlsConfig);
+    if (stamps.equals(refusedTls)) {
+      // Said once already: the files are no better than when they were last refused.
+      return Optional.empty();
+    }
     try {
       ServerTls next = ServerTls.read(tlsConfig);
+      refusedTls = List.of();
       tls = Optional.of(next);
       LOG.log(
           Level.INFO,
@@ -112,6 +120,7 @@ public final class Endpoint {
               + " are checked against the new revocation list");
       return Optional.of(next.options());
     } catch (RuntimeException e) {
+      refusedTls = stamps;
       LOG.log(
           Level.ERROR,
           e.getMessage() + "; the " + tlsConfig.section() + " TLS read before stays in force");

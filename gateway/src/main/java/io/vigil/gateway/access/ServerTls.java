@@ -193,7 +193,8 @@ public final class ServerTls {
             + ", which is not a CA of the client-ca-file");
   }
 
-  private static List<String> stamps(TlsConfig c) {
+  /** The modification time and size of each file of {@code c}, to tell when one changed. */
+  static List<String> stamps(TlsConfig c) {
     List<String> out = new ArrayList<>();
     for (Path p : List.of(c.certFile(), c.keyFile(), c.clientCaFile(), c.crlFile())) {
       if (p.toString().isEmpty()) {

@@ -75,6 +75,7 @@ public final class OipVerticle extends VerticleBase {
   private final AnswerListener answers;
   private final Limits limits;
   private HttpServer server;
+  private ConnectionGuard guard;
 
   /**
    * A verticle that serves {@code models} on {@code host:port} and records every answer with {@code
@@ -119,10 +120,17 @@ public final class OipVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    ConnectionGuard guard = new ConnectionGuard(vertx, limits);
-    router.route().handler(guard::request);
+    guard = new ConnectionGuard(vertx, limits);
+    guard.start();
     Buffer serverBody = OipEncoder.server(serverVersion);
-    router.route().handler(this::authenticate);
+    // One first handler, not two: each route the router walks costs every request.
+    router
+        .route()
+        .handler(
+            ctx -> {
+              guard.request(ctx);
+              authenticate(ctx);
+            });
     router.get("/v2").handler(ctx -> json(ctx, 200, serverBody));
     router.get("/v2/health/live").handler(ctx -> ctx.response().setStatusCode(200).end());
     router.get("/v2/health/ready").handler(this::ready);
@@ -187,6 +195,14 @@ public final class OipVerticle extends VerticleBase {
         .requestHandler(router)
         .listen()
         .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (guard != null) {
+      guard.stop();
+    }
+    return Future.succeededFuture();
   }
 
   /**

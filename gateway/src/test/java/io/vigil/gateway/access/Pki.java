@@ -42,10 +42,11 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A hospital's throwaway PKI for the device and operator TLS tests: its CA with a revocation list,
- * the gateway's server certificate, and client certificates, good and each bad in its own way.
+ * A hospital's throwaway PKI for the device and operator TLS tests (and the benchmark's TLS runs):
+ * its CA with a revocation list, the gateway's server certificate for localhost and 127.0.0.1, and
+ * client certificates, good and each bad in its own way; ECDSA P-256, PEM files in one folder.
  */
-final class Pki {
+public final class Pki {
 
   /** A client certificate; each but {@link #GOOD} fails the gateway's checks in its own way. */
   enum Client {
@@ -73,7 +74,8 @@ final class Pki {
   private final java.util.Map<Client, X509Certificate> certificates = new java.util.HashMap<>();
   private final java.util.Map<Client, KeyPair> keys = new java.util.HashMap<>();
 
-  Pki(Path dir) throws Exception {
+  /** Makes the CA and every certificate in {@code dir}, created if missing. */
+  public Pki(Path dir) throws Exception {
     this.dir = dir;
     Files.createDirectories(dir);
     Instant now = Instant.now();
@@ -140,15 +142,16 @@ final class Pki {
     return dir.resolve("pump-1.key");
   }
 
-  Path caPem() {
+  /** The CA's certificate, the server's certificate and the server's key. */
+  public Path caPem() {
     return dir.resolve("ca.pem");
   }
 
-  Path serverPem() {
+  public Path serverPem() {
     return dir.resolve("server.pem");
   }
 
-  Path serverKey() {
+  public Path serverKey() {
     return dir.resolve("server.key");
   }
 

@@ -3,6 +3,16 @@ package io.vigil.gateway.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.TestGateways;
 import io.vigil.gateway.config.LimitsConfig;
@@ -16,14 +26,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Limits on connections over real sockets: a client that sends its headers a byte at a time is cut
  * off at {@code idle-timeout}, one whose body does not arrive in time at {@code request-timeout},
  * while a well-behaved device is served promptly, and a flood of connections beyond {@code
- * max-connections} is closed while a device's open connection is still answered.
+ * max-connections} is closed while a device's open connection is still answered; over HTTP/2, a
+ * stream whose body does not arrive in time gets 408 while the connection's other streams are
+ * served.
  */
+@ExtendWith(VertxExtension.class)
 class ConnectionLimitsTest {
 
   private static final String INFER = "/v2/models/test-model/infer";
@@ -157,6 +171,55 @@ class ConnectionLimitsTest {
         }
       }
     }
+  }
+
+  @Test
+  void anHttp2StreamWhoseBodyDoesNotArriveInTimeGets408WhileItsConnectionServesOthers(
+      Vertx vertx, VertxTestContext test) {
+    HttpClient h2 =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+    long started = System.nanoTime();
+    // given a stream whose headers promise a body of which only the first byte is sent
+    h2.request(HttpMethod.POST, gateway.port(), "127.0.0.1", INFER)
+        .compose(
+            slow -> {
+              slow.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                  .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(ROW.length()));
+              slow.write("{");
+              // when another stream on the same connection sends a whole request meanwhile
+              return h2.request(HttpMethod.POST, gateway.port(), "127.0.0.1", INFER)
+                  .compose(fast -> fast.send(Buffer.buffer(ROW)))
+                  .compose(fast -> fast.body().map(b -> fast.statusCode()))
+                  .compose(
+                      fastStatus ->
+                          slow.response()
+                              .compose(r -> r.body().map(b -> new Object[] {fastStatus, r, b})));
+            })
+        .onComplete(
+            test.succeeding(
+                r ->
+                    test.verify(
+                        () -> {
+                          // then the whole one is answered, and the late one gets 408 at its
+                          // deadline, over HTTP/2, saying why
+                          long millis = (System.nanoTime() - started) / 1_000_000;
+                          HttpClientResponse late = (HttpClientResponse) r[1];
+                          assertEquals(200, r[0]);
+                          assertEquals(HttpVersion.HTTP_2, late.version());
+                          assertEquals(408, late.statusCode());
+                          assertEquals(
+                              "{\"error\":\"the request did not arrive whole within 2000 ms"
+                                  + " (server.limits.request-timeout); the stream is ended\"}",
+                              r[2].toString());
+                          assertTrue(
+                              millis >= REQUEST_TIMEOUT.toMillis()
+                                  && millis < REQUEST_TIMEOUT.toMillis() + 1500,
+                              "408 after " + millis + " ms");
+                          test.completeNow();
+                        })));
   }
 
   private static String request(String body) {
