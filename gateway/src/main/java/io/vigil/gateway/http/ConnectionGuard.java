@@ -27,10 +27,10 @@ import java.util.function.LongSupplier;
  * <p>An HTTP/1 connection has one deadline at a time: from when it opens, or its previous answer
  * was sent, until its next request has arrived whole. (Over plain HTTP, Vert.x hands the server a
  * connection only once its first request's headers show it is not HTTP/2, so the first deadline
- * starts there; headers that never complete are left to {@code idle-timeout}.) Once the deadline has passed, a request whose
- * headers arrived but whose body has not is answered 408; the connection is then closed (before the
- * headers, the server has nothing it could answer). An HTTP/2 stream has its own deadline from its
- * headers; the connection is left to {@code idle-timeout}.
+ * starts there; headers that never complete are left to {@code idle-timeout}.) Once the deadline
+ * has passed, a request whose headers arrived but whose body has not is answered 408; the
+ * connection is then closed (before the headers, the server has nothing it could answer). An HTTP/2
+ * stream has its own deadline from its headers; the connection is left to {@code idle-timeout}.
  *
  * <p>The request path only notes times: one sweep per verticle, every {@link #sweepMillis} (a tenth
  * of the timeout, from 10 ms to 1 s), looks at every connection, so a deadline is enforced up to
