@@ -54,10 +54,6 @@ final class Browser {
     return find(Optional.ofNullable(System.getenv("PATH")).orElse(""));
   }
 
-  Path executable() {
-    return executable;
-  }
-
   /** Prints {@code html} to {@code pdf} (A4, as the page's print style says). */
   void pdf(Path html, Path pdf) {
     run(html, pdf, List.of("--no-pdf-header-footer", "--print-to-pdf=" + pdf));
