@@ -112,6 +112,7 @@ class EvidenceExportTest {
   @Test
   void reportsADriftEpisodeAndASuspensionFromAVerifiedLedger() throws Exception {
     Path out = dir.resolve("report");
+    List<String> before = snapshot(dataDir);
 
     Cli.Result r =
         Cli.run(
@@ -133,6 +134,7 @@ class EvidenceExportTest {
             "off");
 
     assertEquals(0, r.status(), r.out() + r.err());
+    assertEquals(before, snapshot(dataDir), "the data directory is read, never written");
     String html = Files.readString(out.resolve(EvidenceExport.HTML));
     JsonObject json = new JsonObject(Files.readString(out.resolve(EvidenceExport.JSON)));
     String firstPage = html.substring(0, html.indexOf("<section>"));
@@ -214,6 +216,36 @@ class EvidenceExportTest {
     byte[] leafInput = ("\0" + entry).getBytes(StandardCharsets.UTF_8);
     assertArrayEquals(HexFormat.of().parseHex(Sha256.hex(leafInput)), leaf.bytes());
     assertTrue(entry.contains(ASKED), entry);
+  }
+
+  @Test
+  void exportsWhileAGatewayServesFromTheSameDataDirectory() throws Exception {
+    Path copy = dir.resolve("serving");
+    copyTree(dataDir, copy);
+    Path out = dir.resolve("while-serving");
+
+    Cli.Result r;
+    try (Gateway gateway = Gateway.start(TestGateways.config(copy))) {
+      assertEquals(
+          200, TestGateways.inferTestRowOfDemo(HttpClient.newHttpClient(), gateway.port()));
+      r =
+          Cli.run(
+              "evidence",
+              "export",
+              "--data-dir",
+              copy.toString(),
+              "--model",
+              MODEL,
+              "--out",
+              out.toString(),
+              "--pdf",
+              "off");
+    }
+
+    assertEquals(0, r.status(), r.out() + r.err());
+    assertTrue(
+        Files.readString(out.resolve(EvidenceExport.HTML))
+            .contains("The ledger was verified before this report was written"));
   }
 
   @Test
@@ -365,6 +397,22 @@ class EvidenceExportTest {
         .filter(e -> e instanceof EventEntry ev && ev.type().equals(type))
         .map(EventEntry.class::cast)
         .toList();
+  }
+
+  /** Every file under {@code root} with its size and modification time. */
+  private static List<String> snapshot(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      List<String> files = new ArrayList<>();
+      for (Path p : walk.sorted().toList()) {
+        files.add(
+            root.relativize(p)
+                + " "
+                + (Files.isDirectory(p) ? "dir" : Files.size(p))
+                + " "
+                + Files.getLastModifiedTime(p));
+      }
+      return files;
+    }
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
