@@ -201,7 +201,7 @@ final class HtmlReport {
             .append(t.length())
             .append(" bytes, sha256 <code>")
             .append(escape(t.sha256()))
-            .append("</code>) in its targets metadata version ")
+            .append("</code>) in the targets metadata this gateway trusts now, version ")
             .append(t.targetsVersion())
             .append(", which expires ")
             .append(time(t.expires()))
