@@ -171,7 +171,7 @@ final class Svg {
         .append("\" height=\"")
         .append(HEIGHT)
         .append("\" font-family=\"sans-serif\" font-size=\"11\"><title>")
-        .append(HtmlReport.escape(title))
+        .append(Html.escape(title))
         .append("</title>\n");
   }
 
@@ -214,7 +214,7 @@ final class Svg {
             Locale.ROOT,
             "<text transform=\"translate(12 %d) rotate(-90)\" text-anchor=\"middle\">%s</text>\n",
             (TOP + bottom) / 2,
-            HtmlReport.escape(yLabel)));
+            Html.escape(yLabel)));
     int every = Math.max(1, (int) Math.ceil(x.size() / (double) MAX_LABELS));
     for (int i = 0; i < x.size(); i += every) {
       out.append(
@@ -223,7 +223,7 @@ final class Svg {
               "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
               px(i, x.size()),
               bottom + 20,
-              HtmlReport.escape(x.get(i))));
+              Html.escape(x.get(i))));
     }
   }
 
@@ -245,7 +245,7 @@ final class Svg {
         x,
         y,
         color,
-        HtmlReport.escape(text));
+        Html.escape(text));
   }
 
   private static double px(int i, int n) {

@@ -192,7 +192,7 @@ class EvidenceExportTest {
         tuf.getString("target"),
         version.getJsonObject("installed").getJsonObject("approval").getString("target"));
     assertTrue(
-        html.contains("approves the target <code>" + HtmlReport.escape(tuf.getString("target"))),
+        html.contains("approves the target <code>" + Html.escape(tuf.getString("target"))),
         "approval chain");
     assertFalse(
         version.getJsonObject("qualification").getJsonArray("metrics").isEmpty(), "metrics");
