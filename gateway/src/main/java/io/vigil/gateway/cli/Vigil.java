@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       TufClientCommand.class,
       SimulateCommand.class,
       DoctorCommand.class,
+      EvidenceCommand.class,
       FleetCommand.class,
       AccessCommands.Devices.class,
       AccessCommands.Operators.class
