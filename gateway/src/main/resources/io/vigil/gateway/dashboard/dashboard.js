@@ -102,10 +102,19 @@
         el("td", { "class": "num", text: m.release }),
         el("td", { text: m.slot }),
         el("td", {}, safetyBadge(m.safety)),
-        el("td", { text: (m.reasons || []).join("; ") || "–" }),
+        el("td", {}, reasonsOf(m.reasons || [])),
         evidenceCell(m));
     }));
     renderDrift(models.filter(function (m) { return m.slot === "active" && m.windows; }));
+  }
+
+  // A long list of reasons (a suspension names every drifting feature) folds behind its first.
+  function reasonsOf(reasons) {
+    if (reasons.length === 0) { return "–"; }
+    if (reasons.length === 1) { return reasons[0]; }
+    var list = el("ul");
+    reasons.forEach(function (r) { list.appendChild(el("li", { text: r })); });
+    return el("details", {}, el("summary", { text: reasons[0] + " (and " + (reasons.length - 1) + " more)" }), list);
   }
 
   function chart(id, opts, data, parent) {
@@ -118,7 +127,7 @@
   }
 
   function width(node) {
-    return Math.max(280, Math.min(620, (node.clientWidth || 600) - 20));
+    return Math.max(280, Math.min(560, (node.clientWidth || 600) / 2 - 40));
   }
 
   function lineSeries(labels) {
@@ -188,7 +197,7 @@
       note.textContent = "Window " + last.index + " closed " + last.closed + " over " + last.rows + " rows: level " + last.level +
         "; positive rate " + fixed(last.positive_rate, 3) + " against a reference of " + fixed(last.reference_positive_rate, 3) +
         " (limits " + fixed(last.positive_lower, 3) + "–" + fixed(last.positive_upper, 3) + ")" +
-        (last.reasons.length ? "; " + last.reasons.join("; ") : "") + ".";
+        (last.reasons.length ? "; " + last.reasons.length + " reasons, the first: " + last.reasons[0] : "") + ".";
       fill(table.tBodies[0], top.map(function (f) {
         return el("tr", {},
           el("th", { scope: "row", text: f.name }),
@@ -318,16 +327,18 @@
 
   function renderEvents(data) {
     fill($("events").tBodies[0], data.events.map(function (e) {
+      // Long values (a window's reasons) are cut, each on its own, so that every key shows.
       var details = Object.keys(e.details).map(function (k) {
         var v = e.details[k];
-        return k + "=" + (typeof v === "object" ? JSON.stringify(v) : v);
+        var text = typeof v === "object" ? JSON.stringify(v) : String(v);
+        return k + "=" + (text.length > 80 ? text.slice(0, 80) + "…" : text);
       }).join(", ");
       return el("tr", { "data-type": e.type },
         el("td", { "class": "num", text: e.seq }),
         el("td", { text: e.time.replace("T", " ").replace(/\.\d+Z$/, "Z") }),
         el("th", { scope: "row", text: e.type }),
         el("td", { text: e.actor }),
-        el("td", { text: details.length > 300 ? details.slice(0, 300) + "…" : details }));
+        el("td", { text: details }));
     }));
   }
 
