@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
       DoctorCommand.class,
       FleetCommand.class,
       AccessCommands.Devices.class,
-      AccessCommands.Operators.class
+      AccessCommands.Operators.class,
+      DashboardCommand.class
     })
 public final class Vigil {
 
