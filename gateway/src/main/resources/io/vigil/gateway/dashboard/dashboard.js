@@ -343,7 +343,7 @@
   }
 
   function refresh() {
-    var events = "/admin/v1/events?limit=20" + ($("hide-windows").checked ? "&exclude=window.closed" : "");
+    var events = "/admin/v1/events?limit=20" + ($("hide-windows").checked ? "&exclude=monitoring.window" : "");
     return Promise.all([
       api("GET", "/admin/v1/models").then(renderModels),
       api("GET", "/admin/v1/traffic").then(renderTraffic),
