@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonObject;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.TestGateways;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -114,6 +116,24 @@ class DashboardFilesTest {
     assertEquals(3, rows, note);
     assertTrue(note.contains("`uplot@" + UPLOT_VERSION + "`"), note);
     assertTrue(resource("vendor/uplot/LICENSE").startsWith("The MIT License"));
+  }
+
+  @Test
+  void putsTheServedUplotIntoTheSbomWithItsHash() throws Exception {
+    JsonObject spec =
+        new JsonObject(Files.readString(Path.of("..", "packaging", "src", "sbom", "natives.json")));
+    JsonObject uplot = spec.getJsonArray("bundled").getJsonObject(0);
+    assertEquals("pkg:npm/uplot@" + UPLOT_VERSION, uplot.getString("purl"));
+    assertEquals(UPLOT_VERSION, uplot.getString("version"));
+    assertEquals("MIT", uplot.getString("license"));
+    String resource = uplot.getString("resource");
+    assertEquals("io/vigil/gateway/dashboard/vendor/uplot/uPlot.iife.min.js", resource);
+    assertEquals(
+        uplot.getString("sha256"),
+        sha256(resourceBytes(resource.substring("io/vigil/gateway/dashboard/".length()))));
+    assertTrue(
+        get("/dashboard/vendor/uplot/uPlot.iife.min.js", false).body().contains("uPlot"),
+        "the served file is the vendored one");
   }
 
   /** The uPlot version that the note, the SBOM entry and the served file agree on. */
