@@ -189,6 +189,27 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void runsNoInlineScriptUnderItsContentSecurityPolicy() {
+    browser.get("http://127.0.0.1:" + gateway.adminPort() + "/");
+    // Only the page's own context is checked: what WebDriver evaluates is itself exempt (so eval,
+    // which the policy forbids too, cannot be tried from here).
+    Object ran =
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "window.inlineRan = false;"
+                    + "var s = document.createElement('script');"
+                    + "s.textContent = 'window.inlineRan = true;';"
+                    + "document.head.appendChild(s);"
+                    + "return window.inlineRan;");
+    assertEquals(false, ran, "an inline script ran");
+    // The browser reports the refusal where the end-to-end test looks for violations.
+    assertTrue(
+        browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+            .anyMatch(e -> e.getMessage().contains("Content Security Policy")),
+        "the refused script is in the browser's log");
+  }
+
+  @Test
   void approvesAPendingUpdateByKeyboardAndRecordsWhoApproved(@TempDir Path repoDir)
       throws Exception {
     String model = Releases.MODEL;
