@@ -369,9 +369,20 @@
     if (timer === null) { timer = setInterval(refresh, REFRESH_MS); }
   }
 
+  // Nothing read with the last token stays in the page, not even hidden.
+  function forget() {
+    ["models", "traffic", "updates", "events"].forEach(function (id) { fill($(id).tBodies[0], []); });
+    $("updates").tBodies[0].removeAttribute("data-ids");
+    $("ledger").replaceChildren();
+    Object.keys(charts).forEach(function (id) { charts[id].destroy(); delete charts[id]; });
+    $("drift").replaceChildren();
+    $("main").removeAttribute("data-loaded");
+  }
+
   function signOut(clear) {
     sessionStorage.removeItem(TOKEN_KEY);
     if (timer !== null) { clearInterval(timer); timer = null; }
+    forget();
     $("main").hidden = true;
     $("sign-in").hidden = false;
     $("signed-in").hidden = true;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vigil.gateway.FaultTools;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.TestGateways;
+import io.vigil.gateway.access.LocalOperator;
 import io.vigil.gateway.config.MonitoringConfig;
 import io.vigil.gateway.install.InstallRequest;
 import io.vigil.gateway.install.Installer;
@@ -234,7 +235,22 @@ class DashboardBrowserTest {
     }
     assertEquals("awaiting-approval", stage(model));
 
-    browser.get("http://127.0.0.1:" + gateway.adminPort() + "/");
+    // The local operator (`vigil dashboard`'s link) may hold, not approve: the page says so.
+    String local = LocalOperator.read(dataDir).orElseThrow();
+    browser.get("http://127.0.0.1:" + gateway.adminPort() + "/#token=" + local);
+    awaitText(By.id("updates"), model + "@1.0.2");
+    tabTo("reason-0").sendKeys("looks fine", Keys.TAB);
+    browser.switchTo().activeElement().sendKeys(Keys.ENTER);
+    new WebDriverWait(browser, Duration.ofSeconds(5))
+        .until(ExpectedConditions.alertIsPresent())
+        .accept();
+    awaitText(By.id("status"), "Not allowed (403)");
+    assertTrue(
+        browser.findElement(By.id("status")).getText().contains("needs approver"),
+        browser.findElement(By.id("status")).getText());
+    assertEquals(1, gateway.models().active(model).manifest().release());
+    browser.findElement(By.id("sign-out")).sendKeys(Keys.ENTER);
+
     browser.switchTo().activeElement().sendKeys(TestGateways.approver(dataDir), Keys.ENTER);
     awaitText(By.id("updates"), model + "@1.0.2");
     WebElement reason = tabTo("reason-0");
