@@ -193,6 +193,8 @@ public final class AdminVerticle extends VerticleBase {
       return;
     }
     ctx.put(Operators.OPERATOR, outcome.principal().get());
+    // What an operator reads stays out of every cache; the dashboard's files may be kept.
+    ctx.response().putHeader("Cache-Control", "no-store");
     ctx.next();
   }
 

@@ -85,7 +85,9 @@ class DashboardFilesTest {
       HttpResponse<String> r = get(path, false);
       assertEquals(401, r.statusCode(), path);
       assertTrue(r.body().contains("the admin API needs an operator"), r.body());
-      assertEquals(200, get(path, true).statusCode(), path);
+      HttpResponse<String> signedIn = get(path, true);
+      assertEquals(200, signedIn.statusCode(), path);
+      assertEquals("no-store", signedIn.headers().firstValue("cache-control").orElse(""), path);
     }
   }
 
