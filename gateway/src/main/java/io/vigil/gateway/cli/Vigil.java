@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
       EvidenceCommand.class,
       FleetCommand.class,
       AccessCommands.Devices.class,
-      AccessCommands.Operators.class
+      AccessCommands.Operators.class,
+      DashboardCommand.class
     })
 public final class Vigil {
 
