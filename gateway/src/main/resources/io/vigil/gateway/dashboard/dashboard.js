@@ -117,13 +117,18 @@
     return el("details", {}, el("summary", { text: reasons[0] + " (and " + (reasons.length - 1) + " more)" }), list);
   }
 
+  // A chart is redrawn in place only while its series are the same, by name: the features of the
+  // PSI chart are the latest window's top ones, and a kept chart would put new data under old names.
   function chart(id, opts, data, parent) {
-    if (charts[id] && charts[id].series.length === opts.series.length && parent.contains(charts[id].root)) {
-      charts[id].setData(data);
+    var names = opts.series.map(function (s) { return s.label || ""; }).join("\u0000");
+    var kept = charts[id];
+    if (kept && kept.vigilNames === names && parent.contains(kept.root)) {
+      kept.setData(data);
       return;
     }
-    if (charts[id]) { charts[id].destroy(); }
+    if (kept) { kept.destroy(); }
     charts[id] = new uPlot(opts, data, parent);
+    charts[id].vigilNames = names;
   }
 
   function width(node) {

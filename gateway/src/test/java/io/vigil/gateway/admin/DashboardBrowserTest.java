@@ -154,6 +154,10 @@ class DashboardBrowserTest {
     awaitText(By.cssSelector(".drift-table tbody"), "yes");
     String drifting = browser.findElement(By.cssSelector(".drift-table tbody")).getText();
     assertTrue(drifting.contains("fractal_dimension_mean"), drifting);
+    // the PSI chart's legend names the features it draws now, the drifting one among them (a
+    // chart kept from before the drift once drew new values under the old features' names)
+    String legend = browser.findElement(By.cssSelector(".model-drift .psi .u-legend")).getText();
+    assertTrue(legend.contains("fractal_dimension_mean"), legend);
     screenshot("drift");
 
     // Every row malignant: the positive rate doubles and the policy suspends the model.
