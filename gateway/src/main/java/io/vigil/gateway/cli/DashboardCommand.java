@@ -32,14 +32,18 @@ final class DashboardCommand implements Callable<Integer> {
     var config = data.config();
     String token = LocalAdmin.token(config);
     URI url = LocalAdmin.url(config).resolve("/");
+    // The URL alone on standard output, so that "$(vigil dashboard)" is the link; the advice on
+    // standard error.
     PrintWriter out = spec.commandLine().getOut();
     out.println(url + "#token=" + URLEncoder.encode(token, StandardCharsets.US_ASCII));
-    out.println(
+    out.flush();
+    PrintWriter err = spec.commandLine().getErr();
+    err.println(
         "The link signs in as the operator whose token it carries: the local operator views, holds"
             + " updates and suspends; approving and resuming need an approver's token ("
             + LocalAdmin.TOKEN_VARIABLE
             + "). Keep it to yourself: anyone with it acts as that operator.");
-    out.flush();
+    err.flush();
     return 0;
   }
 }

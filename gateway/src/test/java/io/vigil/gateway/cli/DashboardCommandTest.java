@@ -26,16 +26,20 @@ class DashboardCommandTest {
   void printsTheDashboardUrlWithTheLocalOperatorsTokenInItsFragment() throws Exception {
     try (Gateway gateway = Gateway.start(TestGateways.config(dataDir))) {
       StringWriter out = new StringWriter();
+      StringWriter advice = new StringWriter();
       int status =
           Vigil.run(
               new PrintWriter(out),
-              new PrintWriter(new StringWriter()),
+              new PrintWriter(advice),
               "dashboard",
               "--data-dir",
               dataDir.toString());
 
+      // the URL alone on standard output, the advice on standard error
       assertEquals(0, status, out.toString());
-      String url = out.toString().lines().findFirst().orElseThrow();
+      assertEquals(1, out.toString().lines().count(), out.toString());
+      assertTrue(advice.toString().contains("Keep it to yourself"), advice.toString());
+      String url = out.toString().strip();
       String prefix = "http://127.0.0.1:" + gateway.adminPort() + "/#token=";
       assertTrue(url.startsWith(prefix), url);
       String token = URLDecoder.decode(url.substring(prefix.length()), StandardCharsets.US_ASCII);
