@@ -221,7 +221,7 @@ class EvidenceExportTest {
   @Test
   void exportsWhileAGatewayServesFromTheSameDataDirectory() throws Exception {
     Path copy = dir.resolve("serving");
-    copyTree(dataDir, copy);
+    TestGateways.copyTree(dataDir, copy);
     Path out = dir.resolve("while-serving");
 
     Cli.Result r;
@@ -251,7 +251,7 @@ class EvidenceExportTest {
   @Test
   void refusesATamperedLedgerNamingTheEntryAndWritesNothing() throws Exception {
     Path copy = dir.resolve("tampered");
-    copyTree(dataDir, copy);
+    TestGateways.copyTree(dataDir, copy);
     long seq;
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + Ledgers.database(copy));
         Statement s = c.createStatement()) {
@@ -412,19 +412,6 @@ class EvidenceExportTest {
                 + Files.getLastModifiedTime(p));
       }
       return files;
-    }
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
     }
   }
 }
