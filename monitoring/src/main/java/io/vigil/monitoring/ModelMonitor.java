@@ -50,6 +50,8 @@ public final class ModelMonitor {
   private final List<Distribution> distributions;
 
   private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+  // Outcomes are never dropped: each is a ledger event, and the counts must agree with the ledger.
+  private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final LongAdder dropped = new LongAdder();
 
@@ -57,6 +59,7 @@ public final class ModelMonitor {
   private volatile List<String> levelReasons = List.of();
   private volatile List<WindowResult> recent = List.of();
   private volatile long openRows;
+  private volatile LivePerformance live;
 
   // Monitor thread only.
   private Window window;
@@ -65,6 +68,8 @@ public final class ModelMonitor {
   private final Deque<WindowResult> history = new ArrayDeque<>();
   private boolean dirty;
   private Instant savedAt;
+  private final PerformanceTracker performance;
+  private SafetyLevel performanceLevel = SafetyLevel.NORMAL;
 
   private record Observation(ValidatedInput input, float[][] outputs) {}
 
@@ -115,6 +120,8 @@ public final class ModelMonitor {
     }
     this.scoreOutput = out;
     this.scoreWidth = manifest.outputs().get(out).rowWidth();
+    this.performance = new PerformanceTracker(manifest);
+    this.live = performance.snapshot();
     restore();
   }
 
@@ -139,6 +146,24 @@ public final class ModelMonitor {
   /** Counts {@code rows} refused because a value was missing. */
   public void observeMissing(int rows) {
     offer(new Missing(rows));
+  }
+
+  /**
+   * Hands the observed outcome of one of this version's predictions to the monitor thread, which
+   * counts it and applies the live-performance rule; outcomes are never dropped.
+   */
+  public void outcome(Outcome outcome) {
+    outcomes.offer(outcome);
+  }
+
+  /** The live performance from the outcomes counted so far. */
+  public LivePerformance performance() {
+    return live;
+  }
+
+  /** The subgroups an outcome may name: those the manifest claims a metric for, and "all". */
+  public List<String> subgroups() {
+    return performance.subgroups();
   }
 
   private void offer(Object o) {
@@ -189,6 +214,7 @@ public final class ModelMonitor {
 
   /** Folds what is queued into the window, closes it when due, saves when due. */
   void drain() {
+    drainOutcomes();
     Object o;
     while ((o = queue.poll()) != null) {
       queued.decrementAndGet();
@@ -248,15 +274,59 @@ public final class ModelMonitor {
     }
     recent = List.copyOf(history);
     listener.windowClosed(this, result);
-    SafetyLevel next = level == SafetyLevel.SUSPEND ? SafetyLevel.SUSPEND : result.level();
+    SafetyLevel next =
+        level == SafetyLevel.SUSPEND ? SafetyLevel.SUSPEND : result.level().max(performanceLevel);
+    List<String> reasons = reasons(result.level(), result.reasons());
     if (next != level) {
-      change(next, result.reasons(), "system");
+      change(next, reasons, "system");
     } else if (next != SafetyLevel.NORMAL && next != SafetyLevel.SUSPEND) {
-      levelReasons = result.reasons();
+      levelReasons = reasons;
     }
     // Saved with the next half-minute's save (or at once, above, when the level changed): at a
     // high rate a window closes many times a second, and an fsync each time would hold the thread.
     dirty = true;
+  }
+
+  private void drainOutcomes() {
+    Outcome o;
+    boolean any = false;
+    while ((o = outcomes.poll()) != null) {
+      performance.add(o);
+      any = true;
+      SafetyLevel verdict = performance.verdict();
+      if (verdict != performanceLevel) {
+        performanceLevel = verdict;
+        judgePerformance();
+      }
+    }
+    if (any) {
+      live = performance.snapshot();
+    }
+  }
+
+  /** The level again after the live-performance verdict changed: the drift level or worse. */
+  private void judgePerformance() {
+    if (level == SafetyLevel.SUSPEND) {
+      return;
+    }
+    WindowResult last = history.peekLast();
+    SafetyLevel drift = last == null ? SafetyLevel.NORMAL : last.level();
+    SafetyLevel next = drift.max(performanceLevel);
+    if (next != level) {
+      change(next, reasons(drift, last == null ? List.of() : last.reasons()), "system");
+    }
+  }
+
+  /** The drift's reasons where drift sets the level, and the breached floors where they do. */
+  private List<String> reasons(SafetyLevel drift, List<String> driftReasons) {
+    if (performanceLevel == SafetyLevel.NORMAL) {
+      return driftReasons;
+    }
+    List<String> all = new ArrayList<>(performance.breaches());
+    if (drift != SafetyLevel.NORMAL) {
+      all.addAll(driftReasons);
+    }
+    return List.copyOf(all);
   }
 
   /**
@@ -293,6 +363,10 @@ public final class ModelMonitor {
     carried.baselineWindows = 0;
     window = new Window(features.size(), clock.instant());
     openRows = 0;
+    // Judged again on the outcomes that come after the resumption, not on those that suspended it.
+    performance.resetWindow();
+    performanceLevel = SafetyLevel.NORMAL;
+    live = performance.snapshot();
     change(SafetyLevel.NORMAL, List.of("resumed by " + actor + ": " + reason), actor);
   }
 

@@ -154,9 +154,13 @@ public record Manifest(
   }
 
   /**
-   * The patient-safety block: when drift statistics mean something and what they trigger.
+   * The patient-safety block: when drift statistics and outcomes mean something and what they
+   * trigger.
    *
-   * <p>Where the manufacturer is silent, {@link #DEFAULT} applies (DESIGN.md's table).
+   * <p>Where the manufacturer is silent, {@link #DEFAULT} applies (DESIGN.md's table). {@code
+   * minOutcomes} is the denominator (positives for sensitivity, negatives for specificity) below
+   * which live performance gets no verdict; {@code performanceAction} is what a claimed metric's
+   * breach of its floor does, {@link #ALERT} or {@link #SUSPEND}.
    */
   public record Safety(
       int windowRows,
@@ -165,9 +169,32 @@ public record Manifest(
       double psiAlert,
       double positiveRateSuspendRatio,
       int probationPredictions,
-      int shadowMinPredictions) {
+      int shadowMinPredictions,
+      int minOutcomes,
+      String performanceAction) {
+
+    /** A breach of a performance floor alerts. */
+    public static final String ALERT = "alert";
+
+    /** A breach of a performance floor suspends the model. */
+    public static final String SUSPEND = "suspend";
+
+    /** Outcomes a metric's denominator needs before live performance gets a verdict. */
+    public static final int DEFAULT_MIN_OUTCOMES = 30;
 
     /** The defaults of DESIGN.md, "Monitoring and patient safety". */
-    public static final Safety DEFAULT = new Safety(500, 200, 0.10, 0.25, 2.0, 1000, 200);
+    public static final Safety DEFAULT =
+        new Safety(500, 200, 0.10, 0.25, 2.0, 1000, 200, DEFAULT_MIN_OUTCOMES, ALERT);
+
+    public Safety {
+      Objects.requireNonNull(performanceAction, "performanceAction");
+      if (minOutcomes < 1) {
+        throw new IllegalArgumentException("minOutcomes < 1");
+      }
+      if (!performanceAction.equals(ALERT) && !performanceAction.equals(SUSPEND)) {
+        throw new IllegalArgumentException(
+            "performanceAction must be alert or suspend, not " + performanceAction);
+      }
+    }
   }
 }

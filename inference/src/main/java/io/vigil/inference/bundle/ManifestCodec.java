@@ -117,6 +117,14 @@ public final class ManifestCodec {
     safety.set("positive_rate_suspend_ratio", number(s.positiveRateSuspendRatio()));
     safety.put("probation_predictions", s.probationPredictions());
     safety.put("shadow_min_predictions", s.shadowMinPredictions());
+    // Written only where the manufacturer chose them, so that bundles from before they existed
+    // (the demo's among them) keep their bytes and digests.
+    if (s.minOutcomes() != Safety.DEFAULT_MIN_OUTCOMES) {
+      safety.put("min_outcomes", s.minOutcomes());
+    }
+    if (!s.performanceAction().equals(Safety.ALERT)) {
+      safety.put("performance_action", s.performanceAction());
+    }
     ObjectNode files = root.putObject("files");
     m.files().forEach(files::put);
     return BundleJson.write(root);
@@ -310,8 +318,20 @@ public final class ManifestCodec {
         psiAlert,
         n.numberOr("positive_rate_suspend_ratio", d.positiveRateSuspendRatio()),
         (int) n.integerOr("probation_predictions", d.probationPredictions(), 0, Integer.MAX_VALUE),
-        (int)
-            n.integerOr("shadow_min_predictions", d.shadowMinPredictions(), 0, Integer.MAX_VALUE));
+        (int) n.integerOr("shadow_min_predictions", d.shadowMinPredictions(), 0, Integer.MAX_VALUE),
+        (int) n.integerOr("min_outcomes", d.minOutcomes(), 1, Integer.MAX_VALUE),
+        performanceAction(n));
+  }
+
+  private static String performanceAction(JsonFields n) {
+    if (!n.has("performance_action")) {
+      return Safety.ALERT;
+    }
+    String action = n.text("performance_action");
+    if (!action.equals(Safety.ALERT) && !action.equals(Safety.SUSPEND)) {
+      throw n.bad("performance_action", action, "alert or suspend");
+    }
+    return action;
   }
 
   private static InferenceException invalid(String message) {
