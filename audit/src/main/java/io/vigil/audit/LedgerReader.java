@@ -121,6 +121,14 @@ public final class LedgerReader implements AutoCloseable {
         });
   }
 
+  /**
+   * The entries whose ref is {@code ref}, a prediction's request id or an event's type, oldest
+   * first, through the ledger's index on it; entries already archived into segments are not found.
+   */
+  public synchronized List<StoredEntry> byRef(String ref) {
+    return store.snapshot(() -> List.copyOf(store.byRef(ref)));
+  }
+
   /** The RFC 9162 root hash of the first {@code treeSize} entries. */
   public synchronized Hash root(long treeSize) {
     return store.snapshot(

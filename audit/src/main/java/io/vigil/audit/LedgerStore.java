@@ -205,6 +205,22 @@ final class LedgerStore implements NodeSource, AutoCloseable {
     }
   }
 
+  /** The entries whose ref column is {@code ref}, oldest first; archived rows are not searched. */
+  List<StoredEntry> byRef(String ref) throws SQLException {
+    List<StoredEntry> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            "SELECT seq, canonical FROM entries WHERE ref = ? ORDER BY seq")) {
+      ps.setString(1, ref);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(EntryCodec.decodeStored(rs.getLong(1), rs.getBytes(2)));
+        }
+      }
+    }
+    return out;
+  }
+
   /** The canonical bytes of entries from..to-1, from the database or from segment files. */
   List<byte[]> canonical(long from, long to) throws SQLException, IOException {
     List<byte[]> out = new ArrayList<>((int) Math.min(to - from, 1 << 16));

@@ -66,6 +66,9 @@ final class Sqlite {
       sha256 TEXT NOT NULL,
       checkpoint_size INTEGER NOT NULL,
       archived_at TEXT NOT NULL)""",
+    // Outcomes find their prediction by request id, and a restart finds the outcome events by
+    // type: created on open where missing, so that older ledgers gain it without a migration.
+    "CREATE INDEX IF NOT EXISTS entries_ref ON entries(ref)",
     // Insert-only, enforced by the database too: a bug cannot rewrite history. Only the rows of
     // archived segments may be deleted, and only below the segment's subtree node.
     guard("entries_insert_only", "UPDATE ON entries", ""),
