@@ -19,6 +19,7 @@ import io.vigil.gateway.admin.AdminUrl;
 import io.vigil.gateway.admin.AdminVerticle;
 import io.vigil.gateway.admin.DashboardApi;
 import io.vigil.gateway.admin.ModelsApi;
+import io.vigil.gateway.admin.OutcomesApi;
 import io.vigil.gateway.admin.UpdatesApi;
 import io.vigil.gateway.config.ConfigSource;
 import io.vigil.gateway.config.DeviceAccess;
@@ -43,6 +44,7 @@ import io.vigil.gateway.metrics.SafetyMeters;
 import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
 import io.vigil.gateway.models.Slots;
+import io.vigil.gateway.outcomes.Outcomes;
 import io.vigil.gateway.sync.SyncService;
 import io.vigil.gateway.systemd.LogFields;
 import io.vigil.gateway.update.UpdateGate;
@@ -137,6 +139,7 @@ public final class Gateway implements AutoCloseable {
       new java.util.concurrent.ConcurrentHashMap<>();
   private Installer installer;
   private final UpdateGate gate;
+  private final Outcomes outcomes;
   // Set once in startUp when sync.broker is configured; read by the monitor thread's listener.
   private volatile Optional<SyncService> sync = Optional.empty();
   private int port;
@@ -191,6 +194,7 @@ public final class Gateway implements AutoCloseable {
             Clock.systemUTC(),
             UpdateGate.Options.DEFAULT,
             new StepJournal(config.dataDir().resolve("models").resolve(PROMOTION_JOURNAL)));
+    this.outcomes = Outcomes.create(models, ledger, Clock.systemUTC());
     this.bodyBudget = new BodyBudget(config.server().maxInflightBodyBytes());
     this.vertx = Vertx.vertx();
     this.disk = new DiskWatch(config.dataDir(), config.audit().minFreeSpace());
@@ -341,6 +345,10 @@ public final class Gateway implements AutoCloseable {
     if (!models.hasModels()) {
       LOG.log(Level.WARNING, "no model is loaded: readiness stays false until one is installed");
     }
+    int counted = outcomes.rebuild();
+    if (counted > 0) {
+      LOG.log(Level.INFO, "live performance rebuilt from " + counted + " recorded outcomes");
+    }
     Endpoint devices =
         Endpoint.devices(
             config.dataDir(),
@@ -372,7 +380,8 @@ public final class Gateway implements AutoCloseable {
                       () -> disk.warning().stream().toList(),
                       inferenceMeters,
                       gate::answered,
-                      limits);
+                      limits,
+                      outcomes);
               verticles.add(v);
               return v;
             },
@@ -392,6 +401,7 @@ public final class Gateway implements AutoCloseable {
                 (model, target, actor, reason) ->
                     rollback(model, target, Optional.empty(), actor, reason)),
             new UpdatesApi(models, gate),
+            new OutcomesApi(outcomes),
             new DashboardApi(meters, ledger, sync),
             operators);
     await(
@@ -1166,6 +1176,7 @@ public final class Gateway implements AutoCloseable {
         LOG.log(Level.WARNING, "while closing the HTTP server: " + e.getMessage());
       }
       gate.close();
+      outcomes.close();
       models.close();
       monitoring.ifPresent(Monitoring::close);
       AdminUrl.delete(config.dataDir());

@@ -66,6 +66,7 @@ public final class AdminVerticle extends VerticleBase {
   private final Function<InstallRequest, InstallReport> install;
   private final ModelsApi models;
   private final UpdatesApi updates;
+  private final OutcomesApi outcomes;
   private final DashboardApi dashboard;
   private final Endpoint operators;
   private HttpServer server;
@@ -81,8 +82,10 @@ public final class AdminVerticle extends VerticleBase {
       Function<InstallRequest, InstallReport> install,
       ModelsApi models,
       UpdatesApi updates,
+      OutcomesApi outcomes,
       DashboardApi dashboard,
       Endpoint operators) {
+    this.outcomes = outcomes;
     this.operators = operators;
     this.dashboard = dashboard;
     this.models = models;
@@ -121,6 +124,7 @@ public final class AdminVerticle extends VerticleBase {
     WorkerExecutor installer = vertx.createSharedWorkerExecutor(INSTALL_POOL, 1);
     models.mount(router, installer);
     updates.mount(router, installer);
+    outcomes.mount(router);
     dashboard.mount(vertx, router, vertx.createSharedWorkerExecutor(DASHBOARD_POOL, 1));
     router
         .post("/admin/v1/updates/install")

@@ -11,6 +11,7 @@ import io.vigil.gateway.access.Role;
 import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
 import io.vigil.gateway.models.Slots;
+import io.vigil.gateway.outcomes.PerformanceJson;
 import io.vigil.inference.InferenceException;
 import io.vigil.monitoring.ModelMonitor;
 import io.vigil.monitoring.MonitoringException;
@@ -216,7 +217,8 @@ public final class ModelsApi {
             .put("window_rows", monitor.options().windowRows())
             .put("min_window_rows", monitor.options().minWindowRows())
             .put("dropped_observations", monitor.dropped())
-            .put("windows", windows);
+            .put("windows", windows)
+            .put("performance", PerformanceJson.of(monitor.performance()));
       }
       all.add(one);
     }

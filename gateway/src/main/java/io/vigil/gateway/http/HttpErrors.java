@@ -3,6 +3,7 @@ package io.vigil.gateway.http;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import io.vigil.audit.AuditException;
+import io.vigil.gateway.GatewayException;
 import io.vigil.inference.InferenceException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -31,6 +32,17 @@ final class HttpErrors {
           PROFILE_INVALID,
           BUNDLE_BUILD_FAILED ->
           500;
+    };
+  }
+
+  /** The status of the gateway's own expected failures: a request's fault, or the state's. */
+  static int status(GatewayException.Code code) {
+    return switch (code) {
+      case DATA_INVALID -> 400;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+      case UNAVAILABLE -> 503;
+      default -> 500;
     };
   }
 
@@ -69,6 +81,10 @@ final class HttpErrors {
         // no stack trace.
         LOG.log(Level.ERROR, e.getMessage());
       }
+      return;
+    }
+    if (cause instanceof GatewayException e && status(e.code()) < 500) {
+      respond(ctx, status(e.code()), e.getMessage());
       return;
     }
     LOG.log(

@@ -18,6 +18,8 @@ import io.vigil.gateway.metrics.InferenceMeters;
 import io.vigil.gateway.metrics.RequestMeters;
 import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
+import io.vigil.gateway.outcomes.OutcomeBatch;
+import io.vigil.gateway.outcomes.Outcomes;
 import io.vigil.inference.InferenceException;
 import io.vigil.inference.validation.InputTensor;
 import io.vigil.inference.validation.ValidatedInput;
@@ -74,6 +76,7 @@ public final class OipVerticle extends VerticleBase {
   private final InferenceMeters meters;
   private final AnswerListener answers;
   private final Limits limits;
+  private final Outcomes outcomes;
   private HttpServer server;
   private ConnectionGuard guard;
 
@@ -85,7 +88,7 @@ public final class OipVerticle extends VerticleBase {
    * authenticationRequired}, else served as {@code anonymous}; a ready gateway lists {@code
    * warnings} in its readiness answer; a request that names no loaded model version is counted on
    * {@code meters}; devices, connections and requests are held within {@code limits}, which every
-   * verticle shares.
+   * verticle shares; the outcomes devices return go to {@code outcomes}.
    */
   public OipVerticle(
       ModelRegistry models,
@@ -101,7 +104,8 @@ public final class OipVerticle extends VerticleBase {
       Supplier<List<String>> warnings,
       InferenceMeters meters,
       AnswerListener answers,
-      Limits limits) {
+      Limits limits,
+      Outcomes outcomes) {
     this.models = models;
     this.recorder = recorder;
     this.lifecycle = lifecycle;
@@ -115,6 +119,7 @@ public final class OipVerticle extends VerticleBase {
     this.meters = meters;
     this.answers = answers;
     this.limits = limits;
+    this.outcomes = outcomes;
   }
 
   @Override
@@ -162,6 +167,11 @@ public final class OipVerticle extends VerticleBase {
         .handler(bodyReader)
         .handler(
             ctx -> infer(ctx, models.version(ctx.pathParam("model"), ctx.pathParam("version"))));
+    router
+        .post("/v2/models/:model/outcomes")
+        .handler(ctx -> limits.devices().handle(ctx, bodyReader))
+        .handler(bodyReader)
+        .handler(this::outcomes);
     router.route().failureHandler(this::failure);
     router.errorHandler(
         404,
@@ -434,6 +444,26 @@ public final class OipVerticle extends VerticleBase {
   }
 
   private record Answer(float[][] outputs, long auditSeq, String safety) {}
+
+  /**
+   * The observed outcomes of earlier predictions, from the device that sends them: 400 for a body
+   * that is not a batch, else 200 with each item accepted or refused.
+   */
+  private void outcomes(RoutingContext ctx) {
+    String model = ctx.pathParam("model");
+    models.active(model); // 404 for a model this gateway does not serve
+    RequestBody body = BodyReader.take(ctx);
+    List<OutcomeBatch.Item> items;
+    try (java.io.InputStream in = body.stream()) {
+      items = OutcomeBatch.parse(Buffer.buffer(in.readAllBytes()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    Future.fromCompletionStage(
+            outcomes.record(model, items, "device:" + device(ctx)), vertx.getOrCreateContext())
+        .onSuccess(results -> json(ctx, 200, OutcomeBatch.answer(model, results).toBuffer()))
+        .onFailure(failure -> HttpErrors.respond(ctx, failure));
+  }
 
   /** What a device hears from a suspended model: why, and what to do instead. */
   static String suspendedMessage(LoadedModel model) {

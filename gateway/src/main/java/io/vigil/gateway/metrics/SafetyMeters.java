@@ -3,6 +3,7 @@ package io.vigil.gateway.metrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vigil.monitoring.LivePerformance;
 import io.vigil.monitoring.ModelMonitor;
 import io.vigil.monitoring.WindowResult;
 import java.util.ArrayList;
@@ -13,7 +14,8 @@ import java.util.function.ToDoubleFunction;
  * The live monitoring of one model version, read when {@code /metrics} is scraped: {@code
  * vigil.safety.level} (0 normal, 1 warn, 2 alert, 3 suspend), the last closed window's {@code
  * vigil.drift.psi} and {@code vigil.drift.ks} per feature and for the score, its {@code
- * vigil.drift.positive.rate}, the open window's rows and the observations dropped.
+ * vigil.drift.positive.rate}, the open window's rows and the observations dropped; and the live
+ * performance from outcomes, {@code vigil.outcomes} and {@code vigil.performance}.
  */
 public final class SafetyMeters {
 
@@ -25,6 +27,12 @@ public final class SafetyMeters {
 
   /** The last window's Kolmogorov-Smirnov distance to the reference. */
   public static final String KS = "vigil.drift.ks";
+
+  /** Outcomes counted since activation, by confusion cell (tp, fp, tn, fn). */
+  public static final String OUTCOMES = "vigil.outcomes";
+
+  /** Live sensitivity, specificity, PPV and NPV over the outcome window, with their bounds. */
+  public static final String PERFORMANCE = "vigil.performance";
 
   /** The last window's positive rate at the operating threshold. */
   public static final String POSITIVE_RATE = "vigil.drift.positive.rate";
@@ -70,6 +78,48 @@ public final class SafetyMeters {
         ModelMonitor::dropped,
         model,
         version);
+    String[] cells = {"tp", "fp", "tn", "fn"};
+    for (String cell : cells) {
+      m.meters.add(
+          Gauge.builder(
+                  OUTCOMES,
+                  monitor,
+                  x -> {
+                    LivePerformance.Counts c = x.performance().all().sinceActivation();
+                    return switch (cell) {
+                      case "tp" -> c.tp();
+                      case "fp" -> c.fp();
+                      case "tn" -> c.tn();
+                      default -> c.fn();
+                    };
+                  })
+              .description("Outcomes counted since activation, by confusion cell.")
+              .tags("model", model, "version", version, "cell", cell)
+              .register(registry));
+    }
+    for (String metric : List.of("sensitivity", "specificity", "ppv", "npv")) {
+      for (String bound : List.of("value", "low", "high")) {
+        m.meters.add(
+            Gauge.builder(
+                    PERFORMANCE,
+                    monitor,
+                    x -> {
+                      LivePerformance.Estimate e =
+                          x.performance().all().window().metric(metric).orElseThrow();
+                      if (e.trials() == 0) {
+                        return Double.NaN;
+                      }
+                      return bound.equals("value")
+                          ? e.value()
+                          : bound.equals("low") ? e.low() : e.high();
+                    })
+                .description(
+                    "Live performance over the last outcomes at the operating threshold, with its"
+                        + " Wilson 95% interval (bound low and high).")
+                .tags("model", model, "version", version, "metric", metric, "bound", bound)
+                .register(registry));
+      }
+    }
     for (int i = 0; i <= features.size(); i++) {
       int f = i;
       String name = i < features.size() ? features.get(i) : score;
