@@ -97,4 +97,10 @@ final class Mapping {
   private static double finite(double v) {
     return Double.isFinite(v) ? v : 0;
   }
+
+  /** Confusion counts as a summary carries them. */
+  static io.vigil.sync.message.OutcomeCounts.Cells cells(
+      io.vigil.monitoring.LivePerformance.Counts c) {
+    return new io.vigil.sync.message.OutcomeCounts.Cells(c.tp(), c.fp(), c.tn(), c.fn());
+  }
 }

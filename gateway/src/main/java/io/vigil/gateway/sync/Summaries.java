@@ -8,6 +8,7 @@ import io.vigil.audit.Ledger;
 import io.vigil.gateway.metrics.RequestMeters;
 import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
+import io.vigil.monitoring.LivePerformance;
 import io.vigil.sync.message.DriftWindow;
 import io.vigil.sync.message.InventoryItem;
 import io.vigil.sync.message.Latency;
@@ -15,6 +16,7 @@ import io.vigil.sync.message.LedgerCheckpoint;
 import io.vigil.sync.message.LedgerConsistency;
 import io.vigil.sync.message.ModelRef;
 import io.vigil.sync.message.ModelStats;
+import io.vigil.sync.message.OutcomeCounts;
 import io.vigil.sync.message.SafetyChange;
 import io.vigil.sync.message.SafetyLevel;
 import io.vigil.sync.message.Summary;
@@ -85,6 +87,7 @@ final class Summaries {
             windows,
             changes,
             inventory(),
+            outcomes(),
             latest.map(c -> new LedgerCheckpoint(c.note())),
             proof);
     windows.clear();
@@ -151,6 +154,32 @@ final class Summaries {
               models.isActive(m)));
     }
     return items;
+  }
+
+  /** Each monitored version's outcome counts that any outcome reached, per population. */
+  private List<OutcomeCounts> outcomes() {
+    List<OutcomeCounts> all = new ArrayList<>();
+    for (LoadedModel m : models.all()) {
+      if (m.monitor().isEmpty()) {
+        continue;
+      }
+      LivePerformance p = m.monitor().get().performance();
+      if (p.all().sinceActivation().total() == 0) {
+        continue;
+      }
+      ModelRef ref = new ModelRef(m.manifest().modelId(), m.manifest().version());
+      for (LivePerformance.Group g : p.groups()) {
+        all.add(
+            new OutcomeCounts(
+                ref,
+                g.subgroup(),
+                Mapping.cells(g.sinceActivation()),
+                Mapping.cells(g.window()),
+                p.windowOutcomes(),
+                p.delay().meanMillis()));
+      }
+    }
+    return all;
   }
 
   private static int compare(ModelRef a, ModelRef b) {

@@ -70,6 +70,17 @@ public final class MessageJson {
           .put("level", i.level().jsonName())
           .put("active", i.active());
     }
+    // Only when there are outcomes, so that a summary without them keeps its earlier form.
+    if (!s.outcomes().isEmpty()) {
+      ArrayNode outcomes = n.putArray("outcomes");
+      for (OutcomeCounts c : s.outcomes()) {
+        ObjectNode o = model(outcomes.addObject(), c.model()).put("subgroup", c.subgroup());
+        cells(o.putObject("since_activation"), c.sinceActivation());
+        cells(o.putObject("window"), c.window());
+        o.put("window_outcomes", c.windowOutcomes());
+        o.put("mean_delay_ms", c.meanDelayMillis());
+      }
+    }
     s.checkpoint().ifPresent(c -> n.put("ledger_checkpoint", c.note()));
     s.consistency()
         .ifPresent(
@@ -108,6 +119,10 @@ public final class MessageJson {
 
   private static ObjectNode model(ObjectNode o, ModelRef m) {
     return o.put("model", m.model()).put("version", m.version());
+  }
+
+  private static void cells(ObjectNode o, OutcomeCounts.Cells c) {
+    o.put("tp", c.tp()).put("fp", c.fp()).put("tn", c.tn()).put("fn", c.fn());
   }
 
   private static void feature(ObjectNode o, FeatureDrift f) {

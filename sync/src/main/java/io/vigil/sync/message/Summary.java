@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param periodEnd when it ended
  * @param countersSince since when the counts run (the gateway's start)
  * @param softwareVersion the gateway's version
+ * @param outcomes each model version's outcome counts, cumulative, the latest the gateway has: the
+ *     real-world performance evidence of the manufacturer's PCCP
  * @param checkpoint the ledger's latest signed checkpoint
  * @param consistency the proof that {@code checkpoint}'s tree extends that of the checkpoint in the
  *     gateway's previous summary; only with a checkpoint, and of its size
@@ -28,6 +30,7 @@ public record Summary(
     List<DriftWindow> windows,
     List<SafetyChange> safetyChanges,
     List<InventoryItem> inventory,
+    List<OutcomeCounts> outcomes,
     Optional<LedgerCheckpoint> checkpoint,
     Optional<LedgerConsistency> consistency) {
   public Summary {
@@ -44,5 +47,6 @@ public record Summary(
     windows = List.copyOf(windows);
     safetyChanges = List.copyOf(safetyChanges);
     inventory = List.copyOf(inventory);
+    outcomes = List.copyOf(outcomes);
   }
 }

@@ -23,6 +23,7 @@ public final class SummaryBuilder {
   private final List<DriftWindow> windows = new ArrayList<>();
   private final List<SafetyChange> changes = new ArrayList<>();
   private final Map<ModelRef, InventoryItem> inventory = new LinkedHashMap<>();
+  private final Map<List<String>, OutcomeCounts> outcomes = new LinkedHashMap<>();
   private Optional<LedgerCheckpoint> checkpoint = Optional.empty();
   private Optional<LedgerConsistency> consistency = Optional.empty();
 
@@ -72,6 +73,12 @@ public final class SummaryBuilder {
     inventory.remove(model);
   }
 
+  /** A version's latest outcome counts for one population; replaces what was said of it. */
+  public void outcomes(OutcomeCounts counts) {
+    outcomes.put(
+        List.of(counts.model().model(), counts.model().version(), counts.subgroup()), counts);
+  }
+
   /** The latest signed ledger checkpoint. */
   public void checkpoint(LedgerCheckpoint latest) {
     checkpoint = Optional.of(latest);
@@ -102,6 +109,7 @@ public final class SummaryBuilder {
             windows,
             changes,
             List.copyOf(inventory.values()),
+            List.copyOf(outcomes.values()),
             checkpoint,
             consistency);
     windows.clear();

@@ -20,7 +20,14 @@ final class Tokens {
   private static final Pattern VERSION =
       Pattern.compile("[0-9]{1,4}\\.[0-9]{1,4}\\.[0-9]{1,4}(-[a-z][a-z0-9.]{0,23})?");
 
+  private static final Pattern SUBGROUP = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._<>=+-]{0,63}");
+
   private Tokens() {}
+
+  static String subgroup(String field, String value) {
+    return check(
+        SUBGROUP, field, value, "a subgroup name of [A-Za-z0-9 ._<>=+-], at most 64 characters");
+  }
 
   static String name(String field, String value) {
     return check(NAME, field, value, "a name of [A-Za-z0-9._-], at most 64 characters");

@@ -80,6 +80,15 @@ class NoPatientDataTest {
             0.0,
             0.01,
             SafetyLevel.NORMAL));
+    // The outcomes the hospital returned for those requests reach the builder as counts only.
+    builder.outcomes(
+        new OutcomeCounts(
+            model,
+            "all",
+            new OutcomeCounts.Cells(170, 6, 301, 23),
+            new OutcomeCounts.Cells(170, 6, 301, 23),
+            500,
+            3_600_000));
     Summary summary = builder.close(start.plus(Duration.ofMinutes(1)));
 
     byte[] plain = MessageJson.summary(summary);
@@ -91,6 +100,10 @@ class NoPatientDataTest {
                 SignedMessage.SUMMARY_TYPE, Map.of(key.publicKey().keyId(), key.publicKey()), 1);
 
     assertEquals(500, summary.models().get(0).requests());
+    assertTrue(
+        new String(plain, StandardCharsets.UTF_8)
+            .contains("\"since_activation\":{\"fn\":23,\"fp\":6,\"tn\":301,\"tp\":170}"),
+        new String(plain, StandardCharsets.UTF_8));
     for (byte[] bytes : List.of(plain, envelope, signedPayload)) {
       String text = new String(bytes, StandardCharsets.UTF_8);
       for (double v : inputs) {
