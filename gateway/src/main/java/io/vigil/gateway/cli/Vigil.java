@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
       FleetCommand.class,
       AccessCommands.Devices.class,
       AccessCommands.Operators.class,
-      DashboardCommand.class
+      DashboardCommand.class,
+      OutcomesCommand.class
     })
 public final class Vigil {
 
