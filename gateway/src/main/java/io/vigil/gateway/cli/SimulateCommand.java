@@ -123,6 +123,30 @@ final class SimulateCommand implements Callable<Integer> {
   Duration reportEvery = Simulation.DEFAULT_REPORT_EVERY;
 
   @Option(
+      names = "--outcomes",
+      description =
+          "Return each answered row's true label from the test split as its outcome (POST"
+              + " /v2/models/{model}/outcomes), for the model's live performance.")
+  boolean outcomes;
+
+  @Option(
+      names = "--outcome-delay",
+      defaultValue = "1s",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description = "How long after its answer each outcome is sent (default: ${DEFAULT-VALUE}).")
+  Duration outcomeDelay;
+
+  @Option(
+      names = "--outcome-error-rate",
+      defaultValue = "0",
+      paramLabel = "SHARE",
+      description =
+          "The share of outcomes sent flipped, as if the model were wrong that much more often"
+              + " (default: ${DEFAULT-VALUE}).")
+  double outcomeErrorRate;
+
+  @Option(
       names = "--shift",
       paramLabel = "KIND:ARGS",
       converter = ShiftConverter.class,
@@ -154,7 +178,10 @@ final class SimulateCommand implements Callable<Integer> {
               noise,
               deviceId,
               reportEvery,
-              shifts);
+              shifts,
+              outcomes
+                  ? new io.vigil.gateway.simulate.OutcomeFeed(true, outcomeDelay, outcomeErrorRate)
+                  : io.vigil.gateway.simulate.OutcomeFeed.OFF);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

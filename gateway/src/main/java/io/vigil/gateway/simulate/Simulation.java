@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * What {@code vigil simulate} is asked to do, checked once: where the gateway is, which model, how
  * fast (an open loop at {@code ratePerSecond}, or a closed loop of {@code concurrency} requests in
- * flight; exactly one of them is positive), for how long, and how the rows are drawn and shifted.
+ * flight; exactly one of them is positive), for how long, how the rows are drawn and shifted, and
+ * whether their outcomes are returned.
  */
 public record Simulation(
     URI url,
@@ -20,7 +21,8 @@ public record Simulation(
     double noise,
     String deviceId,
     Duration reportEvery,
-    List<Shift> shifts) {
+    List<Shift> shifts,
+    OutcomeFeed outcomes) {
 
   public static final String DEFAULT_URL = "http://127.0.0.1:8080";
   public static final String DEFAULT_MODEL = "wdbc-malignancy";
@@ -35,8 +37,35 @@ public record Simulation(
   static final int MAX_CONCURRENCY = 1024;
   static final Duration MIN_REPORT_EVERY = Duration.ofMillis(100);
 
+  /** A simulation that returns no outcomes. */
+  public Simulation(
+      URI url,
+      String model,
+      double ratePerSecond,
+      int concurrency,
+      Duration duration,
+      long seed,
+      double noise,
+      String deviceId,
+      Duration reportEvery,
+      List<Shift> shifts) {
+    this(
+        url,
+        model,
+        ratePerSecond,
+        concurrency,
+        duration,
+        seed,
+        noise,
+        deviceId,
+        reportEvery,
+        shifts,
+        OutcomeFeed.OFF);
+  }
+
   public Simulation {
     shifts = List.copyOf(shifts);
+    java.util.Objects.requireNonNull(outcomes, "outcomes");
     if (model.isBlank()) {
       throw new IllegalArgumentException("model must not be empty");
     }

@@ -47,6 +47,7 @@ public final class Simulator {
   private final Traffic traffic;
   private final PrintStream out;
   private final URI inferUri;
+  private final java.util.Optional<OutcomeSender> outcomes;
   private final Object lock = new Object();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong sequence = new AtomicLong();
@@ -74,6 +75,18 @@ public final class Simulator {
             .url()
             .resolve(
                 "v2/models/" + URLEncoder.encode(model.name(), StandardCharsets.UTF_8) + "/infer");
+    this.outcomes =
+        settings.outcomes().on()
+            ? java.util.Optional.of(
+                new OutcomeSender(
+                    settings.outcomes(),
+                    client,
+                    settings.url(),
+                    model.name(),
+                    access,
+                    settings.deviceId(),
+                    settings.seed()))
+            : java.util.Optional.empty();
   }
 
   /**
@@ -134,12 +147,14 @@ public final class Simulator {
         Thread.currentThread().interrupt();
       }
     }
+    outcomes.ifPresent(OutcomeSender::finish);
     double elapsed = (System.nanoTime() - start) / 1e9;
     synchronized (lock) {
       if (!period.isEmpty()) {
         out.println(Report.line(elapsed, period, safety));
       }
       Report.summary(elapsed, total, model, safety, MAX_IN_FLIGHT).forEach(out::println);
+      outcomes.ifPresent(o -> out.println(o.summary()));
     }
     out.flush();
   }
@@ -203,7 +218,9 @@ public final class Simulator {
   private CompletableFuture<Boolean> send(long intended) {
     double elapsedSeconds = (intended - start) / 1e9;
     long id = sequence.getAndIncrement();
-    String body = body("simulate-" + settings.seed() + "-" + id, traffic.next(elapsedSeconds));
+    String requestId = "simulate-" + settings.seed() + "-" + id;
+    Traffic.Draw draw = traffic.next(elapsedSeconds);
+    String body = body(requestId, draw);
     HttpRequest request =
         access
             .apply(HttpRequest.newBuilder(inferUri))
@@ -222,7 +239,11 @@ public final class Simulator {
         .handle(
             (response, failure) -> {
               try {
-                return answered(intended, response, failure);
+                boolean answered = answered(intended, response, failure);
+                if (answered && response.statusCode() == 200) {
+                  outcomes.ifPresent(o -> o.answered(requestId, draw.malignant()));
+                }
+                return answered;
               } finally {
                 if (inFlight.decrementAndGet() == 0) {
                   synchronized (lock) {
