@@ -188,7 +188,8 @@ public final class EvidenceExport {
               scan.safetyEvents,
               scan.rollbacks,
               scan.checkpoints,
-              proofs);
+              proofs,
+              scan.performance);
     }
     return write(request, facts, browser);
   }

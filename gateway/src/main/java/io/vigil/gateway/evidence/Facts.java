@@ -24,9 +24,11 @@ record Facts(
     List<SafetyEvent> safetyEvents,
     List<Rollback> rollbacks,
     List<SignedCheckpoint> checkpoints,
-    List<Proof> proofs) {
+    List<Proof> proofs,
+    List<LivePerformance> performance) {
 
   Facts {
+    performance = List.copyOf(performance);
     versions = List.copyOf(versions);
     counts = List.copyOf(counts);
     daily = List.copyOf(daily);
@@ -196,6 +198,20 @@ record Facts(
   /** A rollback ({@code model.rolled_back}). */
   record Rollback(
       Instant time, long seq, String fromVersion, String toVersion, String actor, String reason) {}
+
+  /**
+   * The outcomes the hospital returned in the period for one version's predictions, at its
+   * operating threshold: the real-world performance evidence for its PCCP.
+   *
+   * @param meanDelayMillis the mean time from prediction to outcome
+   */
+  record LivePerformance(String version, long tp, long fp, long tn, long fn, long meanDelayMillis) {
+
+    /** The counts, with the metrics and their Wilson intervals. */
+    io.vigil.monitoring.LivePerformance.Counts counts() {
+      return new io.vigil.monitoring.LivePerformance.Counts(tp, fp, tn, fn);
+    }
+  }
 
   /**
    * A signed checkpoint.

@@ -15,6 +15,45 @@ final class HtmlRecords {
 
   private HtmlRecords() {}
 
+  /** The real-world performance from the outcomes returned in the period. */
+  static void performance(StringBuilder out, Facts f) {
+    out.append("<section><h2>Real-world performance (outcomes)</h2>\n");
+    if (f.performance().isEmpty()) {
+      out.append("<p>No outcome was returned for this model's predictions in this period.</p>\n");
+    } else {
+      out.append(
+              "<p>At each version's operating threshold, from the outcomes the hospital returned"
+                  + " (<code>outcome.recorded</code> entries); Wilson 95% intervals.</p>\n")
+          .append("<table><tr><th>version</th><th>outcomes</th><th>TP</th><th>FP</th>")
+          .append("<th>TN</th><th>FN</th><th>sensitivity</th><th>specificity</th>")
+          .append("<th>PPV</th><th>NPV</th><th>mean delay</th></tr>\n");
+      for (Facts.LivePerformance p : f.performance()) {
+        var c = p.counts();
+        out.append("<tr><td>")
+            .append(Html.escape(p.version()))
+            .append("</td><td class=\"n\">")
+            .append(c.total());
+        for (long n : new long[] {p.tp(), p.fp(), p.tn(), p.fn()}) {
+          out.append("</td><td class=\"n\">").append(n);
+        }
+        for (var e : java.util.List.of(c.sensitivity(), c.specificity(), c.ppv(), c.npv())) {
+          out.append("</td><td class=\"n\">")
+              .append(Html.num(e.value()))
+              .append(" (")
+              .append(Html.num(e.low()))
+              .append(" – ")
+              .append(Html.num(e.high()))
+              .append(")");
+        }
+        out.append("</td><td class=\"n\">")
+            .append(Html.escape(java.time.Duration.ofMillis(p.meanDelayMillis()).toString()))
+            .append("</td></tr>\n");
+      }
+      out.append("</table>\n");
+    }
+    out.append("</section>\n");
+  }
+
   /** The monitoring windows and the safety events. */
   static void drift(StringBuilder out, Facts f) {
     out.append("<section><h2>Drift windows and safety events</h2>\n");

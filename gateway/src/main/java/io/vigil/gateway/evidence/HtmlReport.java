@@ -60,6 +60,7 @@ final class HtmlReport {
     qualification(out, f);
     predictions(out, f);
     HtmlRecords.drift(out, f);
+    HtmlRecords.performance(out, f);
     HtmlRecords.rollbacks(out, f);
     HtmlRecords.checkpoints(out, f);
     HtmlRecords.proofs(out, f);

@@ -44,6 +44,21 @@ final class JsonReport {
     root.put("windows", array(f.windows()));
     root.put("safety_events", array(f.safetyEvents()));
     root.put("rollbacks", array(f.rollbacks()));
+    JsonArray performance = new JsonArray();
+    for (Facts.LivePerformance p : f.performance()) {
+      JsonObject one = (JsonObject) value(p);
+      var c = p.counts();
+      for (String metric : java.util.List.of("sensitivity", "specificity", "ppv", "npv")) {
+        var e = c.metric(metric).orElseThrow();
+        JsonObject m = new JsonObject().put("of", e.trials());
+        if (e.trials() > 0) {
+          m.put("value", e.value()).put("ci_low", e.low()).put("ci_high", e.high());
+        }
+        one.put(metric, m);
+      }
+      performance.add(one);
+    }
+    root.put("live_performance", performance);
     JsonArray checkpoints = new JsonArray();
     f.checkpoints().forEach(c -> checkpoints.add(checkpoint(c)));
     root.put("checkpoints", checkpoints);

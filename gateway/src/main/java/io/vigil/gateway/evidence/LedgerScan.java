@@ -58,6 +58,9 @@ final class LedgerScan {
   final List<Window> windows = new ArrayList<>();
   final List<SafetyEvent> safetyEvents = new ArrayList<>();
   final List<Rollback> rollbacks = new ArrayList<>();
+  // Per version: tp, fp, tn, fn and the sum of delays of the outcomes recorded in the period.
+  private final Map<String, long[]> outcomes = new TreeMap<>();
+  final List<Facts.LivePerformance> performance = new ArrayList<>();
   final List<SignedCheckpoint> checkpoints = new ArrayList<>();
 
   /** The sequence numbers of the model's predictions with each asked request id. */
@@ -167,6 +170,15 @@ final class LedgerScan {
     Instant t = e.time();
     String version = d.getString("version");
     switch (ev.type()) {
+      case "outcome.recorded" -> {
+        if (inPeriod && version != null) {
+          boolean predicted = !"negative".equals(d.getString("predicted"));
+          boolean positive = Boolean.TRUE.equals(d.getBoolean("positive"));
+          long[] c = outcomes.computeIfAbsent(version, k -> new long[5]);
+          c[predicted ? (positive ? 0 : 1) : (positive ? 3 : 2)]++;
+          c[4] += d.getLong("delay_ms", 0L);
+        }
+      }
       case "bundle.installed" -> {
         VersionRecord v = version(version);
         v.release = d.getLong("release", 0L);
@@ -267,6 +279,12 @@ final class LedgerScan {
   }
 
   private void finish() {
+    outcomes.forEach(
+        (version, c) -> {
+          long n = c[0] + c[1] + c[2] + c[3];
+          performance.add(
+              new Facts.LivePerformance(version, c[0], c[1], c[2], c[3], n == 0 ? 0 : c[4] / n));
+        });
     close(null);
     countsByVersion.forEach(
         (version, bySafety) ->
