@@ -34,6 +34,7 @@ class SimulatedOutcomesTest {
 
       ModelMonitor monitor = monitor(gateway);
       LivePerformance p = monitor.performance();
+      System.out.println(row("honest", p));
       assertTrue(
           printed.contains("outcomes  sent 400 (accepted 400, refused 0), 0 flipped"), printed);
       assertEquals(400, p.all().sinceActivation().total());
@@ -47,6 +48,7 @@ class SimulatedOutcomesTest {
       String printed = simulate(gateway, 0.33);
 
       ModelMonitor monitor = monitor(gateway);
+      System.out.println(row("a third flipped", monitor.performance()));
       assertTrue(printed.contains("accepted 400, refused 0"), printed);
       assertEquals(SafetyLevel.ALERT, monitor.performance().verdict());
       assertTrue(monitor.level().compareTo(SafetyLevel.ALERT) >= 0, monitor.level().toString());
@@ -85,6 +87,34 @@ class SimulatedOutcomesTest {
       }
     }
     return printed;
+  }
+
+  /** One line of the README's table of the demo model's live performance. */
+  private static String row(String run, LivePerformance p) {
+    LivePerformance.Counts c = p.all().window();
+    StringBuilder b =
+        new StringBuilder(
+            String.format(
+                java.util.Locale.ROOT,
+                "| %s | %d | %d | %d | %d | %d |",
+                run,
+                c.total(),
+                c.tp(),
+                c.fp(),
+                c.tn(),
+                c.fn()));
+    for (LivePerformance.Estimate e : List.of(c.sensitivity(), c.specificity(), c.ppv(), c.npv())) {
+      b.append(
+          String.format(
+              java.util.Locale.ROOT, " %.3f (%.3f–%.3f) |", e.value(), e.low(), e.high()));
+    }
+    return b.append(
+            String.format(
+                java.util.Locale.ROOT,
+                " %d ms | %s |",
+                p.delay().windowMedianMillis(),
+                p.verdict().jsonName()))
+        .toString();
   }
 
   private static ModelMonitor monitor(Gateway gateway) {

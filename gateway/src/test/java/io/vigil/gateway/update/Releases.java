@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -43,7 +44,37 @@ public final class Releases {
    * not reproduce its own evidence.
    */
   static Bundle release(long release, float bias, String version, float goldenError) {
-    Manifest manifest = TestBundles.manifest(MODEL, version, release, false);
+    return release(TestBundles.manifest(MODEL, version, release, false), bias, goldenError);
+  }
+
+  /**
+   * A release that also claims a sensitivity of 0.95 with the PCCP's floor 0.90, which the outcomes
+   * the hospital returns can breach.
+   */
+  static Bundle claimingSensitivity(long release, float bias) {
+    Manifest m = TestBundles.manifest(MODEL, "1.0." + release, release, false);
+    List<Manifest.Metric> metrics = new java.util.ArrayList<>(m.performance().metrics());
+    metrics.add(new Manifest.Metric("sensitivity", "all", 0.95, 0.91, 0.97, 0.90));
+    return release(
+        new Manifest(
+            m.modelId(),
+            m.version(),
+            m.release(),
+            m.platform(),
+            m.intendedUse(),
+            m.demo(),
+            m.pccp(),
+            m.inputs(),
+            m.outputs(),
+            m.decision(),
+            new Manifest.Performance(m.performance().dataset(), metrics),
+            m.safety(),
+            m.files()),
+        bias,
+        0);
+  }
+
+  private static Bundle release(Manifest manifest, float bias, float goldenError) {
     Map<String, byte[]> files = new TreeMap<>();
     files.put(Bundle.MODEL, TinyOnnx.logistic("x", "p", WEIGHTS, bias));
     float[] golden = {1, 2, 3};

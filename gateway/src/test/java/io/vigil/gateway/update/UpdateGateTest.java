@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -258,6 +259,53 @@ class UpdateGateTest {
     gateway = Gateway.start(config());
     assertEquals(1, gateway.models().active(MODEL).manifest().release(), "after a restart");
     assertTrue(gateway.models().candidate(MODEL).isEmpty(), "2 is retired, not a candidate");
+  }
+
+  @Test
+  void outcomesBelowTheSensitivityFloorDuringProbationRollBack() throws Exception {
+    // given release 2, which claims a sensitivity of 0.95 (floor 0.90), promoted and in probation
+    approve(Releases.claimingSensitivity(2, BIAS), TargetCustom.Rollout.AUTOMATIC);
+    gateway.install(request(Optional.empty()));
+    for (int i = 0; i < 100 && gateway.models().candidate(MODEL).isPresent(); i++) {
+      infer("", 10, 0);
+      gateway.updates().drain();
+    }
+    assertEquals(2, gateway.models().active(MODEL).manifest().release(), "promoted");
+
+    // when 60 of its one-row predictions all turn out positive: about half were predicted so
+    JsonArray outcomes = new JsonArray();
+    for (int i = 0; i < 60; i++) {
+      String id = "probation-" + i;
+      HttpResponse<String> answer =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:" + gateway.port() + "/v2/models/" + MODEL + "/infer"))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          Releases.request(random, 1, 0)
+                              .replaceFirst("\\{", "{\"id\": \"" + id + "\", ")))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, answer.statusCode(), answer.body());
+      outcomes.add(new JsonObject().put("id", id).put("outcome", "positive"));
+    }
+    HttpResponse<String> recorded =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:" + gateway.port() + "/v2/models/" + MODEL + "/outcomes"))
+                .POST(HttpRequest.BodyPublishers.ofString(outcomes.encode()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(60, new JsonObject(recorded.body()).getInteger("accepted"), recorded.body());
+
+    // then the live sensitivity's breach is a probation breach: release 1 is back at once
+    await(() -> gateway.models().active(MODEL).manifest().release() == 1, "rolled back");
+    await(() -> !ledger("model.rolled_back").isEmpty(), "model.rolled_back in the ledger");
+    EventEntry rolledBack = ledger("model.rolled_back").get(0);
+    assertTrue(rolledBack.details().contains("probation breach"), rolledBack.details());
+    assertTrue(rolledBack.details().contains("live sensitivity"), rolledBack.details());
   }
 
   private String stage() {
