@@ -2,6 +2,7 @@ package io.vigil.inference.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vigil.inference.InferenceException;
@@ -139,6 +140,41 @@ class ManifestCodecTest {
 
     assertEquals(0, ManifestCodec.parseDraft(bytes(draft)).files().size());
     assertThrows(InferenceException.class, () -> ManifestCodec.parse(bytes(draft)));
+  }
+
+  @Test
+  void readsTheOutcomeRulesKeysAndWritesThemOnlyWhenNotTheDefault() {
+    // given a safety block without the outcome keys: the defaults, and no new bytes
+    Manifest plain = ManifestCodec.parse(bytes(withSafety("\"window_rows\": 500")));
+    assertEquals(Manifest.Safety.DEFAULT_MIN_OUTCOMES, plain.safety().minOutcomes());
+    assertEquals(Manifest.Safety.ALERT, plain.safety().performanceAction());
+    String written = new String(ManifestCodec.write(plain), StandardCharsets.UTF_8);
+    assertFalse(written.contains("min_outcomes"), written);
+    assertFalse(written.contains("performance_action"), written);
+
+    // when the manufacturer sets them
+    Manifest strict =
+        ManifestCodec.parse(
+            bytes(withSafety("\"min_outcomes\": 50, \"performance_action\": \"suspend\"")));
+
+    // then they are read, and written back byte for byte
+    assertEquals(50, strict.safety().minOutcomes());
+    assertEquals(Manifest.Safety.SUSPEND, strict.safety().performanceAction());
+    byte[] json = ManifestCodec.write(strict);
+    assertArrayEquals(json, ManifestCodec.write(ManifestCodec.parse(json)));
+
+    // and a wrong action is refused, named
+    InferenceException e =
+        assertThrows(
+            InferenceException.class,
+            () -> ManifestCodec.parse(bytes(withSafety("\"performance_action\": \"rollback\""))));
+    assertEquals(
+        "manifest.json: safety.performance_action: expected alert or suspend, got rollback",
+        e.getMessage());
+  }
+
+  private static String withSafety(String fields) {
+    return valid().replace(" \"files\":", " \"safety\": {" + fields + "}, \"files\":");
   }
 
   private static void assertMessage(String field, String value, String expected) {
