@@ -126,7 +126,16 @@ public final class LedgerReader implements AutoCloseable {
    * first, through the ledger's index on it; entries already archived into segments are not found.
    */
   public synchronized List<StoredEntry> byRef(String ref) {
-    return store.snapshot(() -> List.copyOf(store.byRef(ref)));
+    return byRefs(List.of(ref)).get(ref);
+  }
+
+  /**
+   * {@link #byRef} for each of {@code refs} in one read snapshot: every ref a key, with its
+   * entries, or none.
+   */
+  public synchronized java.util.Map<String, List<StoredEntry>> byRefs(
+      java.util.Collection<String> refs) {
+    return store.snapshot(() -> java.util.Collections.unmodifiableMap(store.byRefs(refs)));
   }
 
   /** The RFC 9162 root hash of the first {@code treeSize} entries. */

@@ -205,20 +205,31 @@ final class LedgerStore implements NodeSource, AutoCloseable {
     }
   }
 
-  /** The entries whose ref column is {@code ref}, oldest first; archived rows are not searched. */
-  List<StoredEntry> byRef(String ref) throws SQLException {
-    List<StoredEntry> out = new ArrayList<>();
+  /**
+   * Each ref's entries, oldest first, through one prepared statement; archived rows are not
+   * searched.
+   */
+  java.util.Map<String, List<StoredEntry>> byRefs(java.util.Collection<String> refs)
+      throws SQLException {
+    java.util.Map<String, List<StoredEntry>> found = new java.util.LinkedHashMap<>();
     try (PreparedStatement ps =
         connection.prepareStatement(
             "SELECT seq, canonical FROM entries WHERE ref = ? ORDER BY seq")) {
-      ps.setString(1, ref);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(EntryCodec.decodeStored(rs.getLong(1), rs.getBytes(2)));
+      for (String ref : refs) {
+        if (found.containsKey(ref)) {
+          continue;
         }
+        List<StoredEntry> out = new ArrayList<>();
+        ps.setString(1, ref);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(EntryCodec.decodeStored(rs.getLong(1), rs.getBytes(2)));
+          }
+        }
+        found.put(ref, List.copyOf(out));
       }
     }
-    return out;
+    return found;
   }
 
   /** The canonical bytes of entries from..to-1, from the database or from segment files. */

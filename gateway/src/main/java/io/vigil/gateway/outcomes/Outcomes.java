@@ -134,8 +134,10 @@ public final class Outcomes implements AutoCloseable {
     }
     List<Result> results = new ArrayList<>(items.size());
     List<Pending> pending = new ArrayList<>();
+    // One read snapshot for the whole batch's lookups.
+    Map<String, List<StoredEntry>> found = reader().byRefs(items.stream().map(Item::id).toList());
     for (Item item : items) {
-      Checked checked = check(modelId, item);
+      Checked checked = check(modelId, item, found.get(item.id()));
       if (checked.refusal != null) {
         results.add(Result.refused(item.id(), checked.refusal));
         continue;
@@ -179,10 +181,10 @@ public final class Outcomes implements AutoCloseable {
     }
   }
 
-  private Checked check(String modelId, Item item) {
+  private Checked check(String modelId, Item item, List<StoredEntry> entries) {
     List<StoredEntry> found = new ArrayList<>();
     List<String> others = new ArrayList<>();
-    for (StoredEntry e : reader().byRef(item.id())) {
+    for (StoredEntry e : entries) {
       if (e.entry() instanceof PredictionEntry p) {
         if (p.modelId().equals(modelId)) {
           found.add(e);
