@@ -169,4 +169,75 @@ class SummariesTest {
     assertTrue(fast < 2_000, "1.0.0's p99 " + fast + " µs");
     assertTrue(slow > 50_000, "2.0.0's p99 " + slow + " µs");
   }
+
+  @Test
+  void carriesEachMonitoredVersionsOutcomeCountsAndNothingElseOfTheCases() throws Exception {
+    // given a monitored version that counted three outcomes
+    try (io.vigil.monitoring.Monitoring monitoring =
+        io.vigil.monitoring.Monitoring.start(
+            dir.resolve("monitoring"), Clock.systemUTC(), new NoListener())) {
+      ModelRegistry monitored =
+          new ModelRegistry(
+              RuntimeOptions.DEFAULT,
+              BatchingOptions.DEFAULT,
+              RangePolicy.REJECT,
+              64,
+              new InferenceMeters(meters),
+              b ->
+                  Optional.of(
+                      monitoring.monitor(
+                          b.manifest(),
+                          io.vigil.inference.bundle.ReferenceProfileCodec.parse(
+                              b.file(io.vigil.inference.bundle.ReferenceProfile.FILE)
+                                  .orElseThrow()),
+                          io.vigil.monitoring.MonitorOptions.of(b.manifest()))),
+              m -> {});
+      try {
+        var model = monitored.load(io.vigil.gateway.update.Releases.release(1, -0.1f));
+        var monitor = model.monitor().orElseThrow();
+        monitor.outcome(new io.vigil.monitoring.Outcome(0.9, true, "", 60_000));
+        monitor.outcome(new io.vigil.monitoring.Outcome(0.2, true, "", 120_000));
+        monitor.outcome(new io.vigil.monitoring.Outcome(0.1, false, "", 180_000));
+        monitoring.drainNow();
+
+        // when a summary is made
+        Summary s =
+            new Summaries(
+                    meters,
+                    monitored,
+                    Optional.of(ledger),
+                    dir.resolve("sync/summary-checkpoint"),
+                    "1.0.0",
+                    START)
+                .close(START.plusSeconds(60));
+
+        // then it carries the version's counts, since activation and in the window
+        var counts = s.outcomes().get(0);
+        assertEquals(io.vigil.gateway.update.Releases.MODEL, counts.model().model());
+        assertEquals("all", counts.subgroup());
+        assertEquals(
+            new io.vigil.sync.message.OutcomeCounts.Cells(1, 0, 1, 1), counts.sinceActivation());
+        assertEquals(counts.sinceActivation(), counts.window());
+        assertEquals(120_000, counts.meanDelayMillis());
+        String json = new String(MessageJson.summary(s), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"outcomes\":[{"), json);
+      } finally {
+        monitored.close();
+      }
+    }
+  }
+
+  private static final class NoListener implements io.vigil.monitoring.SafetyListener {
+    @Override
+    public void windowClosed(
+        io.vigil.monitoring.ModelMonitor monitor, io.vigil.monitoring.WindowResult window) {}
+
+    @Override
+    public void levelChanged(
+        io.vigil.monitoring.ModelMonitor monitor,
+        io.vigil.monitoring.SafetyLevel from,
+        io.vigil.monitoring.SafetyLevel to,
+        java.util.List<String> reasons,
+        String actor) {}
+  }
 }
