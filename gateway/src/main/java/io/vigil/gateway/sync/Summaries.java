@@ -169,14 +169,22 @@ final class Summaries {
       }
       ModelRef ref = new ModelRef(m.manifest().modelId(), m.manifest().version());
       for (LivePerformance.Group g : p.groups()) {
-        all.add(
-            new OutcomeCounts(
-                ref,
-                g.subgroup(),
-                Mapping.cells(g.sinceActivation()),
-                Mapping.cells(g.window()),
-                p.windowOutcomes(),
-                p.delay().meanMillis()));
+        try {
+          all.add(
+              new OutcomeCounts(
+                  ref,
+                  g.subgroup(),
+                  Mapping.cells(g.sinceActivation()),
+                  Mapping.cells(g.window()),
+                  p.windowOutcomes(),
+                  p.delay().meanMillis()));
+        } catch (IllegalArgumentException e) {
+          // A subgroup name a summary cannot carry must not cost the summary itself.
+          System.getLogger(Summaries.class.getName())
+              .log(
+                  System.Logger.Level.WARNING,
+                  "outcome counts left out of the summary: " + e.getMessage());
+        }
       }
     }
     return all;
