@@ -57,6 +57,9 @@ public final class OipVerticle extends VerticleBase {
   /** The key under which a request's authenticated device name is kept in its context. */
   public static final String DEVICE = "vigil.device";
 
+  /** The header of the binary tensor data extension: the length of the JSON that begins a body. */
+  static final String INFERENCE_HEADER_CONTENT_LENGTH = "Inference-Header-Content-Length";
+
   /** The device identity recorded when a request names none. */
   public static final String ANONYMOUS = "anonymous";
 
@@ -361,7 +364,7 @@ public final class OipVerticle extends VerticleBase {
           InferenceException.Code.INPUT_INVALID,
           "request body is empty; expected an OIP v2 inference request (JSON)");
     }
-    InferRequest request = OipDecoder.decode(body, OipDecoder.Limits.of(model));
+    InferRequest request = OipDecoder.decode(body, OipDecoder.Limits.of(model), headerLength(ctx));
     ValidatedInput input = InferencePath.admit(model, request);
     long values = request.inputs().stream().mapToLong(InputTensor::size).sum();
     if (!BodyReader.holdDecoded(ctx, values)) {
@@ -374,9 +377,8 @@ public final class OipVerticle extends VerticleBase {
     Future.fromCompletionStage(answer, vertx.getOrCreateContext())
         .onSuccess(
             a ->
-                json(
+                answer(
                     ctx,
-                    200,
                     OipEncoder.inferResponse(
                         model,
                         request,
@@ -386,6 +388,40 @@ public final class OipVerticle extends VerticleBase {
                         a.auditSeq(),
                         a.safety())))
         .onFailure(failure -> HttpErrors.respond(ctx, failure));
+  }
+
+  /**
+   * The length of the JSON that begins a body with binary tensor data ({@code
+   * Inference-Header-Content-Length}), or -1 for a JSON body.
+   */
+  private static long headerLength(RoutingContext ctx) {
+    String value = ctx.request().getHeader(INFERENCE_HEADER_CONTENT_LENGTH);
+    if (value == null) {
+      return -1;
+    }
+    try {
+      long length = Long.parseLong(value.strip());
+      if (length >= 0) {
+        return length;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new InferenceException(
+        InferenceException.Code.INPUT_INVALID,
+        INFERENCE_HEADER_CONTENT_LENGTH + " must be a non-negative integer, got '" + value + "'");
+  }
+
+  private static void answer(RoutingContext ctx, OipEncoder.Response response) {
+    if (response.headerLength() < 0) {
+      json(ctx, 200, response.body());
+      return;
+    }
+    ctx.response()
+        .setStatusCode(200)
+        .putHeader("content-type", "application/octet-stream")
+        .putHeader(INFERENCE_HEADER_CONTENT_LENGTH, String.valueOf(response.headerLength()))
+        .end(response.body());
   }
 
   private static String device(RoutingContext ctx) {

@@ -52,13 +52,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The OIP's gRPC binding against a running gateway, with grpc-java's client (stubs generated from
- * the protocol's {@code .proto} by the build) over a real socket: every RPC; the same input over
- * JSON REST, gRPC's typed contents and gRPC's raw contents gives bit-identical outputs and the same
- * ledger entry; malformed and inconsistent messages get the protocol's status codes with the REST
- * binding's messages, and leave the gateway serving.
+ * The OIP's three bindings against a running gateway over real sockets: JSON REST, REST with binary
+ * tensor data (the extension Triton's clients use), and gRPC with grpc-java's client (stubs
+ * generated from the protocol's {@code .proto} by the build): every RPC; the same input over every
+ * binding gives bit-identical outputs and the same ledger entry; malformed and inconsistent
+ * requests get clear errors (the protocol's status codes with the REST binding's messages) and
+ * leave the gateway serving.
  */
-class GrpcBindingTest {
+class OipBindingsTest {
 
   private static final String MODEL = "test-model";
   private static final float[] ROW = {1f, 1.5f, -2f};
@@ -110,8 +111,10 @@ class GrpcBindingTest {
   @Test
   void theSameInputOverEveryBindingGivesBitIdenticalOutputsAndTheSameLedgerEntry()
       throws Exception {
-    // given the same row with the same request id, over JSON REST, gRPC typed and gRPC raw
+    // given the same row with the same request id, over JSON REST, binary REST, gRPC typed and
+    // gRPC raw
     JsonObject json = rest("parity", ROW);
+    HttpResponse<byte[]> binary = postBinary("parity", ROW, 12, true);
     ModelInferResponse typed = stub.modelInfer(typed("parity", ROW));
     ModelInferResponse raw = stub.modelInfer(raw("parity", ROW));
 
@@ -123,13 +126,27 @@ class GrpcBindingTest {
         raw.getRawOutputContents(0).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     assertEquals(4, rawOut.remaining(), "one FP32 in raw_output_contents");
     float fromRaw = rawOut.getFloat();
+    assertEquals(200, binary.statusCode());
+    assertEquals("application/octet-stream", binary.headers().firstValue("content-type").get());
+    int header =
+        Integer.parseInt(binary.headers().firstValue("inference-header-content-length").get());
+    JsonObject binaryJson =
+        new JsonObject(
+            new String(binary.body(), 0, header, java.nio.charset.StandardCharsets.UTF_8));
+    JsonObject out = binaryJson.getJsonArray("outputs").getJsonObject(0);
+    assertEquals(4, out.getJsonObject("parameters").getInteger("binary_data_size"));
+    assertTrue(!out.containsKey("data"), "binary outputs carry no JSON data");
+    assertEquals(header + 4, binary.body().length);
+    float fromBinary =
+        ByteBuffer.wrap(binary.body(), header, 4).order(ByteOrder.LITTLE_ENDIAN).getFloat();
     assertEquals(Float.floatToRawIntBits(fromJson), Float.floatToRawIntBits(fromTyped));
     assertEquals(Float.floatToRawIntBits(fromJson), Float.floatToRawIntBits(fromRaw));
+    assertEquals(Float.floatToRawIntBits(fromJson), Float.floatToRawIntBits(fromBinary));
 
-    // and the three ledger entries are the same but for their latency (and their place)
+    // and the four ledger entries are the same but for their latency (and their place)
     List<PredictionEntry> entries = predictions();
-    assertEquals(3, entries.size());
-    for (PredictionEntry e : entries.subList(1, 3)) {
+    assertEquals(4, entries.size());
+    for (PredictionEntry e : entries.subList(1, 4)) {
       assertSameEntry(entries.get(0), e);
     }
   }
@@ -186,9 +203,93 @@ class GrpcBindingTest {
         String.valueOf(malformed.getStatus().getDescription()).contains("not a valid protobuf"),
         String.valueOf(malformed.getStatus().getDescription()));
 
-    // and the gateway still serves, over both bindings
+    // binary REST: a header length beyond the body, binary data cut short, and data left over
+    HttpResponse<byte[]> beyond = postBinary("beyond", ROW, 12, false, 100_000);
+    assertEquals(400, beyond.statusCode());
+    assertTrue(
+        error(beyond).startsWith("Inference-Header-Content-Length is 100000 but the body holds"),
+        error(beyond));
+    HttpResponse<byte[]> cut = postBinary("cut", ROW, 12, false, -1, 5);
+    assertEquals(400, cut.statusCode());
+    assertEquals("input x needs 12 bytes of binary tensor data; the body holds 7 more", error(cut));
+    HttpResponse<byte[]> wrongSize = postBinary("size", ROW, 8, false);
+    assertEquals(400, wrongSize.statusCode());
+    assertEquals(
+        "input x: parameters.binary_data_size is 8 bytes; 3 values of FP32 take 12",
+        error(wrongSize));
+
+    // and the gateway still serves, over every binding
     assertEquals(1, stub.modelInfer(typed("after", ROW)).getOutputsCount());
     assertEquals(200, post("/v2/models/" + MODEL + "/infer", body("after", ROW)).statusCode());
+    assertEquals(200, postBinary("after", ROW, 12, true).statusCode());
+  }
+
+  @Test
+  void theServerSaysItSpeaksBinaryTensorData() throws Exception {
+    JsonObject server = new JsonObject(get("/v2").body());
+    assertEquals(List.of("binary_tensor_data"), server.getJsonArray("extensions").getList());
+  }
+
+  private static String error(HttpResponse<byte[]> r) {
+    return new JsonObject(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8))
+        .getString("error");
+  }
+
+  private HttpResponse<byte[]> postBinary(String id, float[] row, int binarySize, boolean binaryOut)
+      throws Exception {
+    return postBinary(id, row, binarySize, binaryOut, -1, 0);
+  }
+
+  private HttpResponse<byte[]> postBinary(
+      String id, float[] row, int binarySize, boolean binaryOut, int headerLength)
+      throws Exception {
+    return postBinary(id, row, binarySize, binaryOut, headerLength, 0);
+  }
+
+  /**
+   * A request as Triton's HTTP client sends it: the JSON with {@code binary_data_size}, then the
+   * row's bytes, little-endian; {@code headerLength} -1 for the JSON's true length, {@code cut} the
+   * bytes left off the end.
+   */
+  private HttpResponse<byte[]> postBinary(
+      String id, float[] row, int binarySize, boolean binaryOut, int headerLength, int cut)
+      throws Exception {
+    String json =
+        "{\"id\": \""
+            + id
+            + "\", \"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": [1, "
+            + row.length
+            + "], \"parameters\": {\"binary_data_size\": "
+            + binarySize
+            + "}}]"
+            + (binaryOut ? ", \"parameters\": {\"binary_data_output\": true}" : "")
+            + "}";
+    byte[] head = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(head.length + row.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    b.put(head);
+    for (float v : row) {
+      b.putFloat(v);
+    }
+    byte[] all = java.util.Arrays.copyOf(b.array(), b.capacity() - cut);
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:" + gateway.port() + "/v2/models/" + MODEL + "/infer"))
+                .header("Content-Type", "application/octet-stream")
+                .header(
+                    "Inference-Header-Content-Length",
+                    String.valueOf(headerLength < 0 ? head.length : headerLength))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(all))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private static final MethodDescriptor<byte[], byte[]> RAW_INFER =
