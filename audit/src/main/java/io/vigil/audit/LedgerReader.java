@@ -85,6 +85,20 @@ public final class LedgerReader implements AutoCloseable {
     return store.snapshot(store::latestCheckpoint);
   }
 
+  /**
+   * Every stored checkpoint, smallest first, as stored: {@link #verify} checks their signatures.
+   */
+  public synchronized List<Checkpoint> checkpoints() {
+    return store.snapshot(
+        () -> {
+          List<Checkpoint> out = new ArrayList<>();
+          for (LedgerStore.CheckpointRow row : store.checkpointRows()) {
+            out.add(Checkpoint.parseUnverified(row.note()));
+          }
+          return List.copyOf(out);
+        });
+  }
+
   /** The archive segments, oldest first. */
   public synchronized List<Segment> segments() {
     return store.snapshot(store::segments);

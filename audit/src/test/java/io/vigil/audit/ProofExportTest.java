@@ -97,6 +97,23 @@ class ProofExportTest {
     }
   }
 
+  @Test
+  void listsEveryStoredCheckpointSmallestFirstEachSignedByTheGateway() {
+    try (LedgerReader reader = reader()) {
+      List<Checkpoint> checkpoints = reader.checkpoints();
+
+      List<Long> sizes = checkpoints.stream().map(Checkpoint::size).toList();
+      assertTrue(sizes.contains(30L), sizes.toString());
+      assertEquals(sizes.stream().sorted().toList(), sizes);
+      assertEquals(
+          reader.latestCheckpoint().orElseThrow(), checkpoints.get(checkpoints.size() - 1));
+      for (Checkpoint c : checkpoints) {
+        assertEquals(c, Checkpoint.open(c.note(), KEY));
+        assertEquals(reader.root(c.size()), c.root());
+      }
+    }
+  }
+
   private static void assertInvalid(String json, AuditException.Code code) {
     AuditException e = assertThrows(AuditException.class, () -> EntryProof.check(json, KEY));
     assertEquals(code, e.code(), e.getMessage());

@@ -32,8 +32,10 @@ import org.cyclonedx.parsers.JsonParser;
  * Completes the CycloneDX SBOM of one package with the native libraries it ships: the Maven plugin
  * lists the ONNX Runtime, SQLite JDBC and Netty jars, not the shared objects taken out of them into
  * {@code /usr/lib/vigil}, nor what those link statically. Each native becomes a component nested
- * under the jar it came from, with the SHA-256 of the very file the package installs; the result is
- * validated against the CycloneDX 1.6 schema before it is written.
+ * under the jar it came from, with the SHA-256 of the very file the package installs. So does each
+ * third-party file a jar of ours carries as a resource ({@code bundled}: the dashboard's uPlot),
+ * with the SHA-256 that the spec gives and the module's tests check. The result is validated
+ * against the CycloneDX 1.6 schema before it is written.
  *
  * <p>Usage: {@code NativeSbom BOM SPEC NATIVES_DIR ARCH OUT}. The build fails when a native in
  * {@code NATIVES_DIR} is not in {@code SPEC}, when one in {@code SPEC} is missing, when its jar is
@@ -114,6 +116,18 @@ public final class NativeSbom {
             "natives shipped but not described in the SBOM spec: " + unlisted);
       }
     }
+    for (JsonNode b : spec.path("bundled")) {
+      Component jar = findByPurlPrefix(bom.getComponents(), required(b, "in_jar"));
+      Component file = component(b);
+      String sha256 = required(b, "sha256");
+      if (!sha256.matches("[0-9a-f]{64}")) {
+        throw new IllegalStateException(
+            "SBOM spec entry " + b.path("name").asText() + ": sha256 must be 64 hex digits");
+      }
+      file.setHashes(List.of(new Hash(Hash.Algorithm.SHA_256, sha256)));
+      file.addProperty(property("vigil:resource-path", required(b, "resource")));
+      jar.addComponent(file);
+    }
     if (bom.getMetadata() != null && bom.getMetadata().getComponent() != null) {
       Component self = bom.getMetadata().getComponent();
       self.setName("vigil");
@@ -151,7 +165,7 @@ public final class NativeSbom {
       c.setVersion(n.get("version").asText());
     }
     c.setPurl(required(n, "purl"));
-    c.setBomRef(c.getPurl() + (n.hasNonNull("files") ? "" : "#static"));
+    c.setBomRef(c.getPurl() + (n.hasNonNull("files") || n.hasNonNull("resource") ? "" : "#static"));
     if (n.hasNonNull("cpe")) {
       c.setCpe(n.get("cpe").asText());
     }

@@ -17,6 +17,7 @@ import io.vigil.gateway.GatewayException.Code;
 import io.vigil.gateway.access.Endpoint;
 import io.vigil.gateway.admin.AdminUrl;
 import io.vigil.gateway.admin.AdminVerticle;
+import io.vigil.gateway.admin.DashboardApi;
 import io.vigil.gateway.admin.ModelsApi;
 import io.vigil.gateway.admin.UpdatesApi;
 import io.vigil.gateway.config.ConfigSource;
@@ -420,6 +421,7 @@ public final class Gateway implements AutoCloseable {
                 (model, target, actor, reason) ->
                     rollback(model, target, Optional.empty(), actor, reason)),
             new UpdatesApi(models, gate),
+            new DashboardApi(meters, ledger, sync),
             operators);
     await(
         vertx.deployVerticle(admin),

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What the process fault tests need from the operating system (root for a tmpfs, libfiu,
- * libfaketime). {@code .ci/run} installs the tools and runs as root, and sets {@code CI}: there a
- * missing tool fails the test, so that CI can never pass by skipping it; on a developer's machine
- * without it the test is skipped, saying what to install.
+ * libfaketime), and the dashboard's browser test (Debian's chromium and chromium-driver). {@code
+ * .ci/run} installs the tools and runs as root, and sets {@code CI}: there a missing tool fails the
+ * test, so that CI can never pass by skipping it; on a developer's machine without it the test is
+ * skipped, saying what to install.
  */
 public final class FaultTools {
 

@@ -303,4 +303,24 @@ public final class TestGateways {
         io.vigil.trust.repo.Expiry.DEFAULT,
         false);
   }
+
+  /**
+   * Copies a folder tree, a stopped gateway's data directory or a repository, keeping the files'
+   * permissions (its keys') where both sides are on the same file system (not from a jar).
+   */
+  public static void copyTree(java.nio.file.Path from, java.nio.file.Path to)
+      throws java.io.IOException {
+    try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(from)) {
+      for (java.nio.file.Path p : walk.toList()) {
+        java.nio.file.Path target = to.resolve(from.relativize(p).toString());
+        if (java.nio.file.Files.isDirectory(p)) {
+          java.nio.file.Files.createDirectories(target);
+        } else if (p.getFileSystem().equals(target.getFileSystem())) {
+          java.nio.file.Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        } else {
+          java.nio.file.Files.copy(p, target);
+        }
+      }
+    }
+  }
 }

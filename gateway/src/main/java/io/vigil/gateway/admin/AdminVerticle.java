@@ -10,6 +10,7 @@ import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vigil.gateway.access.Authenticator;
 import io.vigil.gateway.access.Endpoint;
 import io.vigil.gateway.access.Role;
@@ -21,9 +22,10 @@ import java.util.function.Supplier;
 
 /**
  * Hospital IT's HTTP server, on its own port ({@code admin.port}, loopback by default): {@code
- * /metrics} in the Prometheus text format, and {@code POST /admin/v1/updates/install}, which
- * installs what a trusted repository in a local directory approves (what {@code vigil install} asks
- * of a running gateway). The rest of the admin API and the dashboard will live here too.
+ * /metrics} in the Prometheus text format, the admin API under {@code /admin/v1/} ({@code POST
+ * /admin/v1/updates/install} installs what a trusted repository in a local directory approves, what
+ * {@code vigil install} asks of a running gateway; {@link ModelsApi}, {@link UpdatesApi}, {@link
+ * DashboardApi}), and the dashboard's static files at {@code /} and {@code /dashboard/}.
  */
 public final class AdminVerticle extends VerticleBase {
 
@@ -36,6 +38,27 @@ public final class AdminVerticle extends VerticleBase {
   /** The worker pool, of one thread, that runs installs: file reads, hashing, ONNX sessions. */
   static final String INSTALL_POOL = "vigil-installer";
 
+  /** Where the dashboard's static files are served: the page, its script, style and uPlot. */
+  static final String DASHBOARD = "/dashboard/";
+
+  /** How long a browser may keep the dashboard's files: a new version is picked up soon after. */
+  static final long STATIC_MAX_AGE_SECONDS = 300;
+
+  /** The classpath folder of the dashboard's files. */
+  static final String DASHBOARD_ROOT = "io/vigil/gateway/dashboard";
+
+  /**
+   * The worker pool, of one thread, that reads the ledger's status and events for the dashboard.
+   */
+  static final String DASHBOARD_POOL = "vigil-dashboard";
+
+  /**
+   * The policy of every answer: nothing but this server's own files, no inline script or style, no
+   * eval, never inside a frame.
+   */
+  static final String CONTENT_SECURITY_POLICY =
+      "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
   /** The largest install request body: a path, a name and at most a root file. */
   static final long MAX_INSTALL_BODY = 1 << 20;
 
@@ -43,6 +66,7 @@ public final class AdminVerticle extends VerticleBase {
   private final Function<InstallRequest, InstallReport> install;
   private final ModelsApi models;
   private final UpdatesApi updates;
+  private final DashboardApi dashboard;
   private final Endpoint operators;
   private HttpServer server;
 
@@ -57,8 +81,10 @@ public final class AdminVerticle extends VerticleBase {
       Function<InstallRequest, InstallReport> install,
       ModelsApi models,
       UpdatesApi updates,
+      DashboardApi dashboard,
       Endpoint operators) {
     this.operators = operators;
+    this.dashboard = dashboard;
     this.models = models;
     this.updates = updates;
     this.host = host;
@@ -70,7 +96,20 @@ public final class AdminVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.route().handler(this::authenticate);
+    router.route().handler(AdminVerticle::securityHeaders);
+    // The dashboard's files carry no data and load without an operator; every datum comes from the
+    // API below, which needs one.
+    router.get("/").handler(ctx -> ctx.reroute(DASHBOARD + "index.html"));
+    router
+        .get(DASHBOARD + "*")
+        .handler(
+            StaticHandler.create(DASHBOARD_ROOT)
+                .setIndexPage("index.html")
+                .setMaxAgeSeconds(STATIC_MAX_AGE_SECONDS)
+                .setDirectoryListing(false)
+                .setIncludeHidden(false));
+    router.route("/admin/*").handler(this::authenticate);
+    router.route("/metrics").handler(this::authenticate);
     router
         .get("/metrics")
         .handler(
@@ -82,6 +121,7 @@ public final class AdminVerticle extends VerticleBase {
     WorkerExecutor installer = vertx.createSharedWorkerExecutor(INSTALL_POOL, 1);
     models.mount(router, installer);
     updates.mount(router, installer);
+    dashboard.mount(vertx, router, vertx.createSharedWorkerExecutor(DASHBOARD_POOL, 1));
     router
         .post("/admin/v1/updates/install")
         .handler(BodyHandler.create().setBodyLimit(MAX_INSTALL_BODY))
@@ -123,6 +163,16 @@ public final class AdminVerticle extends VerticleBase {
         .onSuccess(s -> server = s);
   }
 
+  /** Headers on every answer, static files and JSON alike. */
+  private static void securityHeaders(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer")
+        .putHeader("X-Frame-Options", "DENY");
+    ctx.next();
+  }
+
   /**
    * Every request names its operator, by token or client certificate: 401 with what to present
    * otherwise. The operator is kept in the context for {@link Operators#authorize}.
@@ -143,6 +193,8 @@ public final class AdminVerticle extends VerticleBase {
       return;
     }
     ctx.put(Operators.OPERATOR, outcome.principal().get());
+    // What an operator reads stays out of every cache; the dashboard's files may be kept.
+    ctx.response().putHeader("Cache-Control", "no-store");
     ctx.next();
   }
 

@@ -10,6 +10,7 @@ import io.vigil.gateway.GatewayException;
 import io.vigil.gateway.access.Role;
 import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
+import io.vigil.gateway.models.Slots;
 import io.vigil.inference.InferenceException;
 import io.vigil.monitoring.ModelMonitor;
 import io.vigil.monitoring.MonitoringException;
@@ -201,7 +202,9 @@ public final class ModelsApi {
               .put("bundle_sha256", m.bundle().sha256())
               .put("demo", m.manifest().demo())
               .put("active", models.isActive(m))
-              .put("safety", m.safety());
+              .put("slot", slot(m))
+              .put("safety", m.safety())
+              .put("evidence", UpdatesApi.evidence(m.manifest()));
       if (m.monitor().isPresent()) {
         ModelMonitor monitor = m.monitor().get();
         JsonArray windows = new JsonArray();
@@ -218,6 +221,22 @@ public final class ModelsApi {
       all.add(one);
     }
     return new JsonObject().put("models", all);
+  }
+
+  /** Which of its model's slots a loaded version is in: active, previous, candidate or other. */
+  private String slot(LoadedModel m) {
+    Slots.Model slots = models.slots(m.manifest().modelId());
+    String sha = m.bundle().sha256();
+    if (slots.active().filter(r -> r.bundleSha256().equals(sha)).isPresent()) {
+      return "active";
+    }
+    if (slots.previous().filter(r -> r.bundleSha256().equals(sha)).isPresent()) {
+      return "previous";
+    }
+    if (slots.candidate().filter(c -> c.bundle().bundleSha256().equals(sha)).isPresent()) {
+      return "candidate";
+    }
+    return "other";
   }
 
   private static int status(Throwable e) {

@@ -124,17 +124,6 @@ public final class UpdatesApi {
       LoadedModel c = candidate.get();
       Slots.Candidate slot = models.slots(model).candidate().orElseThrow();
       Manifest m = c.manifest();
-      JsonArray metrics = new JsonArray();
-      for (Manifest.Metric metric : m.performance().metrics()) {
-        metrics.add(
-            new JsonObject()
-                .put("name", metric.name())
-                .put("subgroup", metric.subgroup())
-                .put("value", metric.value())
-                .put("ci_low", metric.ciLow())
-                .put("ci_high", metric.ciHigh())
-                .put("floor", metric.floor()));
-      }
       JsonObject one =
           new JsonObject()
               .put("id", id(c))
@@ -148,17 +137,7 @@ public final class UpdatesApi {
               .put(
                   "active_version",
                   models.findActive(model).map(a -> a.manifest().version()).orElse(null))
-              .put(
-                  "evidence",
-                  new JsonObject()
-                      .put(
-                          "pccp",
-                          new JsonObject()
-                              .put("id", m.pccp().id())
-                              .put("modification", m.pccp().modification()))
-                      .put("intended_use", m.intendedUse())
-                      .put("dataset", m.performance().dataset())
-                      .put("metrics", metrics));
+              .put("evidence", evidence(m));
       gate.shadow(c)
           .ifPresent(
               s -> {
@@ -185,6 +164,28 @@ public final class UpdatesApi {
       updates.add(one);
     }
     return new JsonObject().put("updates", updates);
+  }
+
+  /** What the manufacturer claims for a version: its PCCP, intended use, data set and metrics. */
+  static JsonObject evidence(Manifest m) {
+    JsonArray metrics = new JsonArray();
+    for (Manifest.Metric metric : m.performance().metrics()) {
+      metrics.add(
+          new JsonObject()
+              .put("name", metric.name())
+              .put("subgroup", metric.subgroup())
+              .put("value", metric.value())
+              .put("ci_low", metric.ciLow())
+              .put("ci_high", metric.ciHigh())
+              .put("floor", metric.floor()));
+    }
+    return new JsonObject()
+        .put(
+            "pccp",
+            new JsonObject().put("id", m.pccp().id()).put("modification", m.pccp().modification()))
+        .put("intended_use", m.intendedUse())
+        .put("dataset", m.performance().dataset())
+        .put("metrics", metrics);
   }
 
   private static String id(LoadedModel m) {

@@ -10,7 +10,6 @@ import io.vigil.gateway.GatewayException;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.gateway.ledger.Ledgers;
 import io.vigil.inference.store.ModelStore;
-import io.vigil.trust.IdentityKey;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -67,9 +66,7 @@ final class AuditCommand {
       if (key != null) {
         return VerifierKey.parse(key);
       }
-      return VerifierKey.of(
-          reader.origin(),
-          IdentityKey.readPublicKey(data.config().dataDir().resolve(Ledgers.KEYS)));
+      return Ledgers.verifierKey(data.config().dataDir(), reader.origin());
     }
   }
 

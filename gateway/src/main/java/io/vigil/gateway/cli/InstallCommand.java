@@ -6,7 +6,6 @@ import io.vigil.audit.AuditException;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.GatewayException;
 import io.vigil.gateway.GatewayException.Code;
-import io.vigil.gateway.admin.AdminUrl;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.gateway.install.InstallReport;
 import io.vigil.gateway.install.InstallRequest;
@@ -118,37 +117,13 @@ final class InstallCommand implements Callable<Integer> {
     return refused.isEmpty() ? 0 : Code.UPDATE_REFUSED.exitStatus();
   }
 
-  /**
-   * The operator token this command presents to a running gateway: {@code VIGIL_ADMIN_TOKEN} (an
-   * approver's token from {@code vigil operators add}, needed with {@code --approve}), else the
-   * local operator's, which the gateway wrote for its own user.
-   */
-  private static String adminToken(VigilConfig config) {
-    String env = System.getenv("VIGIL_ADMIN_TOKEN");
-    if (env != null && !env.isBlank()) {
-      return env.strip();
-    }
-    return io.vigil.gateway.access.LocalOperator.read(config.dataDir())
-        .orElseThrow(
-            () ->
-                new GatewayException(
-                    Code.UNAVAILABLE,
-                    "cannot read the local operator's token "
-                        + io.vigil.gateway.access.LocalOperator.file(config.dataDir())
-                        + ": run this as the gateway's user (sudo -u vigil) or root, or set"
-                        + " VIGIL_ADMIN_TOKEN to an operator's token"));
-  }
-
   private Map<String, Object> askRunningGateway(
       VigilConfig config,
       Path dir,
       Optional<byte[]> rootBytes,
       String actor,
       Optional<String> approver) {
-    URI base =
-        AdminUrl.read(config.dataDir())
-            .orElse(
-                URI.create("http://" + config.admin().host() + ":" + config.admin().port() + "/"));
+    URI base = LocalAdmin.url(config);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("directory", dir.toString());
     body.put("repository", repository);
@@ -165,7 +140,7 @@ final class InstallCommand implements Callable<Integer> {
                   HttpRequest.newBuilder(uri)
                       .timeout(Duration.ofMinutes(5))
                       .header("content-type", "application/json")
-                      .header("Authorization", "Bearer " + adminToken(config))
+                      .header("Authorization", "Bearer " + LocalAdmin.token(config))
                       .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());

@@ -22,9 +22,11 @@ import picocli.CommandLine.Command;
       TufClientCommand.class,
       SimulateCommand.class,
       DoctorCommand.class,
+      EvidenceCommand.class,
       FleetCommand.class,
       AccessCommands.Devices.class,
-      AccessCommands.Operators.class
+      AccessCommands.Operators.class,
+      DashboardCommand.class
     })
 public final class Vigil {
 

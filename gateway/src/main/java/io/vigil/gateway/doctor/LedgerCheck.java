@@ -5,7 +5,6 @@ import io.vigil.audit.LedgerReader;
 import io.vigil.audit.VerifierKey;
 import io.vigil.audit.VerifyReport;
 import io.vigil.gateway.ledger.Ledgers;
-import io.vigil.trust.IdentityKey;
 import io.vigil.trust.TrustException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,9 +54,7 @@ final class LedgerCheck implements Check {
                     + " entries, the newest match their tree and latest checkpoint"
                     + " (every entry: vigil doctor --full)"));
       } else {
-        VerifierKey key =
-            VerifierKey.of(
-                reader.origin(), IdentityKey.readPublicKey(in.dataDir().resolve(Ledgers.KEYS)));
+        VerifierKey key = Ledgers.verifierKey(in.dataDir(), reader.origin());
         VerifyReport report = reader.verify(key);
         out.add(
             report.ok()

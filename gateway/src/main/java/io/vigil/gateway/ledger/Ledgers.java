@@ -5,6 +5,7 @@ import io.vigil.audit.CommitListener;
 import io.vigil.audit.EventEntry;
 import io.vigil.audit.Ledger;
 import io.vigil.audit.LedgerOptions;
+import io.vigil.audit.VerifierKey;
 import io.vigil.gateway.GatewayException;
 import io.vigil.gateway.GatewayException.Code;
 import io.vigil.gateway.config.AuditConfig;
@@ -69,6 +70,14 @@ public final class Ledgers {
   /** As {@link #open(VigilConfig)}, telling {@code listener} of every commit of entries. */
   public static Ledger open(VigilConfig config, CommitListener listener) {
     return Ledger.open(options(config), Signers.of(identity(config)), Clock.systemUTC(), listener);
+  }
+
+  /**
+   * The verifier key of the checkpoints that the identity key in {@code dataDir} signed for this
+   * origin: what {@code vigil audit verify} and the evidence report check them with.
+   */
+  public static VerifierKey verifierKey(Path dataDir, String origin) {
+    return VerifierKey.of(origin, IdentityKey.readPublicKey(dataDir.resolve(KEYS)));
   }
 
   /** Where the ledger's database is. */

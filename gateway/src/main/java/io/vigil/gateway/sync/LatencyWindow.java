@@ -10,15 +10,16 @@ import java.util.concurrent.TimeUnit;
  * A period's latency percentiles from the cumulative buckets of a model's {@code
  * vigil.inference.latency} timer, the difference of two snapshots: nothing more is measured per
  * request. A percentile is its bucket's upper bound, so it is as coarse as the Prometheus buckets.
+ * The summaries and the dashboard's traffic samples each keep their own.
  */
-final class LatencyWindow {
+public final class LatencyWindow {
 
   private double[] bounds = new double[0];
   private double[] previous = new double[0];
   private long previousCount;
 
   /** The percentiles of what the timer recorded since the last call. */
-  Latency next(Timer timer) {
+  public Latency next(Timer timer) {
     HistogramSnapshot s = timer.takeSnapshot();
     CountAtBucket[] buckets = s.histogramCounts();
     double[] upper = new double[buckets.length];

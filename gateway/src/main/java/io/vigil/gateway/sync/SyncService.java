@@ -34,6 +34,7 @@ import io.vigil.sync.message.Summary;
 import io.vigil.sync.outbox.Kind;
 import io.vigil.sync.outbox.Outbox;
 import io.vigil.sync.outbox.OutboxOptions;
+import io.vigil.sync.outbox.Pending;
 import io.vigil.sync.outbox.Priority;
 import io.vigil.sync.publish.GatewayTopics;
 import io.vigil.sync.publish.OutboxPublisher;
@@ -128,6 +129,22 @@ public final class SyncService implements AutoCloseable {
   private boolean reconnected = true; // on the link's context only
   private long timer = -1;
   private volatile boolean closed;
+
+  // The last summary that carried a checkpoint: set on the worker, read by the dashboard.
+  private volatile Optional<SentCheckpoint> lastCheckpoint = Optional.empty();
+
+  /**
+   * The last summary that carried a ledger checkpoint, and whether the broker acknowledged it.
+   *
+   * @param summarySeq the summary's sequence number in the outbox
+   * @param note the checkpoint note it carried
+   * @param acknowledged whether its PUBACK came (the outbox deletes a row only then)
+   * @param connected whether the link is up now
+   */
+  public record CheckpointDelivery(
+      long summarySeq, String note, boolean acknowledged, boolean connected) {}
+
+  private record SentCheckpoint(long seq, String note) {}
 
   /** What the commands do to the gateway: the admin API's suspend, resume and rollback. */
   public interface Operations {
@@ -378,6 +395,25 @@ public final class SyncService implements AutoCloseable {
     return link.connected();
   }
 
+  /**
+   * The last summary put in the outbox that carried a checkpoint, with whether the broker
+   * acknowledged it; empty before the first one since start. Reads the outbox: not on an event
+   * loop.
+   */
+  public Optional<CheckpointDelivery> lastCheckpoint() {
+    return lastCheckpoint.map(
+        sent -> {
+          List<Pending> waiting = outbox.next(sent.seq() - 1, 1);
+          boolean unsent = !waiting.isEmpty() && waiting.get(0).seq() == sent.seq();
+          return new CheckpointDelivery(sent.seq(), sent.note(), !unsent, link.isConnected());
+        });
+  }
+
+  /** Whether the MQTT link is connected now. */
+  public boolean linkUp() {
+    return link.isConnected();
+  }
+
   /** The topics of this gateway. */
   public GatewayTopics topics() {
     return topics;
@@ -516,6 +552,9 @@ public final class SyncService implements AutoCloseable {
     byte[] body = MessageJson.summary(summary);
     long seq = outbox.append(Kind.SUMMARY, GatewayTopics.SUMMARY, body, Priority.ROUTINE);
     summaries.appended(summary);
+    summary
+        .checkpoint()
+        .ifPresent(c -> lastCheckpoint = Optional.of(new SentCheckpoint(seq, c.note())));
     publisher.kick();
     return seq;
   }

@@ -13,7 +13,6 @@ import io.vigil.gateway.ledger.Ledgers;
 import io.vigil.trust.tuf.DirectorySource;
 import io.vigil.trust.tuf.Metadata;
 import io.vigil.trust.tuf.Root;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
@@ -22,7 +21,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,23 +96,10 @@ class DemoUpdateTest {
     URI root = DemoUpdateTest.class.getResource(UPDATE + "metadata/1.root.json").toURI();
     if (root.getScheme().equals("jar")) {
       try (FileSystem jar = FileSystems.newFileSystem(root, Map.of())) {
-        copy(jar.provider().getPath(root).getParent().getParent(), to);
+        TestGateways.copyTree(jar.provider().getPath(root).getParent().getParent(), to);
       }
     } else {
-      copy(Path.of(root).getParent().getParent(), to);
-    }
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
+      TestGateways.copyTree(Path.of(root).getParent().getParent(), to);
     }
   }
 }

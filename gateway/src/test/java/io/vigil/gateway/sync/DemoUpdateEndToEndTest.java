@@ -28,7 +28,6 @@ import io.vigil.sync.testing.EmbeddedBroker;
 import io.vigil.trust.tuf.Metadata;
 import io.vigil.trust.tuf.Root;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,7 +46,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -412,10 +410,10 @@ class DemoUpdateEndToEndTest {
     URI uri = DemoUpdateEndToEndTest.class.getResource(DEMO + file).toURI();
     if (uri.getScheme().equals("jar")) {
       try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
-        copy(ancestor(jar.provider().getPath(uri), up), to);
+        TestGateways.copyTree(ancestor(jar.provider().getPath(uri), up), to);
       }
     } else {
-      copy(ancestor(Path.of(uri), up), to);
+      TestGateways.copyTree(ancestor(Path.of(uri), up), to);
     }
     return to;
   }
@@ -426,20 +424,5 @@ class DemoUpdateEndToEndTest {
       dir = dir.getParent();
     }
     return dir;
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          try (InputStream in = Files.newInputStream(p)) {
-            Files.copy(in, target);
-          }
-        }
-      }
-    }
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vigil.audit.EventEntry;
 import io.vigil.audit.LedgerReader;
 import io.vigil.audit.StoredEntry;
@@ -378,6 +379,78 @@ class SyncServiceTest {
       }
       assertEquals(new HashSet<>(committed), seen, "duplicates: " + duplicates);
       System.out.println("summaries committed " + committed.size() + ", duplicates " + duplicates);
+    }
+  }
+
+  @Test
+  void theDashboardToldWhetherTheLastCheckpointReachedTheBroker() throws Exception {
+    try (TcpProxy proxy = TcpProxy.to(broker.port())) {
+      gateway = Gateway.start(config(proxy.tcpUri()));
+      SyncService sync = gateway.sync().orElseThrow();
+      sync.connected().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertEquals(Optional.empty(), sync.lastCheckpoint(), "no summary yet");
+
+      // given a checkpoint in a summary that the broker acknowledged
+      infer(MALIGNANT);
+      String first = checkpointNote();
+      long seq = sync.summaryNow().toCompletionStage().toCompletableFuture().get();
+      JsonObject delivered = awaitManufacturer(m -> m.getBoolean("acknowledged"));
+      assertEquals("up", delivered.getString("link"));
+      assertEquals(seq, delivered.getLong("summary_seq"));
+      assertTrue(delivered.getBoolean("latest_checkpoint_sent"), delivered.encode());
+      assertEquals(first, sync.lastCheckpoint().orElseThrow().note());
+
+      // when the link is cut, a newer checkpoint's summary waits in the outbox
+      proxy.cut();
+      infer(MALIGNANT);
+      String second = checkpointNote();
+      long waiting = sync.summaryNow().toCompletionStage().toCompletableFuture().get();
+      Thread.sleep(500);
+      JsonObject unsent = awaitManufacturer(m -> m.getLong("summary_seq") == waiting);
+      assertEquals(false, unsent.getBoolean("acknowledged"), unsent.encode());
+      assertEquals(second, sync.lastCheckpoint().orElseThrow().note());
+
+      // then, once the link is back, it is acknowledged
+      proxy.restore();
+      JsonObject resent = awaitManufacturer(m -> m.getBoolean("acknowledged"));
+      assertEquals(waiting, resent.getLong("summary_seq"));
+      assertTrue(resent.getBoolean("latest_checkpoint_sent"), resent.encode());
+    }
+  }
+
+  /** Signs a checkpoint of the ledger as it stands and returns its note. */
+  private String checkpointNote() throws Exception {
+    return gateway
+        .ledger()
+        .orElseThrow()
+        .checkpoint()
+        .get(10, TimeUnit.SECONDS)
+        .orElseThrow()
+        .note();
+  }
+
+  /**
+   * {@code GET /admin/v1/ledger}'s {@code manufacturer}, once {@code until} holds (20 s at most).
+   */
+  private JsonObject awaitManufacturer(Predicate<JsonObject> until) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (true) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + gateway.adminPort() + "/admin/v1/ledger"))
+                  .header("Authorization", TestGateways.bearer(dataDir))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
+      JsonObject m = new JsonObject(r.body()).getJsonObject("manufacturer");
+      if (m.containsKey("summary_seq") && until.test(m)) {
+        return m;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 20 s; the last answer: " + r.body());
+      }
+      Thread.sleep(100);
     }
   }
 

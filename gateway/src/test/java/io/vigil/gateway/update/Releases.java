@@ -22,15 +22,15 @@ import java.util.TreeMap;
  * vector and a reference profile of 2,000 rows drawn from a standard normal population, so that
  * traffic from that population keeps it normal and shifted traffic makes it drift.
  */
-final class Releases {
+public final class Releases {
 
-  static final String MODEL = "gate-model";
+  public static final String MODEL = "gate-model";
   static final float[] WEIGHTS = TestBundles.WEIGHTS;
 
   private Releases() {}
 
   /** Release {@code release} (version {@code 1.0.<release>}) with the test model's weights. */
-  static Bundle release(long release, float bias) {
+  public static Bundle release(long release, float bias) {
     return release(release, bias, "1.0." + release);
   }
 
@@ -69,7 +69,7 @@ final class Releases {
   }
 
   /** An OIP v2 request of {@code rows} rows of the population, shifted by {@code offset}. */
-  static String request(Random random, int rows, double offset) {
+  public static String request(Random random, int rows, double offset) {
     StringBuilder data = new StringBuilder();
     for (int r = 0; r < rows; r++) {
       for (float v : row(random, offset)) {

@@ -31,7 +31,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +40,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,7 +95,7 @@ class UpdateCrashSafetyTest {
       for (int cycle = 0; cycle < CYCLES; cycle++) {
         Path cycleDir = Files.createDirectories(dir.resolve(point + "-" + cycle));
         Path dataDir = cycleDir.resolve("data");
-        copyTree(template, dataDir);
+        TestGateways.copyTree(template, dataDir);
         killAt(point, cycleDir, dataDir);
         String outcome = restartAndCheck(point, dataDir);
         row[0]++;
@@ -320,19 +318,5 @@ class UpdateCrashSafetyTest {
 
   private static List<String> types(List<EventEntry> events) {
     return events.stream().map(EventEntry::type).toList();
-  }
-
-  /** Copies a stopped gateway's data directory, keeping the files' permissions (its keys'). */
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
   }
 }
