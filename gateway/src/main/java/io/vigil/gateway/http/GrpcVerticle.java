@@ -311,6 +311,15 @@ public final class GrpcVerticle extends VerticleBase {
           "the gateway is shutting down; send this request again after it restarts");
       return;
     }
+    java.util.Optional<DeviceLimits.Refusal> over = limits.devices().admit(device);
+    if (over.isPresent()) {
+      // As REST's 429: the device is over its rate or its requests in flight; others are served.
+      call.response()
+          .trailers()
+          .set("retry-after", String.valueOf(over.get().retryAfterSeconds()));
+      status(call, GrpcStatus.RESOURCE_EXHAUSTED, over.get().message());
+      return;
+    }
     lifecycle.enter();
     BodyBudget.Reservation reservation = budget.reserve();
     LoadedModel[] resolved = {null};
@@ -323,6 +332,7 @@ public final class GrpcVerticle extends VerticleBase {
     answer.onComplete(
         done -> {
           reservation.release();
+          limits.devices().release(device);
           lifecycle.exit();
           int status = done.succeeded() ? 200 : HttpErrors.refusal(done.cause()).status();
           if (done.succeeded()) {

@@ -1,6 +1,7 @@
 package io.vigil.gateway.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.vertx.core.json.JsonObject;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.TestGateways;
+import io.vigil.gateway.config.LimitsConfig;
 import io.vigil.gateway.grpc.oip.GRPCInferenceServiceGrpc;
 import io.vigil.gateway.grpc.oip.InferTensorContents;
 import io.vigil.gateway.grpc.oip.ModelInferRequest;
@@ -28,10 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the gRPC binding refuses, against a running gateway with the demo model and a small body
- * limit: a suspended model answers gRPC with the refusal REST gives, word for word; a message over
- * the limit gets {@code RESOURCE_EXHAUSTED}, never an {@code OutOfMemoryError}, and the gateway
- * serves on.
+ * What the gRPC binding refuses, against a running gateway with the demo model, a small body limit
+ * and a device rate limit: a suspended model answers gRPC with the refusal REST gives, word for
+ * word; a message over the limit gets {@code RESOURCE_EXHAUSTED}, never an {@code
+ * OutOfMemoryError}, and the gateway serves on; a device over its rate is refused as over REST.
  */
 class GrpcRefusalsTest {
 
@@ -45,7 +47,11 @@ class GrpcRefusalsTest {
 
   @BeforeEach
   void start() {
-    gateway = Gateway.start(TestGateways.withMaxBody(TestGateways.config(dataDir), MAX_BODY));
+    gateway =
+        Gateway.start(
+            TestGateways.withLimits(
+                TestGateways.withMaxBody(TestGateways.config(dataDir), MAX_BODY),
+                LimitsConfig.defaults().withDeviceRate(1, 2)));
     channel =
         NettyChannelBuilder.forAddress("127.0.0.1", gateway.grpcPort()).usePlaintext().build();
     stub =
@@ -95,6 +101,27 @@ class GrpcRefusalsTest {
         assertThrows(StatusRuntimeException.class, () -> stub.modelInfer(big));
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.getStatus().getCode());
     assertTrue(stub.serverLive(ServerLiveRequest.getDefaultInstance()).getLive());
+  }
+
+  @Test
+  void aDeviceOverItsRateIsRefusedWithRestsWords() {
+    // given the one anonymous device's rate of 1 per second with bursts of 2, spent at once (the
+    // limiter counts a request before its message is read, as over REST, valid or not)
+    for (int i = 0; i < 2; i++) {
+      try {
+        stub.modelInfer(request(30));
+      } catch (StatusRuntimeException e) {
+        assertNotEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode(), "within burst");
+      }
+    }
+
+    // when it asks again within the second, then it is refused as over its rate, as over REST
+    StatusRuntimeException over =
+        assertThrows(StatusRuntimeException.class, () -> stub.modelInfer(request(30)));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, over.getStatus().getCode());
+    assertTrue(
+        over.getStatus().getDescription().startsWith("device anonymous is over its rate limit"),
+        over.getStatus().getDescription());
   }
 
   private static ModelInferRequest request(int values) {
