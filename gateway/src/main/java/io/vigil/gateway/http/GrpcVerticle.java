@@ -314,9 +314,7 @@ public final class GrpcVerticle extends VerticleBase {
     java.util.Optional<DeviceLimits.Refusal> over = limits.devices().admit(device);
     if (over.isPresent()) {
       // As REST's 429: the device is over its rate or its requests in flight; others are served.
-      call.response()
-          .trailers()
-          .set("retry-after", String.valueOf(over.get().retryAfterSeconds()));
+      call.response().trailers().set("retry-after", String.valueOf(over.get().retryAfterSeconds()));
       status(call, GrpcStatus.RESOURCE_EXHAUSTED, over.get().message());
       return;
     }
