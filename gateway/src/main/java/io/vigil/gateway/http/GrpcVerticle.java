@@ -73,6 +73,7 @@ public final class GrpcVerticle extends VerticleBase {
   private final Limits limits;
   private final InferencePath path;
   private HttpServer server;
+  private ConnectionGuard guard;
 
   /**
    * A verticle that serves {@code models} over gRPC on {@code host:port}, as {@link OipVerticle}
@@ -140,7 +141,8 @@ public final class GrpcVerticle extends VerticleBase {
                 }
               });
         });
-    ConnectionGuard guard = new ConnectionGuard(vertx, limits);
+    guard = new ConnectionGuard(vertx, limits);
+    guard.start();
     HttpServerOptions options =
         devices.applyTo(
             guard.apply(
@@ -152,9 +154,21 @@ public final class GrpcVerticle extends VerticleBase {
     return vertx
         .createHttpServer(options)
         .connectionHandler(guard::connected)
-        .requestHandler(grpc)
+        .requestHandler(
+            request -> {
+              guard.stream(request);
+              grpc.handle(request);
+            })
         .listen()
         .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (guard != null) {
+      guard.stop();
+    }
+    return Future.succeededFuture();
   }
 
   /** Applies new TLS options to the connections this verticle accepts from now on. */
