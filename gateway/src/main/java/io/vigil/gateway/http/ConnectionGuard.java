@@ -17,7 +17,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 /**
  * One verticle's watch over its connections: none beyond {@code server.limits.max-connections}
@@ -46,27 +45,21 @@ final class ConnectionGuard {
   private final Vertx vertx;
   private final LimitsConfig config;
   private final Limits limits;
-  private final LongSupplier nanoTime;
   private final long timeoutNanos;
   private final long sweepMillis;
   private final Map<HttpConnection, Watch> watches = new IdentityHashMap<>();
   private long sweeper = -1;
 
   ConnectionGuard(Vertx vertx, Limits limits) {
-    this(vertx, limits, System::nanoTime);
-  }
-
-  ConnectionGuard(Vertx vertx, Limits limits, LongSupplier nanoTime) {
     this.vertx = vertx;
     this.limits = limits;
     this.config = limits.config();
-    this.nanoTime = nanoTime;
     this.timeoutNanos = config.requestTimeout().toNanos();
     this.sweepMillis = sweepMillis(config.requestTimeout().toMillis());
   }
 
   /** How often deadlines are looked at: a tenth of the request timeout, from 10 ms to 1 s. */
-  static long sweepMillis(long timeoutMillis) {
+  private static long sweepMillis(long timeoutMillis) {
     return Math.max(10, Math.min(1000, timeoutMillis / 10));
   }
 
@@ -94,7 +87,7 @@ final class ConnectionGuard {
   /** The server's connection handler: counts a new connection, or closes it when over the limit. */
   void connected(HttpConnection connection) {
     int open = limits.connectionCount().incrementAndGet();
-    Watch watch = new Watch(connection, nanoTime.getAsLong() + timeoutNanos);
+    Watch watch = new Watch(connection, System.nanoTime() + timeoutNanos);
     connection.closeHandler(v -> closed(watch));
     if (config.maxConnections() > 0 && open > config.maxConnections()) {
       connection.close();
@@ -117,13 +110,13 @@ final class ConnectionGuard {
       watch.http2 = true;
       watch.forget();
       if (!request.isEnded()) {
-        watch.streams.add(new Stream(request, ctx, nanoTime.getAsLong() + timeoutNanos));
+        watch.streams.add(new Stream(request, ctx, System.nanoTime() + timeoutNanos));
       }
       return;
     }
     if (watch.current != null) {
       // The previous answer was sent since the last sweep: this request's deadline starts now.
-      watch.deadline = nanoTime.getAsLong() + timeoutNanos;
+      watch.deadline = System.nanoTime() + timeoutNanos;
     }
     watch.current = ctx;
   }
@@ -141,7 +134,7 @@ final class ConnectionGuard {
     watch.http2 = true;
     watch.forget();
     if (!request.isEnded()) {
-      watch.streams.add(new Stream(request, null, nanoTime.getAsLong() + timeoutNanos));
+      watch.streams.add(new Stream(request, null, System.nanoTime() + timeoutNanos));
     }
   }
 
@@ -188,7 +181,7 @@ final class ConnectionGuard {
 
   /** Looks at every connection's deadline. */
   void sweep() {
-    long now = nanoTime.getAsLong();
+    long now = System.nanoTime();
     List<Watch> late = null;
     for (Watch watch : watches.values()) {
       if (watch.http2) {

@@ -40,9 +40,11 @@ class MetricsEndpointTest {
   @TempDir Path dataDir;
   private Gateway gateway;
   private HttpClient client;
+  private Vertx vertx;
 
   @BeforeEach
   void aGatewayServingTheTestModel(Vertx vertx) {
+    this.vertx = vertx;
     TestGateways.preinstall(
         dataDir, TestBundles.bundle(MODEL, VERSION, 1), TestBundles.failingBundle(FAILING));
     gateway =
@@ -98,7 +100,7 @@ class MetricsEndpointTest {
 
     // when /metrics is scraped
     statuses
-        .compose(list -> get("/metrics").map(scrape -> new Scraped(list, scrape)))
+        .compose(list -> scrapeCounting(list.size()).map(scrape -> new Scraped(list, scrape)))
         .onComplete(
             test.succeeding(
                 s ->
@@ -147,7 +149,7 @@ class MetricsEndpointTest {
 
     // when /metrics is scraped, then each answer was counted
     answered
-        .compose(count -> get("/metrics").map(scrape -> new Object[] {count, scrape}))
+        .compose(count -> scrapeCounting(n).map(scrape -> new Object[] {count, scrape}))
         .onComplete(
             test.succeeding(
                 r ->
@@ -229,6 +231,32 @@ class MetricsEndpointTest {
         .request(HttpMethod.POST, gateway.port(), "127.0.0.1", path)
         .compose(req -> req.send(Buffer.buffer(body)))
         .compose(this::answer);
+  }
+
+  /**
+   * Scrapes {@code /metrics} until it counts {@code answers} inference requests, or for 5 s. An
+   * answer is counted once its last byte is written, which the client can see before the gateway's
+   * event loop does: a scrape sent at once may come a moment early.
+   */
+  private Future<Answer> scrapeCounting(int answers) {
+    return scrapeCounting(answers, System.nanoTime() + 5_000_000_000L);
+  }
+
+  private Future<Answer> scrapeCounting(int answers, long deadline) {
+    return get("/metrics")
+        .compose(
+            scrape -> {
+              double counted =
+                  PrometheusText.parse(scrape.body())
+                      .samples("vigil_inference_requests_total")
+                      .stream()
+                      .mapToDouble(PrometheusText.Sample::value)
+                      .sum();
+              if (counted >= answers || System.nanoTime() > deadline) {
+                return Future.succeededFuture(scrape);
+              }
+              return vertx.timer(20).compose(t -> scrapeCounting(answers, deadline));
+            });
   }
 
   private Future<Answer> get(String path) {

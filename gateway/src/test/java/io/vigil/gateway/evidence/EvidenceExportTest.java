@@ -228,18 +228,7 @@ class EvidenceExportTest {
     try (Gateway gateway = Gateway.start(TestGateways.config(copy))) {
       assertEquals(
           200, TestGateways.inferTestRowOfDemo(HttpClient.newHttpClient(), gateway.port()));
-      r =
-          Cli.run(
-              "evidence",
-              "export",
-              "--data-dir",
-              copy.toString(),
-              "--model",
-              MODEL,
-              "--out",
-              out.toString(),
-              "--pdf",
-              "off");
+      r = export(copy.toString(), out, "--model", MODEL);
     }
 
     assertEquals(0, r.status(), r.out() + r.err());
@@ -280,18 +269,7 @@ class EvidenceExportTest {
     }
     Path out = Files.createDirectories(dir.resolve("refused"));
 
-    Cli.Result r =
-        Cli.run(
-            "evidence",
-            "export",
-            "--data-dir",
-            copy.toString(),
-            "--model",
-            MODEL,
-            "--out",
-            out.toString(),
-            "--pdf",
-            "off");
+    Cli.Result r = export(copy.toString(), out, "--model", MODEL);
 
     assertTrue(seq > 0, "the asked prediction follows the gateway's first events");
     assertEquals(1, r.status(), r.out() + r.err());

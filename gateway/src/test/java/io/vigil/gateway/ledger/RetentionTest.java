@@ -62,7 +62,9 @@ class RetentionTest {
         assertEquals(200, TestGateways.inferTestRow(client, gateway.port(), i % 50));
       }
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (segments() < 4 && System.nanoTime() < deadline) {
+      // Sealing writes the segment's file first and its ledger.archived event after: wait for
+      // both, or a gateway closed in between leaves the event unwritten.
+      while ((segments() < 4 || !archivedRecorded()) && System.nanoTime() < deadline) {
         Thread.sleep(200);
       }
     } finally {
@@ -87,6 +89,13 @@ class RetentionTest {
     Cli.Result replay = Cli.run("audit", "replay", "--data-dir", dataDir.toString());
     assertEquals(0, replay.status(), replay.out() + replay.err());
     assertTrue(replay.out().contains("ok: 120 predictions replayed"), replay.out());
+  }
+
+  private boolean archivedRecorded() {
+    try (LedgerReader reader = LedgerReader.open(Ledgers.database(dataDir))) {
+      return reader.entries(0, reader.size()).stream()
+          .anyMatch(e -> e.entry() instanceof EventEntry ev && ev.type().equals("ledger.archived"));
+    }
   }
 
   private long segments() {
