@@ -217,6 +217,12 @@ final class HostedGateway implements AutoCloseable {
     return adminPort;
   }
 
+  /** The port of its gRPC binding, asked each time (only the bindings benchmark needs it). */
+  int grpcPort() {
+    String answer = command("grpc-port", GatewayHost.GRPC_PORT);
+    return Integer.parseInt(answer.substring(GatewayHost.GRPC_PORT.length()).trim());
+  }
+
   /** The name it was started with: its data folder and log are named after it. */
   String name() {
     return name;
