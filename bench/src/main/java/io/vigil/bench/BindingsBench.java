@@ -19,16 +19,24 @@ import java.util.Map;
  * {@code bench/run --bindings}: the protocol's forms side by side in one run ({@link BindingForm}:
  * JSON REST, binary REST, gRPC with raw and with typed contents), for the demo model as shipped and
  * for an imaging-sized input ({@link ImageModel}, {@value ImageModel#LENGTH} float32 values) with
- * the ledger on as shipped and off. Each gateway is a JVM of its own; after a warm-up of every
- * form, the forms take turns in each round, so that a drift of the machine falls on all of them.
- * Writes {@code bindings.md} and {@code bindings.json}.
+ * the ledger on as shipped, on with only the input's digest recorded, and off. Each gateway is a
+ * JVM of its own; after a warm-up of every form, the forms take turns in each round, so that a
+ * drift of the machine falls on all of them. Writes {@code bindings.md} and {@code bindings.json}.
  */
 final class BindingsBench {
 
   /** One gateway of the comparison: its model, whether it records, and the load's connections. */
-  private record Setup(BenchModel model, Variant variant, int connections, String note) {
+  private record Setup(
+      BenchModel model, Variant variant, boolean storeInputs, int connections, String note) {
     String name() {
-      return model.key() + "-" + variant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+      return model.key()
+          + "-"
+          + variant.name().toLowerCase(Locale.ROOT).replace('_', '-')
+          + (storeInputs ? "" : "-digest-only");
+    }
+
+    List<String> jvmOptions() {
+      return storeInputs ? List.of() : List.of("-D" + GatewayHost.STORE_INPUTS_PROPERTY + "=false");
     }
   }
 
@@ -73,14 +81,22 @@ final class BindingsBench {
     Bundle image = BenchModel.IMAGE.bundle();
     List<Setup> setups =
         List.of(
-            new Setup(BenchModel.DEMO, Variant.AS_SHIPPED, 32, "as shipped"),
+            new Setup(BenchModel.DEMO, Variant.AS_SHIPPED, true, 32, "as shipped"),
             new Setup(
                 BenchModel.IMAGE,
                 Variant.AS_SHIPPED,
+                true,
                 8,
                 "as shipped: the input stored in the ledger (audit.store-inputs) and its canonical"
                     + " digest"),
-            new Setup(BenchModel.IMAGE, Variant.LEDGER_OFF, 8, "ledger off: the binding alone"));
+            new Setup(
+                BenchModel.IMAGE,
+                Variant.AS_SHIPPED,
+                false,
+                8,
+                "ledger on, only the input's digest recorded (audit.store-inputs: false)"),
+            new Setup(
+                BenchModel.IMAGE, Variant.LEDGER_OFF, true, 8, "ledger off: the binding alone"));
     StringBuilder md = new StringBuilder();
     JsonArray gateways = new JsonArray();
     try (BindingLoad load = new BindingLoad()) {
@@ -110,7 +126,15 @@ final class BindingsBench {
     try (HostedGateway host =
         s.model() == BenchModel.DEMO
             ? HostedGateway.start(s.variant(), s.model(), 32, work, s.name())
-            : HostedGateway.start(s.variant(), s.model(), image, 32, work, s.name())) {
+            : HostedGateway.start(
+                HostedGateway.ownClassPath(),
+                s.jvmOptions(),
+                s.variant(),
+                s.model(),
+                image,
+                32,
+                work,
+                s.name())) {
       int grpcPort = host.grpcPort();
       say(s.name() + ": warm-up, " + warmUp.toSeconds() + " s per form");
       for (BindingForm form : BindingForm.values()) {

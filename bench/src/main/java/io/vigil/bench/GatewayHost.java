@@ -60,6 +60,14 @@ public final class GatewayHost {
    */
   static final String TLS_DIR_PROPERTY = "vigil.bench.tls-dir";
 
+  /**
+   * A system property that sets {@code audit.store-inputs} in the hosted gateway (the bindings
+   * benchmark's imaging input with only its digest recorded); unset, the shipped default (stored)
+   * applies. Not combined with {@link #SYNC_BROKER_PROPERTY}, which writes an {@code audit} section
+   * of its own.
+   */
+  static final String STORE_INPUTS_PROPERTY = "vigil.bench.store-inputs";
+
   /** The line prefix the harness waits for. */
   static final String READY = "vigil-bench-host ready port=";
 
@@ -154,6 +162,9 @@ public final class GatewayHost {
             .orElse(""),
         Optional.ofNullable(System.getProperty(SYNC_BROKER_PROPERTY))
             .map(broker -> sync(broker, variant))
+            .orElse(""),
+        Optional.ofNullable(System.getProperty(STORE_INPUTS_PROPERTY))
+            .map(on -> "audit:\n  store-inputs: " + on)
             .orElse(""),
         "");
   }

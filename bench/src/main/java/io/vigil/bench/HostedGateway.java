@@ -138,8 +138,22 @@ final class HostedGateway implements AutoCloseable {
       Path workDir,
       String name)
       throws IOException, InterruptedException {
+    return start(ownClassPath(), List.of(), variant, model, bundle, maxBatch, workDir, name);
+  }
+
+  /** As above, the JVM given {@code jvmOptions} (the system properties of {@link GatewayHost}). */
+  static HostedGateway start(
+      String classPath,
+      List<String> jvmOptions,
+      GatewayUnderTest.Variant variant,
+      BenchModel model,
+      Bundle bundle,
+      int maxBatch,
+      Path workDir,
+      String name)
+      throws IOException, InterruptedException {
     return start(
-        ownClassPath(), List.of(), Access.PLAIN, variant, model, bundle, maxBatch, workDir, name);
+        classPath, jvmOptions, Access.PLAIN, variant, model, bundle, maxBatch, workDir, name);
   }
 
   private static HostedGateway start(
