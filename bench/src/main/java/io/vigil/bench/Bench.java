@@ -50,10 +50,15 @@ public final class Bench {
 
   /**
    * {@code [--quick] [--no-profile] [--out=DIR] [--vigil-jar=FILE] [--command=TEXT]}; with {@code
-   * --baseline-jar=PATH}, a before/after comparison with that build instead ({@link Comparison}).
+   * --baseline-jar=PATH}, a before/after comparison with that build instead ({@link Comparison});
+   * with {@code --bindings}, the protocol's forms side by side instead ({@link BindingsBench}).
    */
   public static void main(String[] args) throws Exception {
     Flags f = Flags.parse(args);
+    if (f.bool("bindings")) {
+      BindingsBench.run(f);
+      return;
+    }
     if (CompareOptions.wanted(f)) {
       Comparison.run(f);
       return;

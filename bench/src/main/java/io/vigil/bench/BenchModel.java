@@ -24,7 +24,12 @@ enum BenchModel {
    * The benchmark-only dense network, about 1 ms per row at batch 1 and a fraction of that per row
    * at batch 32: the batcher's target workload.
    */
-  MLP(MlpModel.DEFAULT);
+  MLP(MlpModel.DEFAULT),
+  /**
+   * The benchmark-only imaging-sized model: {@value ImageModel#LENGTH} float32 values per row, one
+   * dense logit over them, so that carrying the input costs more than running the model.
+   */
+  IMAGE(ImageModel.DEFAULT);
 
   // A malignant sample of the WDBC data set, in the order of the demo manifest's features.
   private static final float[] WDBC_ROW = {
@@ -68,7 +73,7 @@ enum BenchModel {
 
   /** One input row (all the model's single input takes). */
   public float[] row() {
-    return signal == null ? WDBC_ROW.clone() : SignalModel.signal();
+    return signal == null ? WDBC_ROW.clone() : SignalModel.signal(signal.length());
   }
 
   /** The path of the infer endpoint. */
@@ -83,19 +88,36 @@ enum BenchModel {
    * within the warm-up. A benchmark-only model has no reference profile: one body.
    */
   public List<String> requestBodies() {
-    if (signal != null) {
-      return List.of(requestBody());
-    }
     List<String> bodies = new ArrayList<>();
+    for (float[] row : rows()) {
+      bodies.add(signal != null ? requestBody() : requestBody("bench-" + bodies.size(), row));
+    }
+    return List.copyOf(bodies);
+  }
+
+  /**
+   * The rows the load sends in turn: the held-out test split's for the demo model, {@link #row()}
+   * alone for a benchmark-only model (see {@link #requestBodies()}).
+   */
+  List<float[]> rows() {
+    if (signal != null) {
+      return List.of(row());
+    }
+    List<float[]> rows = new ArrayList<>();
     for (TestSplit.Row r : TestSplit.shipped().rows()) {
       double[] features = r.features();
       float[] row = new float[features.length];
       for (int j = 0; j < row.length; j++) {
         row[j] = (float) features[j];
       }
-      bodies.add(requestBody("bench-" + bodies.size(), row));
+      rows.add(row);
     }
-    return List.copyOf(bodies);
+    return List.copyOf(rows);
+  }
+
+  /** The name of the model's one input tensor. */
+  String input() {
+    return input;
   }
 
   /** An OIP v2 infer request body for {@link #row()}. */
@@ -103,7 +125,8 @@ enum BenchModel {
     return requestBody("bench", row());
   }
 
-  private String requestBody(String id, float[] row) {
+  /** An OIP v2 infer request body, JSON, for {@code row} with request id {@code id}. */
+  String requestBody(String id, float[] row) {
     StringJoiner data = new StringJoiner(",", "[", "]");
     for (float v : row) {
       data.add(Float.toString(v));

@@ -19,8 +19,8 @@ import jdk.jfr.Recording;
 /**
  * The main class of a JVM that hosts one gateway and nothing else, so that its CPU time, JIT time
  * and resident memory are the gateway's. It answers one-line commands on stdin: {@code stats},
- * {@code admin-port}, {@code jfr-start}, {@code jfr-stop PATH}, {@code stop}; it stops on its own
- * when stdin closes or its lifetime ends.
+ * {@code admin-port}, {@code grpc-port}, {@code jfr-start}, {@code jfr-stop PATH}, {@code stop}; it
+ * stops on its own when stdin closes or its lifetime ends.
  *
  * <p>A benchmark-only model's bundle is installed into the data folder by the harness before this
  * JVM starts ({@link HostedGateway#start}), so that building it never touches the heap measured
@@ -60,6 +60,14 @@ public final class GatewayHost {
    */
   static final String TLS_DIR_PROPERTY = "vigil.bench.tls-dir";
 
+  /**
+   * A system property that sets {@code audit.store-inputs} in the hosted gateway (the bindings
+   * benchmark's imaging input with only its digest recorded); unset, the shipped default (stored)
+   * applies. Not combined with {@link #SYNC_BROKER_PROPERTY}, which writes an {@code audit} section
+   * of its own.
+   */
+  static final String STORE_INPUTS_PROPERTY = "vigil.bench.store-inputs";
+
   /** The line prefix the harness waits for. */
   static final String READY = "vigil-bench-host ready port=";
 
@@ -68,6 +76,9 @@ public final class GatewayHost {
    * whose form the bench jars of earlier builds, run as baselines, keep.
    */
   static final String ADMIN_PORT = "admin-port ";
+
+  /** The answer to {@code grpc-port}, as {@link #ADMIN_PORT}. */
+  static final String GRPC_PORT = "grpc-port ";
 
   private GatewayHost() {}
 
@@ -84,8 +95,7 @@ public final class GatewayHost {
     int maxBatch = flags.integer("max-batch", InferenceConfig.DEFAULT_MAX_BATCH_SIZE);
     exitAfter(flags.seconds("lifetime-s", 900));
 
-    boolean demo = model == BenchModel.DEMO;
-    VigilConfig config = ConfigLoader.parse(yaml(dataDir, demo, maxBatch, variant), "vigil-bench");
+    VigilConfig config = ConfigLoader.parse(yaml(dataDir, model, maxBatch, variant), "vigil-bench");
     try (GatewayUnderTest gateway = GatewayUnderTest.start(variant, config)) {
       System.out.println(READY + gateway.port());
       System.out.flush();
@@ -101,6 +111,29 @@ public final class GatewayHost {
    */
   static String yaml(
       Path dataDir, boolean installDemo, int maxBatch, GatewayUnderTest.Variant variant) {
+    return yaml(dataDir, installDemo, maxBatch, variant, "");
+  }
+
+  /**
+   * As above for {@code model}: the demo bundle installed for the demo model, and for the imaging
+   * input, whose JSON body is over the shipped 1 MiB, a body limit of its own, as a hospital would
+   * set it for an imaging model ({@code server.limits.model-max-body}).
+   */
+  static String yaml(
+      Path dataDir, BenchModel model, int maxBatch, GatewayUnderTest.Variant variant) {
+    String limits =
+        model == BenchModel.IMAGE
+            ? "  limits:\n    model-max-body:\n      " + model.modelId() + ": 16MiB"
+            : "";
+    return yaml(dataDir, model == BenchModel.DEMO, maxBatch, variant, limits);
+  }
+
+  private static String yaml(
+      Path dataDir,
+      boolean installDemo,
+      int maxBatch,
+      GatewayUnderTest.Variant variant,
+      String serverLimits) {
     return String.join(
         "\n",
         "data-dir: \"" + dataDir.toAbsolutePath().toString().replace("\"", "\\\"") + "\"",
@@ -112,7 +145,12 @@ public final class GatewayHost {
         Optional.ofNullable(System.getProperty(TLS_DIR_PROPERTY))
             .map(dir -> tls(Path.of(dir)))
             .orElse(""),
+        serverLimits,
         "admin:",
+        "  port: 0",
+        // The protocol's gRPC binding, on by default at 8081: two hosts side by side need their
+        // own.
+        "grpc:",
         "  port: 0",
         "inference:",
         "  max-batch-size: " + maxBatch,
@@ -124,6 +162,9 @@ public final class GatewayHost {
             .orElse(""),
         Optional.ofNullable(System.getProperty(SYNC_BROKER_PROPERTY))
             .map(broker -> sync(broker, variant))
+            .orElse(""),
+        Optional.ofNullable(System.getProperty(STORE_INPUTS_PROPERTY))
+            .map(on -> "audit:\n  store-inputs: " + on)
             .orElse(""),
         "");
   }
@@ -173,6 +214,7 @@ public final class GatewayHost {
       switch (words[0]) {
         case "stats" -> System.out.println(stats(gateway));
         case "admin-port" -> System.out.println(ADMIN_PORT + gateway.adminPort());
+        case "grpc-port" -> System.out.println(GRPC_PORT + gateway.grpcPort());
         case "jfr-start" -> {
           try {
             recording = new Recording(Configuration.getConfiguration("profile"));

@@ -45,6 +45,11 @@ final class GatewayUnderTest implements AutoCloseable {
     return gateway.port();
   }
 
+  /** The gRPC port of the protocol's {@code GRPCInferenceService}. */
+  public int grpcPort() {
+    return gateway.grpcPort();
+  }
+
   /** The admin port: {@code /metrics} and the {@code /admin/v1} API. */
   public int adminPort() {
     return gateway.adminPort();

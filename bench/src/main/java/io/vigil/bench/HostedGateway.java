@@ -138,8 +138,22 @@ final class HostedGateway implements AutoCloseable {
       Path workDir,
       String name)
       throws IOException, InterruptedException {
+    return start(ownClassPath(), List.of(), variant, model, bundle, maxBatch, workDir, name);
+  }
+
+  /** As above, the JVM given {@code jvmOptions} (the system properties of {@link GatewayHost}). */
+  static HostedGateway start(
+      String classPath,
+      List<String> jvmOptions,
+      GatewayUnderTest.Variant variant,
+      BenchModel model,
+      Bundle bundle,
+      int maxBatch,
+      Path workDir,
+      String name)
+      throws IOException, InterruptedException {
     return start(
-        ownClassPath(), List.of(), Access.PLAIN, variant, model, bundle, maxBatch, workDir, name);
+        classPath, jvmOptions, Access.PLAIN, variant, model, bundle, maxBatch, workDir, name);
   }
 
   private static HostedGateway start(
@@ -215,6 +229,12 @@ final class HostedGateway implements AutoCloseable {
       adminPort = Integer.parseInt(answer.substring(GatewayHost.ADMIN_PORT.length()).trim());
     }
     return adminPort;
+  }
+
+  /** The port of its gRPC binding, asked each time (only the bindings benchmark needs it). */
+  int grpcPort() {
+    String answer = command("grpc-port", GatewayHost.GRPC_PORT);
+    return Integer.parseInt(answer.substring(GatewayHost.GRPC_PORT.length()).trim());
   }
 
   /** The name it was started with: its data folder and log are named after it. */

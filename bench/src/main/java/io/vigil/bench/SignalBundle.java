@@ -50,10 +50,14 @@ final class SignalBundle {
   /** The verified bundle, version 1.0.0. */
   static Bundle bundle(SignalModel model) {
     List<Feature> samples = new ArrayList<>();
-    for (int i = 0; i < SignalModel.SIGNAL_LENGTH; i++) {
+    for (int i = 0; i < model.length(); i++) {
       samples.add(
           new Feature(
-              String.format(Locale.ROOT, "s%03d", i), "mV", -SAMPLE_LIMIT, SAMPLE_LIMIT, true));
+              String.format(Locale.ROOT, model.length() > 1000 ? "s%06d" : "s%03d", i),
+              "mV",
+              -SAMPLE_LIMIT,
+              SAMPLE_LIMIT,
+              true));
     }
     Manifest draft =
         new Manifest(
@@ -66,10 +70,7 @@ final class SignalBundle {
             new Pccp("PCCP-BENCH-0", "none"),
             List.of(
                 new TensorSpec(
-                    SignalModel.INPUT,
-                    "FP32",
-                    List.of(-1L, (long) SignalModel.SIGNAL_LENGTH),
-                    samples)),
+                    SignalModel.INPUT, "FP32", List.of(-1L, (long) model.length()), samples)),
             List.of(new TensorSpec(SignalModel.OUTPUT, "FP32", List.of(-1L, 1L), List.of())),
             new Decision(SignalModel.OUTPUT, "none", 0.5),
             new Performance("none: random weights", List.of()),
@@ -77,7 +78,7 @@ final class SignalBundle {
             new TreeMap<>());
     Map<String, byte[]> files = new TreeMap<>();
     files.put(Bundle.MODEL, model.onnx());
-    List<float[]> rows = goldenRows();
+    List<float[]> rows = goldenRows(model.length());
     Optional<float[]> expected = model.reference(rows);
     expected.ifPresent(p -> files.put(GoldenVectors.FILE, goldenVectors(rows, p)));
     files.put(
@@ -98,11 +99,16 @@ final class SignalBundle {
 
   /** The rows of the golden vectors: the benchmark's signal and two seeded random ones. */
   static List<float[]> goldenRows() {
+    return goldenRows(SignalModel.SIGNAL_LENGTH);
+  }
+
+  /** The same for a model of {@code length} values per row. */
+  static List<float[]> goldenRows(int length) {
     List<float[]> rows = new ArrayList<>();
-    rows.add(SignalModel.signal());
+    rows.add(SignalModel.signal(length));
     SplittableRandom random = new SplittableRandom(GOLDEN_SEED);
     for (int r = 0; r < GOLDEN_RANDOM_ROWS; r++) {
-      rows.add(Weights.uniform(random, 2, SignalModel.SIGNAL_LENGTH));
+      rows.add(Weights.uniform(random, 2, length));
     }
     return rows;
   }

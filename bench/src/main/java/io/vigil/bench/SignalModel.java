@@ -40,6 +40,11 @@ interface SignalModel {
   /** Multiply-accumulates per row. */
   long macsPerRow();
 
+  /** Values per row: {@link #SIGNAL_LENGTH} unless the model takes a larger input. */
+  default int length() {
+    return SIGNAL_LENGTH;
+  }
+
   /**
    * The probabilities for {@code rows}, computed here without ONNX Runtime, from which the bundle's
    * golden vectors are written; empty for a model without such a reference.
@@ -50,7 +55,12 @@ interface SignalModel {
 
   /** The benchmark's input row: a 5 Hz sine with a little ripple, well inside ±10 mV. */
   static float[] signal() {
-    float[] signal = new float[SIGNAL_LENGTH];
+    return signal(SIGNAL_LENGTH);
+  }
+
+  /** The same wave over {@code length} values. */
+  static float[] signal(int length) {
+    float[] signal = new float[length];
     for (int i = 0; i < signal.length; i++) {
       signal[i] = (float) (Math.sin(2 * Math.PI * i / 50.0) + 0.1 * Math.sin(i));
     }

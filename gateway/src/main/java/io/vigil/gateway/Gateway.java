@@ -27,6 +27,7 @@ import io.vigil.gateway.config.InferenceConfig;
 import io.vigil.gateway.config.MonitoringConfig;
 import io.vigil.gateway.config.VigilConfig;
 import io.vigil.gateway.http.BodyBudget;
+import io.vigil.gateway.http.GrpcVerticle;
 import io.vigil.gateway.http.Lifecycle;
 import io.vigil.gateway.http.Limits;
 import io.vigil.gateway.http.OipVerticle;
@@ -143,6 +144,7 @@ public final class Gateway implements AutoCloseable {
   // Set once in startUp when sync.broker is configured; read by the monitor thread's listener.
   private volatile Optional<SyncService> sync = Optional.empty();
   private int port;
+  private int grpcPort = -1;
   private int adminPort;
 
   /** The periodic timers, cancelled first at close, so that none hands work to a closed pool. */
@@ -388,6 +390,33 @@ public final class Gateway implements AutoCloseable {
             new DeploymentOptions().setInstances(instances)),
         "start the HTTP server on " + config.server().host() + ":" + config.server().port());
     port = verticles.get(0).actualPort();
+    List<GrpcVerticle> grpcVerticles = new CopyOnWriteArrayList<>();
+    if (config.grpc().enabled()) {
+      await(
+          vertx.deployVerticle(
+              () -> {
+                GrpcVerticle v =
+                    new GrpcVerticle(
+                        models,
+                        recorder,
+                        lifecycle,
+                        config.server().host(),
+                        config.grpc().port(),
+                        config.server().maxBodyBytes(),
+                        bodyBudget,
+                        devices,
+                        config.server().access().authentication()
+                            == DeviceAccess.Authentication.REQUIRED,
+                        version,
+                        gate::answered,
+                        limits);
+                grpcVerticles.add(v);
+                return v;
+              },
+              new DeploymentOptions().setInstances(instances)),
+          "start the gRPC server on " + config.server().host() + ":" + config.grpc().port());
+      grpcPort = grpcVerticles.get(0).actualPort();
+    }
     AdminVerticle admin =
         new AdminVerticle(
             config.admin().host(),
@@ -418,7 +447,13 @@ public final class Gateway implements AutoCloseable {
             id ->
                 accessReload.executeBlocking(
                     () -> {
-                      devices.refresh().ifPresent(o -> verticles.forEach(v -> v.updateTls(o)));
+                      devices
+                          .refresh()
+                          .ifPresent(
+                              o -> {
+                                verticles.forEach(v -> v.updateTls(o));
+                                grpcVerticles.forEach(v -> v.updateTls(o));
+                              });
                       operators.refresh().ifPresent(admin::updateTls);
                       return null;
                     },
@@ -1038,6 +1073,11 @@ public final class Gateway implements AutoCloseable {
   /** The port the OIP API listens on (the configured one, or the one picked for port 0). */
   public int port() {
     return port;
+  }
+
+  /** The port the OIP's gRPC binding listens on; -1 when {@code grpc.enabled} is false. */
+  public int grpcPort() {
+    return grpcPort;
   }
 
   /** The port the admin server ({@code /metrics}) listens on. */

@@ -160,13 +160,16 @@ public final class GatewayProcess implements AutoCloseable {
   }
 
   /**
-   * {@code serve} with {@code --admin-port 0} added unless the test names one, so that test
-   * gateways never collide on the admin port's default, 9090.
+   * {@code serve} with {@code --admin-port 0} and {@code --grpc-port 0} added unless the test names
+   * them, so that test gateways never collide on the defaults, 9090 and 8081.
    */
   static List<String> withFreeAdminPort(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     if (!all.isEmpty() && all.get(0).equals("serve") && !all.contains("--admin-port")) {
       all.addAll(List.of("--admin-port", "0"));
+    }
+    if (!all.isEmpty() && all.get(0).equals("serve") && !all.contains("--grpc-port")) {
+      all.addAll(List.of("--grpc-port", "0"));
     }
     return all;
   }

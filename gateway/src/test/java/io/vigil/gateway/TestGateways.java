@@ -21,7 +21,7 @@ public final class TestGateways {
    */
   public static VigilConfig config(Path dataDir) {
     approver(dataDir);
-    return VigilConfig.defaults().withDataDir(dataDir).withPort(0).withAdminPort(0);
+    return VigilConfig.defaults().withDataDir(dataDir).withPort(0).withGrpcPort(0).withAdminPort(0);
   }
 
   private static final java.util.Map<Path, String> APPROVERS =
@@ -69,6 +69,8 @@ public final class TestGateways {
         config.admin(),
         config.trust(),
         config.monitoring(),
+        config.sync(),
+        config.grpc(),
         config.installDemoBundle(),
         config.shutdownGrace());
   }
@@ -106,6 +108,7 @@ public final class TestGateways {
         c.trust(),
         c.monitoring(),
         c.sync(),
+        c.grpc(),
         c.installDemoBundle(),
         c.shutdownGrace());
   }
@@ -128,6 +131,8 @@ public final class TestGateways {
         config.admin(),
         config.trust(),
         config.monitoring(),
+        config.sync(),
+        config.grpc(),
         config.installDemoBundle(),
         config.shutdownGrace());
   }
@@ -143,6 +148,7 @@ public final class TestGateways {
         config.trust(),
         config.monitoring(),
         config.sync(),
+        config.grpc(),
         config.installDemoBundle(),
         config.shutdownGrace());
   }
@@ -157,6 +163,8 @@ public final class TestGateways {
         config.admin(),
         config.trust(),
         config.monitoring(),
+        config.sync(),
+        config.grpc(),
         false,
         config.shutdownGrace());
   }
@@ -274,6 +282,7 @@ public final class TestGateways {
         c.trust(),
         monitoring,
         c.sync(),
+        c.grpc(),
         c.installDemoBundle(),
         c.shutdownGrace());
   }

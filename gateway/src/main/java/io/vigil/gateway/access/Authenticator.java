@@ -1,11 +1,13 @@
 package io.vigil.gateway.access;
 
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
@@ -81,7 +83,15 @@ public final class Authenticator {
 
   /** Who sent {@code request}, none, or why its credential is refused. */
   public Outcome authenticate(HttpServerRequest request) {
-    Optional<X509Certificate> certificate = certificate(request);
+    return authenticate(request.connection(), request::getHeader);
+  }
+
+  /**
+   * Who sent a request with these {@code headers} over {@code connection} (a gRPC call, whose
+   * headers are its metadata), none, or why its credential is refused.
+   */
+  public Outcome authenticate(HttpConnection connection, Function<String, String> headers) {
+    Optional<X509Certificate> certificate = certificate(connection);
     if (certificate.isPresent()) {
       X509Certificate c = certificate.get();
       if (tls.get().map(t -> t.revoked(c)).orElse(false)) {
@@ -105,12 +115,12 @@ public final class Authenticator {
                             + cn.get()
                             + "' (vigil operators add NAME --role ROLE --certificate-cn CN)"));
       }
-      if (!viaProxy(request)) {
+      if (!viaProxy(connection)) {
         return Outcome.of(
             Principal.device(entry.map(Credentials.Entry::name).orElse(cn.get()), "certificate"));
       }
     }
-    String authorization = request.getHeader("Authorization");
+    String authorization = headers.apply("Authorization");
     if (authorization != null) {
       if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
         return Outcome.refused("the Authorization header must be 'Bearer <token>'");
@@ -129,8 +139,8 @@ public final class Authenticator {
                           : Principal.device(e.name(), "token")))
           .orElseGet(() -> Outcome.refused("the bearer token is unknown or revoked"));
     }
-    if (!operators && viaProxy(request)) {
-      String name = request.getHeader(identityHeader);
+    if (!operators && viaProxy(connection)) {
+      String name = headers.apply(identityHeader);
       if (name != null && !name.isBlank()) {
         return Outcome.of(Principal.device(name.strip(), "proxy"));
       }
@@ -138,11 +148,11 @@ public final class Authenticator {
     return Outcome.none();
   }
 
-  private boolean viaProxy(HttpServerRequest request) {
-    if (trustedProxies.isEmpty() || request.remoteAddress() == null) {
+  private boolean viaProxy(HttpConnection connection) {
+    if (trustedProxies.isEmpty() || connection.remoteAddress() == null) {
       return false;
     }
-    String host = request.remoteAddress().hostAddress();
+    String host = connection.remoteAddress().hostAddress();
     return host != null && trustedProxies.contains(host);
   }
 
@@ -150,12 +160,12 @@ public final class Authenticator {
     return e.role().orElse(Role.VIEWER);
   }
 
-  private static Optional<X509Certificate> certificate(HttpServerRequest request) {
-    if (!request.isSSL()) {
+  private static Optional<X509Certificate> certificate(HttpConnection connection) {
+    if (!connection.isSsl()) {
       return Optional.empty();
     }
     try {
-      List<Certificate> chain = request.connection().peerCertificates();
+      List<Certificate> chain = connection.peerCertificates();
       return chain == null || chain.isEmpty() || !(chain.get(0) instanceof X509Certificate x)
           ? Optional.empty()
           : Optional.of(x);

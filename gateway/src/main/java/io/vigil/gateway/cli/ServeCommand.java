@@ -45,6 +45,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "Overrides admin.port from the configuration.")
   Integer adminPort;
 
+  @Option(
+      names = "--grpc-port",
+      paramLabel = "PORT",
+      description = "Overrides grpc.port from the configuration.")
+  Integer grpcPort;
+
   @Override
   public Integer call() throws InterruptedException {
     // First, so that every record of this run, the configuration's included, goes where systemd
@@ -61,6 +67,9 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (adminPort != null) {
       config = config.withAdminPort(adminPort);
+    }
+    if (grpcPort != null) {
+      config = config.withGrpcPort(grpcPort);
     }
     Gateway gateway = Gateway.start(config, source);
     ShutdownLog stopLog = ShutdownLog.capture(ServeCommand.class.getName());
@@ -87,6 +96,10 @@ final class ServeCommand implements Callable<Integer> {
         System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
     String oip = "http://" + config.server().host() + ":" + gateway.port() + "/v2";
     String metrics = "http://" + config.admin().host() + ":" + gateway.adminPort() + "/metrics";
+    String grpc =
+        gateway.grpcPort() < 0
+            ? "gRPC off"
+            : "gRPC on " + config.server().host() + ":" + gateway.grpcPort();
     int loaded = gateway.models().all().size();
     String refused =
         gateway.models().refused().isEmpty()
@@ -95,6 +108,8 @@ final class ServeCommand implements Callable<Integer> {
     notifier.ready(
         "ready: OIP v2 on "
             + oip
+            + ", "
+            + grpc
             + ", metrics on "
             + metrics
             + ", "
@@ -106,16 +121,18 @@ final class ServeCommand implements Callable<Integer> {
         Level.INFO,
         String.format(
             Locale.ROOT,
-            "vigil: ready in %d ms: OIP v2 on %s, metrics on %s, data in %s, %d model version(s)"
-                + " loaded%s",
+            "vigil: ready in %d ms: OIP v2 on %s, %s, metrics on %s, data in %s, %d model"
+                + " version(s) loaded%s",
             sinceJvmStart,
             oip,
+            grpc,
             metrics,
             config.dataDir().toAbsolutePath().normalize(),
             loaded,
             refused),
         LogFields.event("ready")
             .with("VIGIL_OIP_PORT", Integer.toString(gateway.port()))
+            .with("VIGIL_GRPC_PORT", Integer.toString(gateway.grpcPort()))
             .with("VIGIL_ADMIN_PORT", Integer.toString(gateway.adminPort())));
     for (LoadedModel m : gateway.models().all()) {
       LOG.log(

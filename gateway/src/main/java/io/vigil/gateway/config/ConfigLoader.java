@@ -147,6 +147,7 @@ public final class ConfigLoader {
     TrustConfig trust = readTrust(top.section(VigilConfig.TRUST));
     MonitoringConfig monitoring = readMonitoring(top.section(VigilConfig.MONITORING));
     SyncConfig sync = readSync(top.section(VigilConfig.SYNC));
+    GrpcConfig grpc = readGrpc(top.section(VigilConfig.GRPC));
     top.rejectUnknownKeys();
     return new VigilConfig(
         dataDir,
@@ -157,8 +158,16 @@ public final class ConfigLoader {
         trust,
         monitoring,
         sync,
+        grpc,
         installDemoBundle,
         shutdownGrace);
+  }
+
+  private static GrpcConfig readGrpc(YamlSection in) {
+    boolean enabled = in.read(GrpcConfig.ENABLED, GrpcConfig.DEFAULT_ENABLED);
+    int port = in.read(GrpcConfig.PORT, GrpcConfig.DEFAULT_PORT);
+    in.rejectUnknownKeys();
+    return new GrpcConfig(enabled, port);
   }
 
   private static SyncConfig readSync(YamlSection in) {

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param trust where the trusted TUF metadata lives and which site this gateway is
  * @param monitoring how live traffic is compared with each model's reference profile
  * @param sync the MQTT link to the manufacturer, off unless a broker is configured
+ * @param grpc the OIP's gRPC binding, its own port beside the REST one
  * @param installDemoBundle whether the signed demonstration bundle is installed on first start
  * @param shutdownGrace how long requests in flight may take to finish once shutdown begins
  */
@@ -29,6 +30,7 @@ public record VigilConfig(
     TrustConfig trust,
     MonitoringConfig monitoring,
     SyncConfig sync,
+    GrpcConfig grpc,
     boolean installDemoBundle,
     Duration shutdownGrace) {
 
@@ -47,6 +49,7 @@ public record VigilConfig(
   static final String TRUST = "trust";
   static final String MONITORING = "monitoring";
   static final String SYNC = "sync";
+  static final String GRPC = "grpc";
 
   /**
    * Checks every value; a bad one throws {@link GatewayException} ({@code CONFIG_INVALID}) naming
@@ -61,6 +64,7 @@ public record VigilConfig(
     Objects.requireNonNull(trust, TRUST);
     Objects.requireNonNull(monitoring, MONITORING);
     Objects.requireNonNull(sync, SYNC);
+    Objects.requireNonNull(grpc, GRPC);
     SHUTDOWN_GRACE.check(shutdownGrace);
     if (sync.enabled() && !gatewayId(sync, audit).matches(SyncConfig.LEVEL)) {
       throw ConfigErrors.invalid(
@@ -110,6 +114,33 @@ public record VigilConfig(
         trust,
         monitoring,
         SyncConfig.defaults(),
+        GrpcConfig.defaults(),
+        installDemoBundle,
+        shutdownGrace);
+  }
+
+  /** A configuration with the gRPC binding's defaults. */
+  public VigilConfig(
+      Path dataDir,
+      ServerConfig server,
+      InferenceConfig inference,
+      AuditConfig audit,
+      AdminConfig admin,
+      TrustConfig trust,
+      MonitoringConfig monitoring,
+      SyncConfig sync,
+      boolean installDemoBundle,
+      Duration shutdownGrace) {
+    this(
+        dataDir,
+        server,
+        inference,
+        audit,
+        admin,
+        trust,
+        monitoring,
+        sync,
+        GrpcConfig.defaults(),
         installDemoBundle,
         shutdownGrace);
   }
@@ -125,6 +156,7 @@ public record VigilConfig(
         TrustConfig.defaults(),
         MonitoringConfig.defaults(),
         SyncConfig.defaults(),
+        GrpcConfig.defaults(),
         DEFAULT_INSTALL_DEMO_BUNDLE,
         DEFAULT_SHUTDOWN_GRACE);
   }
@@ -140,6 +172,7 @@ public record VigilConfig(
         trust,
         monitoring,
         sync,
+        grpc,
         installDemoBundle,
         shutdownGrace);
   }
@@ -155,6 +188,7 @@ public record VigilConfig(
         trust,
         monitoring,
         sync,
+        grpc,
         installDemoBundle,
         shutdownGrace);
   }
@@ -170,6 +204,23 @@ public record VigilConfig(
         trust,
         monitoring,
         sync,
+        grpc,
+        installDemoBundle,
+        shutdownGrace);
+  }
+
+  /** This configuration with another gRPC port (the command line's {@code --grpc-port}). */
+  public VigilConfig withGrpcPort(int newPort) {
+    return new VigilConfig(
+        dataDir,
+        server,
+        inference,
+        audit,
+        admin,
+        trust,
+        monitoring,
+        sync,
+        grpc.withPort(newPort),
         installDemoBundle,
         shutdownGrace);
   }
@@ -188,6 +239,7 @@ public record VigilConfig(
         trust,
         monitoring,
         sync.resolvedAgainst(dir),
+        grpc,
         installDemoBundle,
         shutdownGrace);
   }
@@ -213,6 +265,7 @@ public record VigilConfig(
         trust,
         monitoring.withEnabled(on),
         sync,
+        grpc,
         installDemoBundle,
         shutdownGrace);
   }

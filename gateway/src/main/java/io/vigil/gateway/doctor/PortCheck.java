@@ -27,20 +27,37 @@ final class PortCheck implements Check {
   @Override
   public List<Finding> run(Installation in) {
     Optional<URI> admin = AdminUrl.read(in.dataDir()).filter(PortCheck::answers);
-    return List.of(
+    List<Finding> findings = new java.util.ArrayList<>();
+    findings.add(
         port(
             in,
             "server",
             in.config().server().host(),
             in.config().server().port(),
-            admin.isPresent() ? "/v2" : null),
+            admin.isPresent() ? "/v2" : null));
+    if (in.config().grpc().enabled()) {
+      // gRPC answers no plain GET; while this installation's gateway runs (its admin port
+      // answers), it holds its gRPC port, or it would not have started.
+      findings.add(
+          port(
+              in,
+              "grpc",
+              in.config().server().host(),
+              in.config().grpc().port(),
+              admin.isPresent() ? HELD_BY_THE_GATEWAY : null));
+    }
+    findings.add(
         port(
             in,
             "admin",
             in.config().admin().host(),
             in.config().admin().port(),
             admin.isPresent() ? "/metrics" : null));
+    return List.copyOf(findings);
   }
+
+  /** The probe of a port that the running gateway holds without a path to ask (gRPC). */
+  private static final String HELD_BY_THE_GATEWAY = "";
 
   private static Finding port(
       Installation in, String section, String host, int port, String probePath) {
@@ -54,7 +71,8 @@ final class PortCheck implements Check {
       s.bind(new InetSocketAddress(host, port));
       return Finding.ok(NAME, key + " on " + host + " can be bound");
     } catch (BindException e) {
-      if (probePath != null && isVigil(host, port, probePath)) {
+      if (probePath != null
+          && (probePath.equals(HELD_BY_THE_GATEWAY) || isVigil(host, port, probePath))) {
         return Finding.ok(NAME, key + " on " + host + " is in use by the running gateway");
       }
       String why = String.valueOf(e.getMessage());

@@ -55,6 +55,17 @@ public final class BodyBudget {
     }
   }
 
+  /** Why a request that needs {@code needBytes} more is refused now, and what to do. */
+  String shortOfMemory(long needBytes) {
+    return "the gateway is short of memory for request bodies right now: requests in flight hold "
+        + heldBytes()
+        + " of the "
+        + limitBytes()
+        + " bytes it allows at once (server.max-inflight-body-bytes) and this one needs "
+        + needBytes
+        + "; retry shortly";
+  }
+
   /** What one request holds of the budget. */
   final class Reservation {
     private long bytes;

@@ -98,13 +98,7 @@ final class BodyReader implements Handler<RoutingContext> {
 
   /** The 429 of a request that the budget cannot hold now. */
   String shortOfMemory(long needBytes) {
-    return "the gateway is short of memory for request bodies right now: requests in flight hold "
-        + budget.heldBytes()
-        + " of the "
-        + budget.limitBytes()
-        + " bytes it allows at once (server.max-inflight-body-bytes) and this one needs "
-        + needBytes
-        + "; retry shortly";
+    return budget.shortOfMemory(needBytes);
   }
 
   private long limit(String model) {

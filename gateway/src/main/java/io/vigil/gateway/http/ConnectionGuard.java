@@ -110,7 +110,7 @@ final class ConnectionGuard {
       watch.http2 = true;
       watch.forget();
       if (!request.isEnded()) {
-        watch.streams.add(new Stream(ctx, System.nanoTime() + timeoutNanos));
+        watch.streams.add(new Stream(request, ctx, System.nanoTime() + timeoutNanos));
       }
       return;
     }
@@ -119,6 +119,23 @@ final class ConnectionGuard {
       watch.deadline = System.nanoTime() + timeoutNanos;
     }
     watch.current = ctx;
+  }
+
+  /**
+   * Follows a request that no router sees (a gRPC call, always over HTTP/2) on its own deadline: if
+   * it has not arrived whole by then, its stream is reset, and the connection's other streams go
+   * on.
+   */
+  void stream(HttpServerRequest request) {
+    Watch watch = watches.get(request.connection());
+    if (watch == null) {
+      return;
+    }
+    watch.http2 = true;
+    watch.forget();
+    if (!request.isEnded()) {
+      watch.streams.add(new Stream(request, null, System.nanoTime() + timeoutNanos));
+    }
   }
 
   /**
@@ -199,11 +216,15 @@ final class ConnectionGuard {
   private void sweepStreams(Watch watch, long now) {
     for (Iterator<Stream> i = watch.streams.iterator(); i.hasNext(); ) {
       Stream s = i.next();
-      if (s.ctx.request().isEnded() || s.ctx.response().headWritten()) {
+      if (s.arrived()) {
         i.remove();
       } else if (now - s.deadline > 0) {
         i.remove();
-        HttpErrors.respond(s.ctx, 408, lateMessage("the stream is ended"));
+        if (s.ctx != null) {
+          HttpErrors.respond(s.ctx, 408, lateMessage("the stream is ended"));
+        } else {
+          s.request.response().reset(CANCEL);
+        }
       }
     }
   }
@@ -228,8 +249,18 @@ final class ConnectionGuard {
         + consequence;
   }
 
-  /** A stream of an HTTP/2 connection whose request has not yet arrived whole. */
-  private record Stream(RoutingContext ctx, long deadline) {}
+  /** HTTP/2's error code for a stream that is no longer wanted (RFC 9113, section 7). */
+  private static final long CANCEL = 0x8;
+
+  /**
+   * A stream of an HTTP/2 connection whose request has not yet arrived whole: a REST request and
+   * its routing context, or a gRPC call (no context), and its deadline.
+   */
+  private record Stream(HttpServerRequest request, RoutingContext ctx, long deadline) {
+    boolean arrived() {
+      return request.isEnded() || request.response().headWritten();
+    }
+  }
 
   /** One connection's deadline and the request it is reading, if any. */
   private static final class Watch {
@@ -246,9 +277,7 @@ final class ConnectionGuard {
 
     /** Streams that have arrived whole since the last sweep need no watching. */
     void forget() {
-      while (!streams.isEmpty()
-          && (streams.peekFirst().ctx.request().isEnded()
-              || streams.peekFirst().ctx.response().headWritten())) {
+      while (!streams.isEmpty() && streams.peekFirst().arrived()) {
         streams.pollFirst();
       }
     }

@@ -46,52 +46,71 @@ final class HttpErrors {
     };
   }
 
-  /** Answers a failure with its status and {@code {"error": "..."}}. */
-  static void respond(RoutingContext ctx, Throwable failure) {
+  /**
+   * What a device is told of a failure, whatever the binding: the HTTP status (which the gRPC
+   * binding maps to its own codes), the message, whether to retry after {@link
+   * #RETRY_AFTER_SECONDS}, and whether the failure is logged (once per request, one line).
+   */
+  record Refusal(int status, String message, boolean retryAfter, boolean logged) {}
+
+  /** How {@code failure} is answered. */
+  static Refusal refusal(Throwable failure) {
     Throwable cause = unwrap(failure);
     if (cause instanceof AuditException e) {
       if (e.code() == AuditException.Code.OVERLOADED) {
-        ctx.response().putHeader("retry-after", RETRY_AFTER_SECONDS);
-        respond(ctx, 429, "the ledger is busy; retry shortly: " + e.getMessage());
-        return;
+        return new Refusal(
+            429, "the ledger is busy; retry shortly: " + e.getMessage(), true, false);
       }
       if (e.code() == AuditException.Code.INVALID_ENTRY) {
-        respond(
-            ctx,
+        return new Refusal(
             400,
-            "the request cannot be recorded as it is, so it gets no answer: " + e.getMessage());
-        return;
+            "the request cannot be recorded as it is, so it gets no answer: " + e.getMessage(),
+            false,
+            false);
       }
       // No line per refused request: the ledger logs its fault once when it begins and once when
       // it ends, and readiness reports it meanwhile.
-      respond(
-          ctx,
+      return new Refusal(
           503,
           "no answer without a record: the prediction could not be recorded in the ledger: "
-              + e.getMessage());
-      return;
+              + e.getMessage(),
+          false,
+          false);
     }
     if (cause instanceof InferenceException e) {
-      if (e.code() == InferenceException.Code.QUEUE_FULL) {
-        ctx.response().putHeader("retry-after", RETRY_AFTER_SECONDS);
-      }
-      respond(ctx, status(e.code()), e.getMessage());
-      if (status(e.code()) >= 500) {
-        // A coded failure is an expected fault whose message names what failed and why: one line,
-        // no stack trace.
-        LOG.log(Level.ERROR, e.getMessage());
-      }
-      return;
+      // A coded failure is an expected fault whose message names what failed and why: one line,
+      // no stack trace, for a fault of the gateway's own.
+      int status = status(e.code());
+      return new Refusal(
+          status, e.getMessage(), e.code() == InferenceException.Code.QUEUE_FULL, status >= 500);
     }
     if (cause instanceof GatewayException e && status(e.code()) < 500) {
-      respond(ctx, status(e.code()), e.getMessage());
+      return new Refusal(status(e.code()), e.getMessage(), false, false);
+    }
+    return new Refusal(500, "internal error: " + cause, false, true);
+  }
+
+  /** Answers a failure with its status and {@code {"error": "..."}}. */
+  static void respond(RoutingContext ctx, Throwable failure) {
+    Refusal r = refusal(failure);
+    if (r.retryAfter()) {
+      ctx.response().putHeader("retry-after", RETRY_AFTER_SECONDS);
+    }
+    respond(ctx, r.status(), r.message());
+    log(r, failure, ctx.request().method() + " " + ctx.request().path());
+  }
+
+  /** Logs a refusal that is logged, naming {@code where} it happened for an unexpected failure. */
+  static void log(Refusal r, Throwable failure, String where) {
+    if (!r.logged()) {
       return;
     }
-    LOG.log(
-        Level.ERROR,
-        "unexpected failure on " + ctx.request().method() + " " + ctx.request().path(),
-        cause);
-    respond(ctx, 500, "internal error: " + cause);
+    Throwable cause = unwrap(failure);
+    if (cause instanceof InferenceException) {
+      LOG.log(Level.ERROR, r.message());
+    } else {
+      LOG.log(Level.ERROR, "unexpected failure on " + where, cause);
+    }
   }
 
   /** The failure inside a {@link CompletionException}, or the failure itself. */

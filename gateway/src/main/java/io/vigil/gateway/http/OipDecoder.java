@@ -14,11 +14,14 @@ import io.vigil.inference.InferenceException;
 import io.vigil.inference.InferenceException.Code;
 import io.vigil.inference.validation.InputTensor;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decodes an OIP v2 inference request straight from its bytes into float arrays with a streaming
@@ -65,34 +68,75 @@ final class OipDecoder {
   }
 
   static InferRequest decode(RequestBody body, Limits limits) {
+    return decode(body, limits, -1);
+  }
+
+  /**
+   * Decodes a request whose first {@code headerLength} bytes are its JSON and the rest the binary
+   * data of the tensors whose {@code parameters.binary_data_size} says so (the binary tensor data
+   * extension, {@code Inference-Header-Content-Length}); {@code headerLength} -1 for a body that is
+   * JSON only.
+   */
+  static InferRequest decode(RequestBody body, Limits limits, long headerLength) {
+    if (headerLength >= 0) {
+      return decodeWithBinary(body, limits, headerLength);
+    }
     try (JsonParser p =
         body.inOneChunk() ? JSON.createParser(body.bytes()) : JSON.createParser(body.stream())) {
       // A body of n bytes holds at most (n + 1) / 2 values ("1,2,3"): no more is ever allocated.
       long valuesInBody = (body.length() + 1) / 2;
-      return decode(p, limits, Math.min(limits.values(), valuesInBody));
-    } catch (StreamConstraintsException e) {
-      throw invalid("request body holds a text longer than " + MAX_TEXT_CHARS + " characters");
-    } catch (JsonProcessingException e) {
-      JsonLocation where = e.getLocation();
-      throw invalid(
-          "request body is not valid JSON: "
-              + e.getOriginalMessage()
-              + (where == null
-                  ? ""
-                  : " at line " + where.getLineNr() + ", column " + where.getColumnNr()));
+      return decode(p, limits, Math.min(limits.values(), valuesInBody), null);
     } catch (IOException e) {
-      throw invalid("request body cannot be read: " + e.getMessage());
+      throw unreadable(e);
     }
   }
 
-  private static InferRequest decode(JsonParser p, Limits limits, long maxValues)
+  private static InferRequest decodeWithBinary(RequestBody body, Limits limits, long headerLength) {
+    if (headerLength == 0 || headerLength > body.length()) {
+      throw invalid(
+          "Inference-Header-Content-Length is "
+              + headerLength
+              + " but the body holds "
+              + body.length()
+              + " bytes; it must give the length of the JSON that begins the body");
+    }
+    byte[] all = body.all();
+    ByteBuffer binary =
+        ByteBuffer.wrap(all, (int) headerLength, all.length - (int) headerLength).slice();
+    try (JsonParser p = JSON.createParser(all, 0, (int) headerLength)) {
+      long valuesInHeader = (headerLength + 1) / 2;
+      long valuesInBinary = binary.remaining();
+      return decode(p, limits, Math.min(limits.values(), valuesInHeader + valuesInBinary), binary);
+    } catch (IOException e) {
+      throw unreadable(e);
+    }
+  }
+
+  private static InferenceException unreadable(IOException e) {
+    if (e instanceof StreamConstraintsException) {
+      return invalid("request body holds a text longer than " + MAX_TEXT_CHARS + " characters");
+    }
+    if (e instanceof JsonProcessingException j) {
+      JsonLocation where = j.getLocation();
+      return invalid(
+          "request body is not valid JSON: "
+              + j.getOriginalMessage()
+              + (where == null
+                  ? ""
+                  : " at line " + where.getLineNr() + ", column " + where.getColumnNr()));
+    }
+    return invalid("request body cannot be read: " + e.getMessage());
+  }
+
+  private static InferRequest decode(JsonParser p, Limits limits, long maxValues, ByteBuffer binary)
       throws IOException {
     if (p.nextToken() != JsonToken.START_OBJECT) {
       throw invalid("request body must be a JSON object");
     }
     Optional<String> id = Optional.empty();
-    List<InputTensor> inputs = null;
-    List<String> outputs = List.of();
+    List<Parsed> inputs = null;
+    List<Output> outputs = List.of();
+    boolean allBinary = false;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken value = p.nextToken();
@@ -105,39 +149,152 @@ final class OipDecoder {
         }
         case "inputs" -> inputs = inputs(p, value, limits, maxValues);
         case "outputs" -> outputs = outputs(p, value, limits);
-        case "parameters" -> expectObject(p, value, "parameters");
+        case "parameters" -> allBinary = Parameters.read(p, value, "parameters").binaryDataOutput;
         default -> p.skipChildren();
       }
     }
     if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-      throw invalid("request body has content after its JSON object");
+      throw invalid(
+          binary == null
+              ? "request body has content after its JSON object"
+              : "the JSON of the body is longer or shorter than Inference-Header-Content-Length says");
     }
     if (inputs == null || inputs.isEmpty()) {
       throw invalid("request has no inputs");
     }
-    return new InferRequest(id, inputs, outputs);
+    List<InputTensor> tensors = new ArrayList<>(inputs.size());
+    for (Parsed t : inputs) {
+      tensors.add(t.tensor(binary));
+    }
+    if (binary != null && binary.hasRemaining()) {
+      throw invalid(
+          binary.remaining()
+              + " bytes of binary tensor data follow the JSON that no input's"
+              + " parameters.binary_data_size claims");
+    }
+    List<String> names = new ArrayList<>(outputs.size());
+    Set<String> binaryOutputs = new HashSet<>();
+    for (Output o : outputs) {
+      names.add(o.name);
+      if (o.binary) {
+        binaryOutputs.add(o.name);
+      }
+    }
+    return new InferRequest(id, tensors, names, new InferRequest.Binary(allBinary, binaryOutputs));
   }
 
-  private static List<InputTensor> inputs(
-      JsonParser p, JsonToken value, Limits limits, long maxValues) throws IOException {
+  /** An input as its JSON gives it: its values, or the length of its binary data to come. */
+  private record Parsed(
+      String label,
+      String name,
+      String datatype,
+      long[] shape,
+      float[] values,
+      BitSet nulls,
+      long binarySize,
+      long count) {
+
+    InputTensor tensor(ByteBuffer binary) {
+      if (binarySize < 0) {
+        return new InputTensor(name, datatype, shape, values, nulls);
+      }
+      if (binary == null) {
+        throw invalid(
+            label
+                + " has parameters.binary_data_size but the request has no"
+                + " Inference-Header-Content-Length header to say where its JSON ends");
+      }
+      TensorBytes.Element element = TensorBytes.Element.of(datatype, label);
+      long expected = count * element.width;
+      if (binarySize != expected) {
+        throw invalid(
+            label
+                + ": parameters.binary_data_size is "
+                + binarySize
+                + " bytes; "
+                + count
+                + " values of "
+                + datatype
+                + " take "
+                + expected);
+      }
+      if (binary.remaining() < binarySize) {
+        throw invalid(
+            label
+                + " needs "
+                + binarySize
+                + " bytes of binary tensor data; the body holds "
+                + binary.remaining()
+                + " more");
+      }
+      ByteBuffer mine = binary.slice().limit((int) binarySize);
+      binary.position(binary.position() + (int) binarySize);
+      return new InputTensor(
+          name, datatype, shape, TensorBytes.read(mine, element, (int) count), new BitSet());
+    }
+  }
+
+  /** An output asked for, and whether its values go back as binary data. */
+  private record Output(String name, boolean binary) {}
+
+  /** The {@code parameters} of a request, a tensor or an output that the gateway reads. */
+  private static final class Parameters {
+    long binaryDataSize = -1;
+    boolean binaryData;
+    boolean binaryDataOutput;
+
+    static Parameters read(JsonParser p, JsonToken value, String what) throws IOException {
+      if (value != JsonToken.START_OBJECT) {
+        throw invalid(what + " must be an object");
+      }
+      Parameters out = new Parameters();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (field) {
+          case "binary_data_size" -> {
+            if (v != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 0) {
+              throw invalid(what + ".binary_data_size must be a non-negative integer");
+            }
+            out.binaryDataSize = p.getLongValue();
+          }
+          case "binary_data" -> out.binaryData = bool(p, v, what + ".binary_data");
+          case "binary_data_output" ->
+              out.binaryDataOutput = bool(p, v, what + ".binary_data_output");
+          default -> p.skipChildren();
+        }
+      }
+      return out;
+    }
+
+    private static boolean bool(JsonParser p, JsonToken v, String what) {
+      if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) {
+        throw invalid(what + " must be true or false");
+      }
+      return v == JsonToken.VALUE_TRUE;
+    }
+  }
+
+  private static List<Parsed> inputs(JsonParser p, JsonToken value, Limits limits, long maxValues)
+      throws IOException {
     if (value != JsonToken.START_ARRAY) {
       throw invalid("inputs must be an array of tensors");
     }
-    List<InputTensor> inputs = new ArrayList<>(1);
+    List<Parsed> inputs = new ArrayList<>(1);
     long valuesLeft = maxValues;
     while (p.nextToken() != JsonToken.END_ARRAY) {
       if (inputs.size() == limits.inputs()) {
         throw invalid(
             "inputs holds more than the " + limits.inputs() + " tensor(s) this model takes");
       }
-      InputTensor tensor = tensor(p, inputs.size(), valuesLeft, limits.values());
-      valuesLeft -= tensor.size();
+      Parsed tensor = tensor(p, inputs.size(), valuesLeft, limits.values());
+      valuesLeft -= tensor.count();
       inputs.add(tensor);
     }
     return inputs;
   }
 
-  private static InputTensor tensor(JsonParser p, int index, long valuesLeft, long maxValues)
+  private static Parsed tensor(JsonParser p, int index, long valuesLeft, long maxValues)
       throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       throw invalid("inputs[" + index + "] must be an object");
@@ -146,6 +303,7 @@ final class OipDecoder {
     String datatype = null;
     long[] shape = null;
     Data data = null;
+    long binarySize = -1;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken value = p.nextToken();
@@ -154,7 +312,9 @@ final class OipDecoder {
         case "datatype" -> datatype = text(p, value, "inputs[" + index + "].datatype");
         case "shape" -> shape = shape(p, value, index);
         case "data" -> data = data(p, value, index, new Data(shape, valuesLeft, maxValues));
-        case "parameters" -> expectObject(p, value, "inputs[" + index + "].parameters");
+        case "parameters" ->
+            binarySize =
+                Parameters.read(p, value, "inputs[" + index + "].parameters").binaryDataSize;
         default -> p.skipChildren();
       }
     }
@@ -168,11 +328,32 @@ final class OipDecoder {
     if (shape == null) {
       throw invalid(label + " has no shape");
     }
+    if (binarySize >= 0) {
+      if (data != null) {
+        throw invalid(label + " has both data and parameters.binary_data_size; give one");
+      }
+      long count = 1;
+      for (long d : shape) {
+        count = d == 0 || count <= valuesLeft / d ? count * d : valuesLeft + 1;
+      }
+      if (count > valuesLeft) {
+        throw invalid(
+            label
+                + " has more than the "
+                + maxValues
+                + " values that a request to this model may carry");
+      }
+      return new Parsed(label, name, datatype, shape, null, null, binarySize, count);
+    }
     if (data == null) {
-      throw invalid(label + " has no data (binary tensor data is not supported)");
+      throw invalid(
+          label
+              + " has no data (nor parameters.binary_data_size, for binary tensor data after the"
+              + " JSON)");
     }
     data.checkNesting(label, shape);
-    return new InputTensor(name, datatype, shape, data.values(), data.nulls);
+    float[] values = data.values();
+    return new Parsed(label, name, datatype, shape, values, data.nulls, -1, values.length);
   }
 
   private static long[] shape(JsonParser p, JsonToken value, int index) throws IOException {
@@ -202,12 +383,12 @@ final class OipDecoder {
     return data;
   }
 
-  private static List<String> outputs(JsonParser p, JsonToken value, Limits limits)
+  private static List<Output> outputs(JsonParser p, JsonToken value, Limits limits)
       throws IOException {
     if (value != JsonToken.START_ARRAY) {
       throw invalid("outputs must be an array");
     }
-    List<String> names = new ArrayList<>(1);
+    List<Output> names = new ArrayList<>(1);
     while (p.nextToken() != JsonToken.END_ARRAY) {
       if (names.size() == limits.outputs()) {
         throw invalid("outputs names more than the " + limits.outputs() + " this model has");
@@ -216,11 +397,14 @@ final class OipDecoder {
         throw invalid("outputs[" + names.size() + "] must be an object");
       }
       String name = null;
+      boolean binary = false;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         JsonToken v = p.nextToken();
         if (field.equals("name")) {
           name = text(p, v, "outputs[" + names.size() + "].name");
+        } else if (field.equals("parameters")) {
+          binary = Parameters.read(p, v, "outputs[" + names.size() + "].parameters").binaryData;
         } else {
           p.skipChildren();
         }
@@ -228,7 +412,7 @@ final class OipDecoder {
       if (name == null) {
         throw invalid("outputs[" + names.size() + "] has no name");
       }
-      names.add(name);
+      names.add(new Output(name, binary));
     }
     return names;
   }
@@ -238,13 +422,6 @@ final class OipDecoder {
       throw invalid(what + " must be a string");
     }
     return p.getText();
-  }
-
-  private static void expectObject(JsonParser p, JsonToken value, String what) throws IOException {
-    if (value != JsonToken.START_OBJECT) {
-      throw invalid(what + " must be an object");
-    }
-    p.skipChildren();
   }
 
   private static InferenceException invalid(String message) {

@@ -9,6 +9,8 @@ import io.vigil.inference.bundle.Manifest.TensorSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Writes OIP v2 response bodies with a streaming generator. */
@@ -18,8 +20,18 @@ final class OipEncoder {
 
   private OipEncoder() {}
 
-  /** The body of an inference response: the outputs asked for, and Vigil's parameters. */
-  static Buffer inferResponse(
+  /**
+   * An inference response's body, and the length of the JSON that begins it when binary tensor data
+   * follows (-1 when the body is JSON only).
+   */
+  record Response(Buffer body, int headerLength) {}
+
+  /**
+   * The body of an inference response: the outputs asked for, and Vigil's parameters; outputs that
+   * the request asked for as binary tensor data follow the JSON, in the JSON's order, each named
+   * there with its {@code binary_data_size}.
+   */
+  static Response inferResponse(
       LoadedModel model,
       InferRequest request,
       int rows,
@@ -28,56 +40,76 @@ final class OipEncoder {
       long auditSeq,
       String safety) {
     Manifest manifest = model.manifest();
-    return write(
-        256 + rows * 16,
-        g -> {
-          g.writeStartObject();
-          g.writeStringField("model_name", manifest.modelId());
-          g.writeStringField("model_version", manifest.version());
-          if (request.id().isPresent()) {
-            g.writeStringField("id", request.id().get());
-          }
-          g.writeObjectFieldStart("parameters");
-          g.writeStringField("bundle_sha256", model.bundle().sha256());
-          g.writeBooleanField("demo", manifest.demo());
-          g.writeStringField("safety", safety);
-          if (auditSeq >= 0) {
-            g.writeNumberField("audit_seq", auditSeq);
-          }
-          if (!flags.isEmpty()) {
-            g.writeArrayFieldStart("out_of_range");
-            for (String flag : flags) {
-              g.writeString(flag);
-            }
-            g.writeEndArray();
-          }
-          g.writeEndObject();
-          g.writeArrayFieldStart("outputs");
-          List<TensorSpec> specs = manifest.outputs();
-          for (int o = 0; o < specs.size(); o++) {
-            TensorSpec spec = specs.get(o);
-            if (!request.outputs().isEmpty() && !request.outputs().contains(spec.name())) {
-              continue;
-            }
-            g.writeStartObject();
-            g.writeStringField("name", spec.name());
-            g.writeStringField("datatype", spec.datatype());
-            g.writeArrayFieldStart("shape");
-            g.writeNumber(rows);
-            for (int d = 1; d < spec.shape().size(); d++) {
-              g.writeNumber(spec.shape().get(d));
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("data");
-            for (float v : outputs[o]) {
-              g.writeNumber(v);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-          }
-          g.writeEndArray();
-          g.writeEndObject();
-        });
+    List<ByteBuffer> binary = new ArrayList<>(request.binary().any() ? 1 : 0);
+    Buffer json =
+        write(
+            256 + rows * 16,
+            g -> {
+              g.writeStartObject();
+              g.writeStringField("model_name", manifest.modelId());
+              g.writeStringField("model_version", manifest.version());
+              if (request.id().isPresent()) {
+                g.writeStringField("id", request.id().get());
+              }
+              g.writeObjectFieldStart("parameters");
+              g.writeStringField("bundle_sha256", model.bundle().sha256());
+              g.writeBooleanField("demo", manifest.demo());
+              g.writeStringField("safety", safety);
+              if (auditSeq >= 0) {
+                g.writeNumberField("audit_seq", auditSeq);
+              }
+              if (!flags.isEmpty()) {
+                g.writeArrayFieldStart("out_of_range");
+                for (String flag : flags) {
+                  g.writeString(flag);
+                }
+                g.writeEndArray();
+              }
+              g.writeEndObject();
+              g.writeArrayFieldStart("outputs");
+              List<TensorSpec> specs = manifest.outputs();
+              for (int o = 0; o < specs.size(); o++) {
+                TensorSpec spec = specs.get(o);
+                if (!request.outputs().isEmpty() && !request.outputs().contains(spec.name())) {
+                  continue;
+                }
+                g.writeStartObject();
+                g.writeStringField("name", spec.name());
+                g.writeStringField("datatype", spec.datatype());
+                g.writeArrayFieldStart("shape");
+                g.writeNumber(rows);
+                for (int d = 1; d < spec.shape().size(); d++) {
+                  g.writeNumber(spec.shape().get(d));
+                }
+                g.writeEndArray();
+                if (request.binary().of(spec.name())) {
+                  ByteBuffer bytes =
+                      TensorBytes.Element.of(spec.datatype(), "output '" + spec.name() + "'")
+                          .buffer(outputs[o]);
+                  binary.add(bytes);
+                  g.writeObjectFieldStart("parameters");
+                  g.writeNumberField("binary_data_size", bytes.remaining());
+                  g.writeEndObject();
+                } else {
+                  g.writeArrayFieldStart("data");
+                  for (float v : outputs[o]) {
+                    g.writeNumber(v);
+                  }
+                  g.writeEndArray();
+                }
+                g.writeEndObject();
+              }
+              g.writeEndArray();
+              g.writeEndObject();
+            });
+    if (binary.isEmpty()) {
+      return new Response(json, -1);
+    }
+    int headerLength = json.length();
+    for (ByteBuffer b : binary) {
+      json.appendBytes(b.array(), b.arrayOffset() + b.position(), b.remaining());
+    }
+    return new Response(json, headerLength);
   }
 
   /** The body of a model metadata response. */
@@ -133,6 +165,7 @@ final class OipEncoder {
           g.writeStringField("name", "vigil");
           g.writeStringField("version", version);
           g.writeArrayFieldStart("extensions");
+          g.writeString("binary_tensor_data");
           g.writeEndArray();
           g.writeEndObject();
         });

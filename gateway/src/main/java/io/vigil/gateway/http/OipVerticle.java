@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -60,6 +59,9 @@ public final class OipVerticle extends VerticleBase {
   /** The key under which a request's authenticated device name is kept in its context. */
   public static final String DEVICE = "vigil.device";
 
+  /** The header of the binary tensor data extension: the length of the JSON that begins a body. */
+  static final String INFERENCE_HEADER_CONTENT_LENGTH = "Inference-Header-Content-Length";
+
   /** The device identity recorded when a request names none. */
   public static final String ANONYMOUS = "anonymous";
 
@@ -74,7 +76,7 @@ public final class OipVerticle extends VerticleBase {
   private final String serverVersion;
   private final Supplier<List<String>> warnings;
   private final InferenceMeters meters;
-  private final AnswerListener answers;
+  private final InferencePath path;
   private final Limits limits;
   private final Outcomes outcomes;
   private HttpServer server;
@@ -117,7 +119,7 @@ public final class OipVerticle extends VerticleBase {
     this.serverVersion = serverVersion;
     this.warnings = warnings;
     this.meters = meters;
-    this.answers = answers;
+    this.path = new InferencePath(recorder, answers);
     this.limits = limits;
     this.outcomes = outcomes;
   }
@@ -364,7 +366,7 @@ public final class OipVerticle extends VerticleBase {
     RequestBody body = BodyReader.take(ctx);
     if (model.suspended()) {
       // Refused before the body is decoded: a suspended model answers nobody.
-      HttpErrors.respond(ctx, 503, suspendedMessage(model));
+      HttpErrors.respond(ctx, 503, InferencePath.suspendedMessage(model));
       return;
     }
     if (body.length() == 0) {
@@ -372,66 +374,21 @@ public final class OipVerticle extends VerticleBase {
           InferenceException.Code.INPUT_INVALID,
           "request body is empty; expected an OIP v2 inference request (JSON)");
     }
-    InferRequest request = OipDecoder.decode(body, OipDecoder.Limits.of(model));
-    for (String output : request.outputs()) {
-      if (model.manifest().output(output).isEmpty()) {
-        throw new InferenceException(
-            InferenceException.Code.INPUT_INVALID,
-            "unknown output '"
-                + output
-                + "'; model "
-                + model.manifest().modelId()
-                + " returns "
-                + model.manifest().outputs().stream().map(t -> t.name()).toList());
-      }
-    }
-    ValidatedInput input;
-    try {
-      input = model.validator().validate(request.inputs());
-    } catch (InferenceException e) {
-      if (e.code() == InferenceException.Code.INPUT_MISSING) {
-        model.monitor().ifPresent(m -> m.observeMissing(1));
-      }
-      throw e;
-    }
+    InferRequest request = OipDecoder.decode(body, OipDecoder.Limits.of(model), headerLength(ctx));
+    ValidatedInput input = InferencePath.admit(model, request);
     long values = request.inputs().stream().mapToLong(InputTensor::size).sum();
     if (!BodyReader.holdDecoded(ctx, values)) {
       bodyReader.refuse(ctx, 429, bodyReader.shortOfMemory(values * BodyBudget.BYTES_PER_VALUE));
       return;
     }
-    long started = ctx.get(STARTED_NANOS);
     String requestId = request.id().orElseGet(() -> UUID.randomUUID().toString());
-    String device = ctx.get(DEVICE);
-    // The ledger entry is made on the thread that ran the model (a runner, or this event loop for
-    // an inline model); the answer leaves only after its commit.
-    CompletableFuture<Answer> answer =
-        model
-            .batcher()
-            .submit(input)
-            .exceptionallyCompose(failure -> recordedFailure(model, requestId, device, failure))
-            .thenCompose(
-                outputs -> {
-                  // The level in force when the model answered goes into the record and the answer.
-                  String safety = model.safety();
-                  model.monitor().ifPresent(m -> m.observe(input, outputs));
-                  answers.answered(model, input, outputs, requestId);
-                  return recorder
-                      .record(
-                          model,
-                          requestId,
-                          device,
-                          input,
-                          outputs,
-                          (System.nanoTime() - started) / 1_000,
-                          safety)
-                      .thenApply(seq -> new Answer(outputs, seq, safety));
-                });
+    CompletableFuture<InferencePath.Answer> answer =
+        path.run(model, input, requestId, ctx.get(DEVICE), ctx.get(STARTED_NANOS));
     Future.fromCompletionStage(answer, vertx.getOrCreateContext())
         .onSuccess(
             a ->
-                json(
+                answer(
                     ctx,
-                    200,
                     OipEncoder.inferResponse(
                         model,
                         request,
@@ -442,8 +399,6 @@ public final class OipVerticle extends VerticleBase {
                         a.safety())))
         .onFailure(failure -> HttpErrors.respond(ctx, failure));
   }
-
-  private record Answer(float[][] outputs, long auditSeq, String safety) {}
 
   /**
    * The observed outcomes of earlier predictions, from the device that sends them: 400 for a body
@@ -465,42 +420,38 @@ public final class OipVerticle extends VerticleBase {
         .onFailure(failure -> HttpErrors.respond(ctx, failure));
   }
 
-  /** What a device hears from a suspended model: why, and what to do instead. */
-  static String suspendedMessage(LoadedModel model) {
-    return "model "
-        + model.manifest().modelId()
-        + " version "
-        + model.manifest().version()
-        + " is suspended, by its patient-safety policy or a person ("
-        + String.join("; ", model.monitor().map(m -> m.reasons()).orElse(List.of()))
-        + "): fall back to the standard clinical workflow; the model answers again only after an"
-        + " administrator resumes it";
+  /**
+   * The length of the JSON that begins a body with binary tensor data ({@code
+   * Inference-Header-Content-Length}), or -1 for a JSON body.
+   */
+  private static long headerLength(RoutingContext ctx) {
+    String value = ctx.request().getHeader(INFERENCE_HEADER_CONTENT_LENGTH);
+    if (value == null) {
+      return -1;
+    }
+    try {
+      long length = Long.parseLong(value.strip());
+      if (length >= 0) {
+        return length;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new InferenceException(
+        InferenceException.Code.INPUT_INVALID,
+        INFERENCE_HEADER_CONTENT_LENGTH + " must be a non-negative integer, got '" + value + "'");
   }
 
-  /**
-   * A model that cannot run an input that passed validation is a fault of the model: it is recorded
-   * as an event, without the input, before the device gets its 500, which names the entry.
-   */
-  private CompletableFuture<float[][]> recordedFailure(
-      LoadedModel model, String requestId, String device, Throwable failure) {
-    Throwable cause = HttpErrors.unwrap(failure);
-    if (!(cause instanceof InferenceException e)
-        || e.code() != InferenceException.Code.RUNTIME_FAILED) {
-      return CompletableFuture.failedFuture(cause);
+  private static void answer(RoutingContext ctx, OipEncoder.Response response) {
+    if (response.headerLength() < 0) {
+      json(ctx, 200, response.body());
+      return;
     }
-    return recorder
-        .recordFailure(model, requestId, device, e.getMessage())
-        .handle(
-            (seq, notRecorded) ->
-                CompletableFuture.<float[][]>failedFuture(
-                    new InferenceException(
-                        InferenceException.Code.RUNTIME_FAILED,
-                        e.getMessage()
-                            + (notRecorded == null
-                                ? "; recorded as ledger entry " + seq
-                                : "; the failure could not be recorded in the ledger: "
-                                    + HttpErrors.unwrap(notRecorded).getMessage()))))
-        .thenCompose(Function.identity());
+    ctx.response()
+        .setStatusCode(200)
+        .putHeader("content-type", "application/octet-stream")
+        .putHeader(INFERENCE_HEADER_CONTENT_LENGTH, String.valueOf(response.headerLength()))
+        .end(response.body());
   }
 
   private static String device(RoutingContext ctx) {

@@ -33,6 +33,20 @@ final class RequestBody {
     return chunks.get(0).getBytes();
   }
 
+  /** The whole body in one array: the one chunk's bytes, or the chunks copied together. */
+  byte[] all() {
+    if (chunks.size() == 1) {
+      return bytes();
+    }
+    byte[] out = new byte[(int) length];
+    int at = 0;
+    for (Buffer chunk : chunks) {
+      chunk.getBytes(out, at);
+      at += chunk.length();
+    }
+    return out;
+  }
+
   /** The body as a stream that reads the chunks in turn, without copying them first. */
   InputStream stream() {
     return new InputStream() {

@@ -123,6 +123,7 @@ class AdminAccessTest {
             c.trust(),
             c.monitoring(),
             c.sync(),
+            c.grpc(),
             c.installDemoBundle(),
             c.shutdownGrace());
     gateway = Gateway.start(secured);

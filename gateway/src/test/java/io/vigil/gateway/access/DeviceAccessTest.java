@@ -261,6 +261,88 @@ class DeviceAccessTest {
     return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  @Test
+  void theGrpcBindingKnowsTheSameDevicesOverTheSameTls() throws Exception {
+    Credentials devices = Credentials.open(dataDir, Credentials.Kind.DEVICES);
+    String token = devices.addToken("monitor-7", Optional.empty());
+    gateway = Gateway.start(tls(List.of()));
+
+    // a good client certificate, and a token in the call's metadata: served, each recorded as its
+    // device
+    assertEquals("pump-1", grpcDevice(pki.goodClientPem(), pki.goodClientKey(), null));
+    assertEquals("monitor-7", grpcDevice(null, null, token));
+
+    // an unknown token, and no credential: UNAUTHENTICATED, saying why
+    io.grpc.StatusRuntimeException unknown =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.grpc.StatusRuntimeException.class,
+            () -> grpcDevice(null, null, "vigil_dev_000000000000_nope"));
+    assertEquals(io.grpc.Status.Code.UNAUTHENTICATED, unknown.getStatus().getCode());
+    assertEquals("the bearer token is unknown or revoked", unknown.getStatus().getDescription());
+    io.grpc.StatusRuntimeException none =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.grpc.StatusRuntimeException.class, () -> grpcDevice(null, null, null));
+    assertEquals(io.grpc.Status.Code.UNAUTHENTICATED, none.getStatus().getCode());
+    assertTrue(
+        none.getStatus().getDescription().contains("known devices only"),
+        none.getStatus().getDescription());
+  }
+
+  /**
+   * One inference over gRPC and TLS with grpc-java's client, presenting the certificate and key (or
+   * none) and the token (or none); the device the ledger names for it.
+   */
+  private String grpcDevice(java.nio.file.Path cert, java.nio.file.Path key, String token)
+      throws Exception {
+    io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder ssl =
+        io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forClient()
+            .trustManager(pki.caPem().toFile());
+    if (cert != null) {
+      ssl.keyManager(cert.toFile(), key.toFile());
+    }
+    io.grpc.ManagedChannel channel =
+        io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress(
+                "localhost", gateway.grpcPort())
+            .sslContext(ssl.build())
+            .build();
+    try {
+      var stub =
+          io.vigil.gateway.grpc.oip.GRPCInferenceServiceGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS);
+      if (token != null) {
+        io.grpc.Metadata metadata = new io.grpc.Metadata();
+        metadata.put(
+            io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+            "Bearer " + token);
+        stub =
+            stub.withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(metadata));
+      }
+      io.vigil.gateway.grpc.oip.ModelInferResponse answer =
+          stub.modelInfer(
+              io.vigil.gateway.grpc.oip.ModelInferRequest.newBuilder()
+                  .setModelName("test-model")
+                  .addInputs(
+                      io.vigil.gateway.grpc.oip.ModelInferRequest.InferInputTensor.newBuilder()
+                          .setName("x")
+                          .setDatatype("FP32")
+                          .addShape(1)
+                          .addShape(3)
+                          .setContents(
+                              io.vigil.gateway.grpc.oip.InferTensorContents.newBuilder()
+                                  .addFp32Contents(1)
+                                  .addFp32Contents(2)
+                                  .addFp32Contents(3)))
+                  .build());
+      long seq = answer.getParametersOrThrow("audit_seq").getInt64Param();
+      gateway.ledger().orElseThrow().checkpoint().join();
+      try (LedgerReader reader = LedgerReader.open(Ledgers.database(dataDir))) {
+        return ((PredictionEntry) reader.entries(seq, seq + 1).get(0).entry()).deviceId();
+      }
+    } finally {
+      channel.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
   private String deviceOf(HttpResponse<String> r) throws Exception {
     long seq = new JsonObject(r.body()).getJsonObject("parameters").getLong("audit_seq");
     gateway.ledger().orElseThrow().checkpoint().join();

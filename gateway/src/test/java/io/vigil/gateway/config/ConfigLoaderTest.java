@@ -505,6 +505,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readsTheGrpcSectionAndNamesItsBadValues() {
+    assertEquals(
+        new GrpcConfig(false, 9081),
+        ConfigLoader.parse("grpc:\n  enabled: false\n  port: 9081\n", "vigil.yaml").grpc());
+    assertEquals(GrpcConfig.defaults(), ConfigLoader.parse("", "vigil.yaml").grpc());
+    assertEquals(
+        "vigil.yaml: grpc.port: expected an integer from 0 to 65535, got '70000'",
+        errorOf("grpc:\n  port: 70000\n"));
+  }
+
+  @Test
   void rejectsUnknownTopLevelKeyAndListsTheKnownOnes() {
     // given a misspelt section
     String yaml = "servr:\n  port: 9000\n";
@@ -512,7 +523,7 @@ class ConfigLoaderTest {
     // when it is read, then the key is named with every key that would have been accepted
     assertEquals(
         "vigil.yaml: unknown key 'servr'; expected one of:"
-            + " data-dir, install-demo-bundle, shutdown-grace, server, inference, audit, admin, trust, monitoring, sync",
+            + " data-dir, install-demo-bundle, shutdown-grace, server, inference, audit, admin, trust, monitoring, sync, grpc",
         errorOf(yaml));
   }
 

@@ -204,7 +204,7 @@ class DoctorChecksTest {
     try (java.net.ServerSocket held =
         new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       int port = held.getLocalPort();
-      Path file = config("server:\n  port: " + port + "\nadmin:\n  port: 0\n");
+      Path file = config("server:\n  port: " + port + "\nadmin:\n  port: 0\ngrpc:\n  port: 0\n");
 
       List<Finding> found = new PortCheck().run(installation(file, tmp.resolve("d")));
 
@@ -212,6 +212,22 @@ class DoctorChecksTest {
           found,
           Status.FAIL,
           "edit " + file + ": server.port " + port + " is in use by another process");
+    }
+  }
+
+  @Test
+  void aGrpcPortHeldByAnotherProcessFailsNamingTheKey() throws Exception {
+    try (java.net.ServerSocket held =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      int port = held.getLocalPort();
+      Path file = config("server:\n  port: 0\nadmin:\n  port: 0\ngrpc:\n  port: " + port + "\n");
+
+      List<Finding> found = new PortCheck().run(installation(file, tmp.resolve("d")));
+
+      assertFinding(
+          found,
+          Status.FAIL,
+          "edit " + file + ": grpc.port " + port + " is in use by another process");
     }
   }
 
@@ -225,11 +241,13 @@ class DoctorChecksTest {
                   + gateway.port()
                   + "\nadmin:\n  port: "
                   + gateway.adminPort()
+                  + "\ngrpc:\n  port: "
+                  + gateway.grpcPort()
                   + "\n");
 
       List<Finding> found = new PortCheck().run(installation(file, dir));
 
-      assertEquals(2, found.size(), found.toString());
+      assertEquals(3, found.size(), found.toString());
       for (Finding f : found) {
         assertEquals(Status.OK, f.status(), f.toString());
         assertTrue(f.subject().endsWith("is in use by the running gateway"), f.subject());

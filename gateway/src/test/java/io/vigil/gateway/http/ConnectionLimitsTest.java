@@ -222,6 +222,47 @@ class ConnectionLimitsTest {
                         })));
   }
 
+  @Test
+  void aGrpcCallWhoseMessageDoesNotArriveInTimeHasItsStreamReset(
+      Vertx vertx, VertxTestContext test) {
+    HttpClient h2 =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+    long started = System.nanoTime();
+    // given a gRPC call that sends the first bytes of its message's frame and nothing more
+    h2.request(
+            HttpMethod.POST,
+            gateway.grpcPort(),
+            "127.0.0.1",
+            "/inference.GRPCInferenceService/ModelInfer")
+        .compose(
+            call -> {
+              call.setChunked(true)
+                  .putHeader(HttpHeaders.CONTENT_TYPE, "application/grpc")
+                  .putHeader("te", "trailers");
+              call.write(Buffer.buffer(new byte[] {0, 0, 0}));
+              return call.response();
+            })
+        .onComplete(
+            done ->
+                test.verify(
+                    () -> {
+                      // then, at its deadline, the stream is reset and no answer comes
+                      long millis = (System.nanoTime() - started) / 1_000_000;
+                      assertTrue(done.failed(), "no answer to a call that never arrived");
+                      assertTrue(
+                          done.cause() instanceof io.vertx.core.http.StreamResetException,
+                          String.valueOf(done.cause()));
+                      assertTrue(
+                          millis >= REQUEST_TIMEOUT.toMillis()
+                              && millis < REQUEST_TIMEOUT.toMillis() + 1500,
+                          "reset after " + millis + " ms");
+                      test.completeNow();
+                    }));
+  }
+
   private static String request(String body) {
     return "POST "
         + INFER

@@ -38,8 +38,13 @@ class OipDecoderFuzzTest {
   }
 
   private static void decodeAndValidate(RequestBody body) {
+    decodeAndValidate(body, -1);
+  }
+
+  /** Decodes {@code body} (with binary data after {@code headerLength} bytes, unless -1). */
+  static void decodeAndValidate(RequestBody body, long headerLength) {
     try {
-      InferRequest request = OipDecoder.decode(body, LIMITS);
+      InferRequest request = OipDecoder.decode(body, LIMITS, headerLength);
       for (InputValidator validator : VALIDATORS) {
         try {
           validator.validate(request.inputs());
@@ -53,7 +58,7 @@ class OipDecoderFuzzTest {
   }
 
   /** The body cut in chunks of 7 bytes, so that tokens straddle them as they do off a socket. */
-  private static List<Buffer> chunks(byte[] bytes) {
+  static List<Buffer> chunks(byte[] bytes) {
     List<Buffer> chunks = new java.util.ArrayList<>();
     for (int from = 0; from < bytes.length; from += 7) {
       chunks.add(Buffer.buffer(Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + 7))));

@@ -121,6 +121,8 @@ class TrustRootsTest {
         c.admin(),
         new TrustConfig(TrustConfig.DEFAULT_DIR, TrustConfig.DEFAULT_SITE, roots),
         c.monitoring(),
+        c.sync(),
+        c.grpc(),
         c.installDemoBundle(),
         c.shutdownGrace());
   }

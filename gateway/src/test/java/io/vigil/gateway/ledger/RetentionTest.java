@@ -51,6 +51,8 @@ class RetentionTest {
             base.admin(),
             base.trust(),
             base.monitoring(),
+            base.sync(),
+            base.grpc(),
             base.installDemoBundle(),
             base.shutdownGrace());
     HttpClient client = HttpClient.newHttpClient();

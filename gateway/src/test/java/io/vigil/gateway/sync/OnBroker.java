@@ -70,6 +70,7 @@ final class OnBroker {
             d.reconnectMaxDelay(),
             outboxMaxBytes,
             d.publishWindow()),
+        c.grpc(),
         c.installDemoBundle(),
         c.shutdownGrace());
   }
@@ -99,6 +100,7 @@ final class OnBroker {
             d.reconnectMaxDelay(),
             d.outboxMaxBytes(),
             d.publishWindow()),
+        c.grpc(),
         c.installDemoBundle(),
         c.shutdownGrace());
   }
@@ -130,6 +132,7 @@ final class OnBroker {
             d.reconnectMaxDelay(),
             d.outboxMaxBytes(),
             d.publishWindow()),
+        c.grpc(),
         c.installDemoBundle(),
         c.shutdownGrace());
   }

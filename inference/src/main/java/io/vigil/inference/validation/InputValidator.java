@@ -19,6 +19,14 @@ public final class InputValidator {
   private final RangePolicy rangePolicy;
   private final int maxRows;
 
+  /**
+   * Each input's plausible ranges column by column, read once from its features: the loop over an
+   * imaging input's 150,528 values then reads two arrays instead of a list of records.
+   */
+  private final double[][] min;
+
+  private final double[][] max;
+
   /** A validator for one model; {@code maxRows} caps the rows one request may carry. */
   public InputValidator(Manifest manifest, RangePolicy rangePolicy, int maxRows) {
     if (maxRows < 1) {
@@ -27,6 +35,14 @@ public final class InputValidator {
     this.manifest = manifest;
     this.rangePolicy = rangePolicy;
     this.maxRows = maxRows;
+    List<TensorSpec> specs = manifest.inputs();
+    this.min = new double[specs.size()][];
+    this.max = new double[specs.size()][];
+    for (int i = 0; i < specs.size(); i++) {
+      List<Feature> features = specs.get(i).features();
+      min[i] = features.stream().mapToDouble(Feature::min).toArray();
+      max[i] = features.stream().mapToDouble(Feature::max).toArray();
+    }
   }
 
   /** The most input values one request may carry: {@code maxRows} rows of every input. */
@@ -86,7 +102,7 @@ public final class InputValidator {
                 + rows);
       }
       rows = tensorRows;
-      checkValues(spec, tensor, flags);
+      checkValues(spec, min[i], max[i], tensor, flags);
       values[i] = tensor.values;
     }
     return ValidatedInput.adopt(rows, values, flags);
@@ -142,55 +158,70 @@ public final class InputValidator {
     return (int) shape[0];
   }
 
-  private void checkValues(TensorSpec spec, InputTensor tensor, List<String> flags) {
+  /**
+   * Every value against its column's plausible range ({@link Feature#plausible}, both ends
+   * included); a value outside it, missing, NaN or infinite goes to {@link #checkValue}.
+   */
+  private void checkValues(
+      TensorSpec spec, double[] min, double[] max, InputTensor tensor, List<String> flags) {
     float[] values = tensor.values;
-    int width = spec.rowWidth();
-    List<Feature> features = spec.features();
+    int width = min.length;
+    int column = 0;
     for (int k = 0; k < values.length; k++) {
       float v = values[k];
-      if (Float.isFinite(v) && features.get(k % width).plausible(v)) {
-        continue;
+      if (!(Float.isFinite(v) && v >= min[column] && v <= max[column])) {
+        checkValue(spec, tensor, k, flags);
       }
-      Feature f = features.get(k % width);
-      String where =
-          "input "
-              + spec.name()
-              + ": row "
-              + k / width
-              + ", feature "
-              + f.name()
-              + " (column "
-              + k % width
-              + ")";
-      if (tensor.nulls.get(k)) {
-        throw new InferenceException(
-            InferenceException.Code.INPUT_MISSING,
-            where
-                + " is missing"
-                + (f.required()
-                    ? "; it is required"
-                    : "; the model has no value to put in its place"));
+      if (++column == width) {
+        column = 0;
       }
-      if (Float.isNaN(v)) {
-        throw invalid(where + " is NaN");
-      }
-      if (Float.isInfinite(v)) {
-        throw invalid(where + " is infinite or beyond the range of " + spec.datatype());
-      }
-      String range =
-          " = "
-              + v
-              + " is outside the plausible range ["
-              + f.min()
-              + ", "
-              + f.max()
-              + "] "
-              + f.unit();
-      if (rangePolicy == RangePolicy.REJECT) {
-        throw invalid(where + range);
-      }
-      flags.add(spec.name() + "[" + k / width + "][" + k % width + "] " + f.name() + range);
     }
+  }
+
+  /** The value at {@code k}, which is not a finite value in its plausible range: why not. */
+  private void checkValue(TensorSpec spec, InputTensor tensor, int k, List<String> flags) {
+    float v = tensor.values[k];
+    int width = spec.rowWidth();
+    List<Feature> features = spec.features();
+    Feature f = features.get(k % width);
+    String where =
+        "input "
+            + spec.name()
+            + ": row "
+            + k / width
+            + ", feature "
+            + f.name()
+            + " (column "
+            + k % width
+            + ")";
+    if (tensor.nulls.get(k)) {
+      throw new InferenceException(
+          InferenceException.Code.INPUT_MISSING,
+          where
+              + " is missing"
+              + (f.required()
+                  ? "; it is required"
+                  : "; the model has no value to put in its place"));
+    }
+    if (Float.isNaN(v)) {
+      throw invalid(where + " is NaN");
+    }
+    if (Float.isInfinite(v)) {
+      throw invalid(where + " is infinite or beyond the range of " + spec.datatype());
+    }
+    String range =
+        " = "
+            + v
+            + " is outside the plausible range ["
+            + f.min()
+            + ", "
+            + f.max()
+            + "] "
+            + f.unit();
+    if (rangePolicy == RangePolicy.REJECT) {
+      throw invalid(where + range);
+    }
+    flags.add(spec.name() + "[" + k / width + "][" + k % width + "] " + f.name() + range);
   }
 
   private static int indexOf(List<TensorSpec> specs, String name) {
