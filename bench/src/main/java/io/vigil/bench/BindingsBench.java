@@ -107,7 +107,22 @@ final class BindingsBench {
       }
     }
     results.put("gateways", gateways);
-    results.getJsonObject("machine").put("load_after", Machine.loadAverage());
+    JsonObject machine = results.getJsonObject("machine").put("load_after", Machine.loadAverage());
+    md.insert(
+        0,
+        String.format(
+            Locale.ROOT,
+            "Run of %s on %s, %d cores, %s, Java %s; load average %s before, %s after. Command:"
+                + " `%s`. Each gateway a JVM of its own (-Xmx256m); the load from one Vert.x event"
+                + " loop in the harness's JVM.%n%n",
+            machine.getString("date"),
+            machine.getString("cpu"),
+            machine.getInteger("cores"),
+            machine.getString("memory"),
+            machine.getString("java"),
+            machine.getString("load_before"),
+            machine.getString("load_after"),
+            machine.getString("command")));
     Files.writeString(out.resolve("bindings.md"), md.toString(), StandardCharsets.UTF_8);
     Files.writeString(
         out.resolve("bindings.json"), results.encodePrettily(), StandardCharsets.UTF_8);
