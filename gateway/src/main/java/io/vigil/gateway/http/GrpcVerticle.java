@@ -4,12 +4,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Http2Settings;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
@@ -55,7 +52,7 @@ import java.util.function.Function;
  * over its model's limit, once its size is known. A message that is not one of the protocol gets
  * {@code INVALID_ARGUMENT} saying so.
  */
-public final class GrpcVerticle extends VerticleBase {
+public final class GrpcVerticle extends DeviceServerVerticle {
 
   /** The service's name, as the protocol's {@code .proto} declares it. */
   static final ServiceName SERVICE = ServiceName.create("inference", "GRPCInferenceService");
@@ -73,8 +70,6 @@ public final class GrpcVerticle extends VerticleBase {
   private final String serverVersion;
   private final Limits limits;
   private final InferencePath path;
-  private HttpServer server;
-  private ConnectionGuard guard;
 
   /**
    * A verticle that serves {@code models} over gRPC on {@code host:port}, as {@link OipVerticle}
@@ -145,8 +140,7 @@ public final class GrpcVerticle extends VerticleBase {
                 }
               });
         });
-    guard = new ConnectionGuard(vertx, limits);
-    guard.start();
+    ConnectionGuard guard = startGuard(limits);
     HttpServerOptions options =
         devices.applyTo(
             guard.apply(
@@ -170,27 +164,7 @@ public final class GrpcVerticle extends VerticleBase {
               grpc.handle(request);
             })
         .listen()
-        .onSuccess(s -> server = s);
-  }
-
-  @Override
-  public Future<?> stop() {
-    if (guard != null) {
-      guard.stop();
-    }
-    return Future.succeededFuture();
-  }
-
-  /** Applies new TLS options to the connections this verticle accepts from now on. */
-  public Future<Boolean> updateTls(ServerSSLOptions options) {
-    io.vertx.core.Promise<Boolean> done = io.vertx.core.Promise.promise();
-    context.runOnContext(v -> server.updateSSLOptions(options).onComplete(done));
-    return done.future();
-  }
-
-  /** The port this verticle listens on. */
-  public int actualPort() {
-    return server.actualPort();
+        .onSuccess(this::listening);
   }
 
   /** One RPC of the service that every device may call: its message and its answer. */

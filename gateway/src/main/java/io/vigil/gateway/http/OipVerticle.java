@@ -2,13 +2,10 @@ package io.vigil.gateway.http;
 
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vigil.gateway.access.Authenticator;
@@ -50,7 +47,7 @@ import java.util.function.Supplier;
  * request's arrival on the meters of the model version that answered it ({@link RequestMeters},
  * held by the {@link LoadedModel}), once the response has ended.
  */
-public final class OipVerticle extends VerticleBase {
+public final class OipVerticle extends DeviceServerVerticle {
 
   private static final String JSON = "application/json";
   private static final String STARTED_NANOS = "vigil.started";
@@ -79,8 +76,6 @@ public final class OipVerticle extends VerticleBase {
   private final InferencePath path;
   private final Limits limits;
   private final Outcomes outcomes;
-  private HttpServer server;
-  private ConnectionGuard guard;
 
   /**
    * A verticle that serves {@code models} on {@code host:port} and records every answer with {@code
@@ -127,8 +122,7 @@ public final class OipVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    guard = new ConnectionGuard(vertx, limits);
-    guard.start();
+    ConnectionGuard guard = startGuard(limits);
     Buffer serverBody = OipEncoder.server(serverVersion);
     // One first handler, not two: each route the router walks costs every request.
     router
@@ -206,25 +200,7 @@ public final class OipVerticle extends VerticleBase {
         .invalidRequestHandler(guard::invalid)
         .requestHandler(router)
         .listen()
-        .onSuccess(s -> server = s);
-  }
-
-  @Override
-  public Future<?> stop() {
-    if (guard != null) {
-      guard.stop();
-    }
-    return Future.succeededFuture();
-  }
-
-  /**
-   * Applies new TLS options to the connections this verticle accepts from now on (a certificate or
-   * revocation list read again).
-   */
-  public Future<Boolean> updateTls(ServerSSLOptions options) {
-    io.vertx.core.Promise<Boolean> done = io.vertx.core.Promise.promise();
-    context.runOnContext(v -> server.updateSSLOptions(options).onComplete(done));
-    return done.future();
+        .onSuccess(this::listening);
   }
 
   /**
@@ -258,11 +234,6 @@ public final class OipVerticle extends VerticleBase {
   private static void unauthorized(RoutingContext ctx, String why) {
     ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"vigil\"");
     HttpErrors.respond(ctx, 401, why);
-  }
-
-  /** The port this verticle listens on. */
-  public int actualPort() {
-    return server.actualPort();
   }
 
   private void ready(RoutingContext ctx) {
