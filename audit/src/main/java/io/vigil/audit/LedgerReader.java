@@ -3,7 +3,10 @@ package io.vigil.audit;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -133,9 +136,8 @@ public final class LedgerReader implements AutoCloseable {
    * {@link #byRef} for each of {@code refs} in one read snapshot: every ref a key, with its
    * entries, or none.
    */
-  public synchronized java.util.Map<String, List<StoredEntry>> byRefs(
-      java.util.Collection<String> refs) {
-    return store.snapshot(() -> java.util.Collections.unmodifiableMap(store.byRefs(refs)));
+  public synchronized Map<String, List<StoredEntry>> byRefs(Collection<String> refs) {
+    return store.snapshot(() -> Collections.unmodifiableMap(store.byRefs(refs)));
   }
 
   /** The RFC 9162 root hash of the first {@code treeSize} entries. */

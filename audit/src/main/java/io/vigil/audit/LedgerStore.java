@@ -9,7 +9,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -209,9 +212,8 @@ final class LedgerStore implements NodeSource, AutoCloseable {
    * Each ref's entries, oldest first, through one prepared statement; archived rows are not
    * searched.
    */
-  java.util.Map<String, List<StoredEntry>> byRefs(java.util.Collection<String> refs)
-      throws SQLException {
-    java.util.Map<String, List<StoredEntry>> found = new java.util.LinkedHashMap<>();
+  Map<String, List<StoredEntry>> byRefs(Collection<String> refs) throws SQLException {
+    Map<String, List<StoredEntry>> found = new LinkedHashMap<>();
     try (PreparedStatement ps =
         connection.prepareStatement(
             "SELECT seq, canonical FROM entries WHERE ref = ? ORDER BY seq")) {

@@ -378,13 +378,7 @@ public final class OipVerticle extends DeviceServerVerticle {
   private void outcomes(RoutingContext ctx) {
     String model = ctx.pathParam("model");
     models.active(model); // 404 for a model this gateway does not serve
-    RequestBody body = BodyReader.take(ctx);
-    List<OutcomeBatch.Item> items;
-    try (java.io.InputStream in = body.stream()) {
-      items = OutcomeBatch.parse(Buffer.buffer(in.readAllBytes()));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    List<OutcomeBatch.Item> items = OutcomeBatch.parse(Buffer.buffer(BodyReader.take(ctx).all()));
     Future.fromCompletionStage(
             outcomes.record(model, items, "device:" + device(ctx)), vertx.getOrCreateContext())
         .onSuccess(results -> json(ctx, 200, OutcomeBatch.answer(model, results).toBuffer()))
