@@ -37,6 +37,7 @@ import io.vigil.gateway.models.LoadedModel;
 import io.vigil.gateway.models.ModelRegistry;
 import io.vigil.inference.validation.InputTensor;
 import io.vigil.inference.validation.ValidatedInput;
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -371,7 +372,7 @@ public final class GrpcVerticle extends DeviceServerVerticle {
     if (!reservation.resize(need)) {
       return Future.failedFuture(new Refused(429, budget.shortOfMemory(need)));
     }
-    String requestId = RequestIds.of(request);
+    String requestId = request.id().orElseGet(() -> UUID.randomUUID().toString());
     return Future.fromCompletionStage(
             path.run(model, input, requestId, device, arrived), vertx.getOrCreateContext())
         .map(

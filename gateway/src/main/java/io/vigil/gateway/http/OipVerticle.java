@@ -22,6 +22,7 @@ import io.vigil.inference.validation.InputTensor;
 import io.vigil.inference.validation.ValidatedInput;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -351,7 +352,7 @@ public final class OipVerticle extends DeviceServerVerticle {
       bodyReader.refuse(ctx, 429, bodyReader.shortOfMemory(values * BodyBudget.BYTES_PER_VALUE));
       return;
     }
-    String requestId = RequestIds.of(request);
+    String requestId = request.id().orElseGet(() -> UUID.randomUUID().toString());
     CompletableFuture<InferencePath.Answer> answer =
         path.run(model, input, requestId, ctx.get(DEVICE), ctx.get(STARTED_NANOS));
     Future.fromCompletionStage(answer, vertx.getOrCreateContext())
