@@ -209,26 +209,24 @@ final class LedgerStore implements NodeSource, AutoCloseable {
   }
 
   /**
-   * Each ref's entries, oldest first, through one prepared statement; archived rows are not
-   * searched.
+   * Each ref's entries, oldest first, found through the ref blocks ({@link RefBlocks}); archived
+   * entries are not searched.
    */
   Map<String, List<StoredEntry>> byRefs(Collection<String> refs) throws SQLException {
     Map<String, List<StoredEntry>> found = new LinkedHashMap<>();
     try (PreparedStatement ps =
-        connection.prepareStatement(
-            "SELECT seq, canonical FROM entries WHERE ref = ? ORDER BY seq")) {
-      for (String ref : refs) {
-        if (found.containsKey(ref)) {
-          continue;
-        }
-        List<StoredEntry> out = new ArrayList<>();
-        ps.setString(1, ref);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(EntryCodec.decodeStored(rs.getLong(1), rs.getBytes(2)));
+        connection.prepareStatement("SELECT canonical FROM entries WHERE seq = ?")) {
+      for (Map.Entry<String, List<Long>> e : RefBlocks.lookup(connection, refs).entrySet()) {
+        List<StoredEntry> out = new ArrayList<>(e.getValue().size());
+        for (long seq : e.getValue()) {
+          ps.setLong(1, seq);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+              out.add(EntryCodec.decodeStored(seq, rs.getBytes(1)));
+            }
           }
         }
-        found.put(ref, List.copyOf(out));
+        found.put(e.getKey(), List.copyOf(out));
       }
     }
     return found;

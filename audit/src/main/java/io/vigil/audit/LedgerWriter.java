@@ -71,6 +71,8 @@ final class LedgerWriter implements Runnable {
 
   private WriteStatements sql;
   private Frontier frontier;
+  // Writer thread only: the refs of the entries after the last stored ref block.
+  private final RefBlocks.Open refs = new RefBlocks.Open();
   private WriterFault fault;
 
   /** The entries known to be committed: a reload that finds fewer found lost entries. */
@@ -151,6 +153,7 @@ final class LedgerWriter implements Runnable {
               + (committedSize - 1)
               + " were committed and acknowledged but are no longer in it");
     }
+    refs.load(c, n);
     frontier = checked.frontier();
     latest = checkpoint;
     size = n;
@@ -339,6 +342,10 @@ final class LedgerWriter implements Runnable {
         byte[] canonical = EntryCodec.canonical(e, base + i, time);
         leaves[i] = Digests.leaf(canonical);
         sql.entry(base + i, time, e, canonical);
+        RefBlocks.Full block = refs.add(base + i, e.ref());
+        if (block != null) {
+          sql.refBlock(block);
+        }
         frontier.append(leaves[i], this::insertNode);
       }
       sql.commit();

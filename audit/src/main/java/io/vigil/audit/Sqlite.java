@@ -20,7 +20,8 @@ import org.sqlite.SQLiteConfig;
  * bytes), {@code nodes} (the hash of every complete subtree, keyed by its {@link PostOrder}
  * position, with its level and index; leaves at level 0), {@code checkpoints} (signed notes by tree
  * size), {@code segments} (archived ranges) and {@code meta} (origin and segment level, fixed at
- * creation).
+ * creation), and {@code ref_blocks} (the entries' refs, sorted, per run of {@link
+ * RefBlocks#ENTRIES} sequence numbers: derived from {@code entries}, for lookups by ref).
  */
 final class Sqlite {
 
@@ -67,8 +68,15 @@ final class Sqlite {
       checkpoint_size INTEGER NOT NULL,
       archived_at TEXT NOT NULL)""",
     // Outcomes find their prediction by request id, and a restart finds the outcome events by
-    // type: created on open where missing, so that older ledgers gain it without a migration.
-    "CREATE INDEX IF NOT EXISTS entries_ref ON entries(ref)",
+    // type: the refs of each aligned run of entries, sorted, one row per run (RefBlocks), created
+    // where missing so that older ledgers gain it without a migration. Not an index on
+    // entries(ref), which issue 18's first builds made and which cost every append a page write
+    // when refs come in random order: dropped where found.
+    """
+    CREATE TABLE IF NOT EXISTS ref_blocks(
+      first_seq INTEGER PRIMARY KEY,
+      keys BLOB NOT NULL)""",
+    "DROP INDEX IF EXISTS entries_ref",
     // Insert-only, enforced by the database too: a bug cannot rewrite history. Only the rows of
     // archived segments may be deleted, and only below the segment's subtree node.
     guard("entries_insert_only", "UPDATE ON entries", ""),
@@ -243,6 +251,15 @@ final class Sqlite {
         rs.next();
         return rs.getLong(1);
       }
+    }
+  }
+
+  /** The seq after the last archived entry; 0 when nothing is archived. */
+  static long archivedEnd(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT " + ARCHIVED_END)) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

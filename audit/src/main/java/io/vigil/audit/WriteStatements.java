@@ -17,6 +17,8 @@ final class WriteStatements implements AutoCloseable {
   private final PreparedStatement segment;
   private final PreparedStatement deleteEntries;
   private final PreparedStatement deleteNodes;
+  private final PreparedStatement refBlock;
+  private final PreparedStatement deleteRefBlocks;
 
   WriteStatements(Connection c, WriterHooks hooks) throws SQLException {
     this.connection = c;
@@ -35,6 +37,10 @@ final class WriteStatements implements AutoCloseable {
                 + " checkpoint_size, archived_at) VALUES (?,?,?,?,?,?,?,?,?)");
     this.deleteEntries = c.prepareStatement("DELETE FROM entries WHERE seq >= ? AND seq < ?");
     this.deleteNodes = c.prepareStatement("DELETE FROM nodes WHERE pos >= ? AND pos < ?");
+    this.refBlock = c.prepareStatement("INSERT INTO ref_blocks(first_seq, keys) VALUES (?,?)");
+    this.deleteRefBlocks =
+        c.prepareStatement(
+            "DELETE FROM ref_blocks WHERE first_seq + " + RefBlocks.ENTRIES + " <= ?");
   }
 
   Connection connection() {
@@ -58,6 +64,12 @@ final class WriteStatements implements AutoCloseable {
     entry.setString(5, e.modelId());
     entry.setBytes(6, canonical);
     entry.executeUpdate();
+  }
+
+  void refBlock(RefBlocks.Full block) throws SQLException {
+    refBlock.setLong(1, block.firstSeq());
+    refBlock.setBytes(2, block.keys());
+    refBlock.executeUpdate();
   }
 
   void node(int level, long index, byte[] hash) throws SQLException {
@@ -103,13 +115,25 @@ final class WriteStatements implements AutoCloseable {
     if (deleteNodes.executeUpdate() != root - first) {
       throw new SQLException("the tree nodes below " + s + " were not all in the database");
     }
+    // The ref blocks whose entries are now all archived: lookups do not search archived entries.
+    deleteRefBlocks.setLong(1, s.endSeq());
+    deleteRefBlocks.executeUpdate();
   }
 
   @Override
   public void close() {
     for (PreparedStatement ps :
         new PreparedStatement[] {
-          begin, commit, entry, node, checkpoint, segment, deleteEntries, deleteNodes
+          begin,
+          commit,
+          entry,
+          node,
+          checkpoint,
+          segment,
+          deleteEntries,
+          deleteNodes,
+          refBlock,
+          deleteRefBlocks
         }) {
       try {
         ps.close();

@@ -7,11 +7,17 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LedgerRefTest {
+
+  private static final int BLOCK = RefBlocks.ENTRIES;
 
   @TempDir Path dir;
 
@@ -40,31 +46,143 @@ class LedgerRefTest {
   }
 
   @Test
-  void aLedgerWithoutTheIndexGainsItWhenOpened() throws Exception {
-    // given a ledger whose index was dropped, as one written before the index existed
+  void findsEveryEntryOfARefInStoredBlocksAndInTheOpenOneAcrossARestart() throws Exception {
+    // given 2.5 blocks of entries whose refs repeat (as a device's own ids may), written by two
+    // writers: the second starts in the middle of a block and must read its open part back
     try (Ledger ledger = TestLedgers.open(dir)) {
-      TestLedgers.append(ledger, 3);
+      appendWithRefs(ledger, 0, BLOCK + BLOCK / 2);
     }
-    try (Connection c = TestLedgers.jdbc(dir);
+    try (Ledger ledger = TestLedgers.open(dir)) {
+      appendWithRefs(ledger, BLOCK + BLOCK / 2, BLOCK * 5 / 2);
+
+      // then the complete blocks are stored, and the open part is not
+      assertEquals(2, count("SELECT count(*) FROM ref_blocks"));
+      try (LedgerReader reader = ledger.openReader()) {
+        Map<String, List<StoredEntry>> found =
+            reader.byRefs(List.of("dev-3", "dev-96", "once-5000", "once-100", "dev-unknown"));
+        // each repeated ref at every one of its seqs, in order, from blocks and the open part
+        List<Long> dev3 =
+            LongStream.range(0, BLOCK * 5 / 2)
+                .filter(s -> s % 5 != 0 && s % 97 == 3)
+                .boxed()
+                .toList();
+        assertEquals(dev3, seqs(found.get("dev-3")));
+        assertEquals(
+            LongStream.range(0, BLOCK * 5 / 2)
+                .filter(s -> s % 5 != 0 && s % 97 == 96)
+                .boxed()
+                .toList(),
+            seqs(found.get("dev-96")));
+        assertEquals(List.of(5000L), seqs(found.get("once-5000")));
+        assertEquals(List.of(100L), seqs(found.get("once-100")));
+        assertEquals(List.of(), found.get("dev-unknown"));
+        for (StoredEntry e : found.get("dev-3")) {
+          assertEquals("dev-3", ((PredictionEntry) e.entry()).requestId());
+        }
+      }
+    }
+  }
+
+  @Test
+  void aLedgerWithoutItsRefBlocksGainsThemWhenOpenedAndAnOldRefIndexIsDropped() throws Exception {
+    // given a ledger whose ref blocks are gone (as one written before they existed) and which
+    // carries the ref index of issue 18's first builds
+    try (Ledger ledger = TestLedgers.open(dir)) {
+      appendWithRefs(ledger, 0, BLOCK * 2 + 10);
+    }
+    try (Connection c = TestLedgers.attacker(dir);
         Statement s = c.createStatement()) {
-      s.execute("DROP INDEX entries_ref");
+      s.execute("DELETE FROM ref_blocks");
+      s.execute("CREATE INDEX entries_ref ON entries(ref)");
     }
 
     // when it is opened again
-    try (Ledger ledger = TestLedgers.open(dir);
-        Connection c = TestLedgers.jdbc(dir);
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
-                    + " AND name = 'entries_ref'")) {
-      // then the index is back and the ledger still verifies
-      assertTrue(rs.next());
-      assertEquals(1, rs.getInt(1));
+    try (Ledger ledger = TestLedgers.open(dir)) {
+      // then the blocks are back, the index is gone, and lookups and verification still hold
+      assertEquals(2, count("SELECT count(*) FROM ref_blocks"));
+      assertEquals(0, count("SELECT count(*) FROM sqlite_master WHERE name = 'entries_ref'"));
       try (LedgerReader reader = ledger.openReader()) {
         assertTrue(reader.verify(TestLedgers.signer().verifierKey()).ok());
-        assertEquals(1, reader.byRef("req-2").size());
+        assertEquals(List.of(4100L), seqs(reader.byRef("once-4100")));
+        assertEquals(
+            LongStream.range(0, BLOCK * 2 + 10)
+                .filter(s -> s % 5 != 0 && s % 97 == 0)
+                .boxed()
+                .toList(),
+            seqs(reader.byRef("dev-0")));
       }
+    }
+  }
+
+  @Test
+  void archivingDropsTheBlocksOfArchivedEntriesAndTheirRefsAreNoLongerFound() throws Exception {
+    // given two blocks and a bit, the first block archived
+    try (Ledger ledger = TestLedgers.open(dir)) {
+      appendWithRefs(ledger, 0, BLOCK * 2 + 10);
+      TestLedgers.checkpoint(ledger);
+      ledger.archive(BLOCK);
+
+      // then the first block's row is gone, its entries are not found, and later ones are
+      assertEquals(1, count("SELECT count(*) FROM ref_blocks"));
+      try (LedgerReader reader = ledger.openReader()) {
+        assertEquals(List.of(), reader.byRef("once-100"));
+        assertEquals(List.of(5000L), seqs(reader.byRef("once-5000")));
+        assertEquals(
+            LongStream.range(BLOCK, BLOCK * 2 + 10)
+                .filter(s -> s % 5 != 0 && s % 97 == 5)
+                .boxed()
+                .toList(),
+            seqs(reader.byRef("dev-5")));
+      }
+    }
+  }
+
+  @Test
+  void theHashIsFnv1aOverTheRefsCharacters() {
+    // stored in every block, so it must never change: FNV-1a's published value for "a", and one
+    // character outside Latin-1
+    assertEquals(0xE40C292C, RefBlocks.hash("a"));
+    assertEquals(0x811C9DC5, RefBlocks.hash(""));
+    assertEquals((0x811C9DC5 ^ 0x00E9) * 0x01000193, RefBlocks.hash("\u00E9"));
+  }
+
+  /** Entries from..to-1: every fifth with a ref of its own, the others one of 97 repeated. */
+  private static void appendWithRefs(Ledger ledger, long from, long to) {
+    List<CompletableFuture<Receipt>> futures = new ArrayList<>();
+    for (long n = from; n < to; n++) {
+      String ref = n % 5 == 0 ? "once-" + n : "dev-" + n % 97;
+      futures.add(ledger.append(withRef(TestLedgers.prediction(n), ref)));
+    }
+    for (int i = 0; i < futures.size(); i++) {
+      assertEquals(from + i, futures.get(i).join().seq());
+    }
+  }
+
+  private static PredictionEntry withRef(PredictionEntry p, String ref) {
+    return new PredictionEntry(
+        ref,
+        p.deviceId(),
+        p.modelId(),
+        p.modelVersion(),
+        p.bundleSha256(),
+        p.inputDigest(),
+        p.inputs(),
+        p.outputs(),
+        p.latencyMicros(),
+        p.safetyState(),
+        p.flags());
+  }
+
+  private static List<Long> seqs(List<StoredEntry> entries) {
+    return entries.stream().map(StoredEntry::seq).toList();
+  }
+
+  private long count(String sql) throws Exception {
+    try (Connection c = TestLedgers.attacker(dir);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 }

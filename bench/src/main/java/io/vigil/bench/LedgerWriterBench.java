@@ -17,12 +17,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Scenario B: the ledger writer alone, as shipped (FULL durability, group commit), without HTTP or
- * a model: its rows per second bound what scenario E can reach. NORMAL is measured beside it.
+ * a model: its rows per second bound what scenario E can reach. NORMAL is measured beside it. Each
+ * entry has a request id of its own, random as the gateway makes them, since the ledger keeps every
+ * entry's ref for lookups by it.
  */
 final class LedgerWriterBench {
 
@@ -46,7 +50,7 @@ final class LedgerWriterBench {
             "ledger writer alone, as shipped: FULL durability, group commit",
             metrics,
             String.format(
-                "entries/s; NORMAL beside it: %,.0f entries/s; entries per commit FULL %.0f, NORMAL %.0f; %d appends in flight, 30-float inputs stored",
+                "entries/s; NORMAL beside it: %,.0f entries/s; entries per commit FULL %.0f, NORMAL %.0f; %d appends in flight, 30-float inputs stored, a random request id each",
                 normal[0], full[1], normal[1], IN_FLIGHT)));
   }
 
@@ -63,19 +67,23 @@ final class LedgerWriterBench {
               signer,
               Clock.systemUTC())) {
         List<Tensor> input = List.of(new Tensor("features", new long[] {1, 30}, randomRow()));
-        PredictionEntry entry =
-            new PredictionEntry(
-                "bench",
-                "bench-device",
-                "wdbc-malignancy",
-                "1.0.0",
-                "0".repeat(64),
-                PredictionEntry.digestOf(input),
-                input,
-                List.of(new Tensor("probability", new long[] {1, 1}, new float[] {0.25f})),
-                150,
-                "normal",
-                List.of());
+        String digest = PredictionEntry.digestOf(input);
+        List<Tensor> output =
+            List.of(new Tensor("probability", new long[] {1, 1}, new float[] {0.25f}));
+        Supplier<PredictionEntry> entry =
+            () ->
+                new PredictionEntry(
+                    UUID.randomUUID().toString(),
+                    "bench-device",
+                    "wdbc-malignancy",
+                    "1.0.0",
+                    "0".repeat(64),
+                    digest,
+                    input,
+                    output,
+                    150,
+                    "normal",
+                    List.of());
         appendFor(ledger, entry, warmUp);
         long commitsBefore = ledger.commits();
         long startNanos = System.nanoTime();
@@ -89,14 +97,14 @@ final class LedgerWriterBench {
     }
   }
 
-  private static long appendFor(Ledger ledger, PredictionEntry entry, Duration duration) {
+  private static long appendFor(Ledger ledger, Supplier<PredictionEntry> entry, Duration duration) {
     Semaphore inFlight = new Semaphore(IN_FLIGHT);
     AtomicLong done = new AtomicLong();
     long end = System.nanoTime() + duration.toNanos();
     while (System.nanoTime() < end) {
       inFlight.acquireUninterruptibly();
       ledger
-          .append(entry)
+          .append(entry.get())
           .whenComplete(
               (r, e) -> {
                 done.incrementAndGet();
