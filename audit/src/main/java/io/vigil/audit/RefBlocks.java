@@ -25,19 +25,20 @@ import java.util.Map;
  * ref_blocks}: {@code first_seq} and a sorted array of keys, each the ref's {@link #hash} in its
  * high 32 bits and the entry's offset in the block in its low 32, big-endian. The writer adds each
  * entry's key to the open block in memory and stores the block in the transaction that commits its
- * last entry, so rows arrive in order and at one per 4,096 entries.
+ * last entry, so rows arrive in order and at one per 1,024 entries.
  *
  * <p>A lookup reads every block (8 bytes per entry kept in the database, which archiving bounds),
  * binary-searches each for the refs' hashes, scans the entries after the last block (fewer than
- * 4,096), then reads the candidate rows by seq and keeps those whose ref is equal: a hash that two
- * refs share costs a read, never a wrong answer. Blocks whose entries are all archived are deleted
- * with them; the blocks are derived from {@code entries} and are rebuilt where missing (a ledger
- * written before they existed) when the writer opens.
+ * 1,024: the block is small so that this scan of whole rows stays short), then reads the candidate
+ * rows by seq and keeps those whose ref is equal: a hash that two refs share costs a read, never a
+ * wrong answer. Blocks whose entries are all archived are deleted with them; the blocks are derived
+ * from {@code entries} and are rebuilt where missing (a ledger written before they existed) when
+ * the writer opens.
  */
 final class RefBlocks {
 
   /** The sequence numbers one block covers; blocks start at multiples of it. */
-  static final int ENTRIES = 4096;
+  static final int ENTRIES = 1024;
 
   private RefBlocks() {}
 

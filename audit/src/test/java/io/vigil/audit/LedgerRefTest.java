@@ -18,6 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 class LedgerRefTest {
 
   private static final int BLOCK = RefBlocks.ENTRIES;
+  // Entries with a ref of their own (multiples of 5): in the first block, in the second, and
+  // just past the second (the open block of a ledger of 2.5 blocks).
+  private static final long EARLY = 100;
+  private static final long MIDDLE = (BLOCK * 3 / 2 + 4) / 5 * 5;
+  private static final long LATE = (BLOCK * 2 + 4) / 5 * 5;
 
   @TempDir Path dir;
 
@@ -59,7 +64,14 @@ class LedgerRefTest {
       assertEquals(2, count("SELECT count(*) FROM ref_blocks"));
       try (LedgerReader reader = ledger.openReader()) {
         Map<String, List<StoredEntry>> found =
-            reader.byRefs(List.of("dev-3", "dev-96", "once-5000", "once-100", "dev-unknown"));
+            reader.byRefs(
+                List.of(
+                    "dev-3",
+                    "dev-96",
+                    "once-" + LATE,
+                    "once-" + MIDDLE,
+                    "once-" + EARLY,
+                    "dev-unknown"));
         // each repeated ref at every one of its seqs, in order, from blocks and the open part
         List<Long> dev3 =
             LongStream.range(0, BLOCK * 5 / 2)
@@ -73,8 +85,9 @@ class LedgerRefTest {
                 .boxed()
                 .toList(),
             seqs(found.get("dev-96")));
-        assertEquals(List.of(5000L), seqs(found.get("once-5000")));
-        assertEquals(List.of(100L), seqs(found.get("once-100")));
+        assertEquals(List.of(LATE), seqs(found.get("once-" + LATE)));
+        assertEquals(List.of(MIDDLE), seqs(found.get("once-" + MIDDLE)));
+        assertEquals(List.of(EARLY), seqs(found.get("once-" + EARLY)));
         assertEquals(List.of(), found.get("dev-unknown"));
         for (StoredEntry e : found.get("dev-3")) {
           assertEquals("dev-3", ((PredictionEntry) e.entry()).requestId());
@@ -103,7 +116,8 @@ class LedgerRefTest {
       assertEquals(0, count("SELECT count(*) FROM sqlite_master WHERE name = 'entries_ref'"));
       try (LedgerReader reader = ledger.openReader()) {
         assertTrue(reader.verify(TestLedgers.signer().verifierKey()).ok());
-        assertEquals(List.of(4100L), seqs(reader.byRef("once-4100")));
+        assertEquals(List.of(MIDDLE), seqs(reader.byRef("once-" + MIDDLE)));
+        assertEquals(List.of(LATE), seqs(reader.byRef("once-" + LATE)));
         assertEquals(
             LongStream.range(0, BLOCK * 2 + 10)
                 .filter(s -> s % 5 != 0 && s % 97 == 0)
@@ -125,8 +139,8 @@ class LedgerRefTest {
       // then the first block's row is gone, its entries are not found, and later ones are
       assertEquals(1, count("SELECT count(*) FROM ref_blocks"));
       try (LedgerReader reader = ledger.openReader()) {
-        assertEquals(List.of(), reader.byRef("once-100"));
-        assertEquals(List.of(5000L), seqs(reader.byRef("once-5000")));
+        assertEquals(List.of(), reader.byRef("once-" + EARLY));
+        assertEquals(List.of(MIDDLE), seqs(reader.byRef("once-" + MIDDLE)));
         assertEquals(
             LongStream.range(BLOCK, BLOCK * 2 + 10)
                 .filter(s -> s % 5 != 0 && s % 97 == 5)
