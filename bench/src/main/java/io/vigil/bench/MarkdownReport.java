@@ -96,6 +96,7 @@ final class MarkdownReport {
     put(parts, r, "us_per_row", v -> Fmt.micros(v) + "/row mean");
     put(parts, r, "ratio", v -> "ratio " + Fmt.ratio(v));
     put(parts, r, "p50_us", v -> "p50 " + Fmt.latency(v));
+    put(parts, r, "p90_us", v -> "p90 " + Fmt.latency(v));
     put(parts, r, "p95_us", v -> "p95 " + Fmt.latency(v));
     put(parts, r, "p99_us", v -> "p99 " + Fmt.latency(v));
     put(parts, r, "p999_us", v -> "p99.9 " + Fmt.latency(v));
@@ -110,6 +111,7 @@ final class MarkdownReport {
     put(parts, r, "rss_kb", v -> "RSS " + Fmt.megabytes(v));
     put(parts, r, "hwm_kb", v -> "peak RSS " + Fmt.megabytes(v));
     put(parts, r, "errors", v -> v > 0 ? "**" + Fmt.number(v, 0) + " errors**" : null);
+    put(parts, r, "samples", v -> Fmt.number(v, 0) + " samples");
     put(parts, r, "startup_median_ms", v -> "median " + Fmt.number(v, 0) + " ms");
     put(parts, r, "startup_max_ms", v -> "max " + Fmt.number(v, 0) + " ms");
     return String.join("; ", parts);
