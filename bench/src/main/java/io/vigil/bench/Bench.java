@@ -36,6 +36,8 @@ public final class Bench {
   private final int rounds;
   private final int batcherRounds;
   private final boolean noFail;
+  private final String commit;
+  private final Optional<Path> history;
   private final CpuPinning pinning;
   private final Results results;
 
@@ -51,16 +53,22 @@ public final class Bench {
     this.rounds = quick ? 1 : 3;
     this.batcherRounds = quick ? 1 : 2;
     this.noFail = f.bool("no-fail");
+    this.commit = f.text("commit", "");
+    // Only full runs make history: a quick run's numbers are not for the table.
+    this.history =
+        quick || f.bool("no-history")
+            ? Optional.empty()
+            : Optional.of(Path.of(f.text("history", TargetHistory.FILE)));
     this.pinning = CpuPinning.detect();
     this.results = new Results(Machine.describe(f.text("command", "bench/run")));
   }
 
   /**
-   * {@code [--quick] [--no-profile] [--no-fail] [--out=DIR] [--vigil-jar=FILE] [--command=TEXT]};
-   * exits with {@link TargetGate#EXIT_MISSED} when one of issue 19's guarded targets was missed,
-   * unless {@code --no-fail}; with {@code --baseline-jar=PATH}, a before/after comparison with that
-   * build instead ({@link Comparison}); with {@code --bindings}, the protocol's forms side by side
-   * instead ({@link BindingsBench}).
+   * {@code [--quick] [--no-profile] [--no-fail] [--no-history] [--commit=REV] [--history=FILE]
+   * [--out=DIR] [--vigil-jar=FILE] [--command=TEXT]}; exits with {@link TargetGate#EXIT_MISSED}
+   * when one of issue 19's guarded targets was missed, unless {@code --no-fail}; with {@code
+   * --baseline-jar=PATH}, a before/after comparison with that build instead ({@link Comparison});
+   * with {@code --bindings}, the protocol's forms side by side instead ({@link BindingsBench}).
    */
   public static void main(String[] args) throws Exception {
     Flags f = Flags.parse(args);
@@ -80,7 +88,7 @@ public final class Bench {
     }
   }
 
-  /** Measures, writes the results, and returns the run's exit status. */
+  /** Measures, writes the results and the history, and returns the run's exit status. */
   private int run() throws Exception {
     say("A: ONNX Runtime in process");
     OrtFloor floor =
@@ -205,6 +213,9 @@ public final class Bench {
     TargetCheck.warmUps(results, jitWarmUp);
     results.machine().put("load_after", Machine.loadAverage());
     write();
+    if (history.isPresent()) {
+      appendHistory(history.get(), http, fsync, halfE);
+    }
     String banner = TargetGate.banner(results.targets(), noFail);
     if (!banner.isEmpty()) {
       System.out.println();
@@ -212,6 +223,34 @@ public final class Bench {
       System.out.flush();
     }
     return TargetGate.exitStatus(results.targets(), noFail);
+  }
+
+  /** One line in the history of the guarded targets, and the history as Markdown beside results. */
+  private void appendHistory(
+      Path file, ClosedLoopRounds.Outcome http, Row fsync, RequestPathTargets.HalfE halfE)
+      throws IOException {
+    Map<String, Double> context = new LinkedHashMap<>();
+    context.put(TargetHistory.LEDGER_WAIT_US, http.ledgerWaitUs());
+    context.put(TargetHistory.FSYNC_P50_US, fsync.get("p50_us"));
+    context.put(
+        TargetHistory.GENERATOR_P99_MS,
+        halfE.floor().map(g -> g.get("p99_us") / 1000).orElse(Double.NaN));
+    boolean pinned = halfE.f50().map(r -> r.id().endsWith("/pinned")).orElse(false);
+    TargetHistory.Table table =
+        TargetHistory.appendTo(
+            file,
+            TargetHistory.entry(
+                commit, java.time.ZonedDateTime.now(), results.targets(), context, pinned));
+    Files.writeString(
+        out.resolve("history.md"), TargetHistory.markdown(table), StandardCharsets.UTF_8);
+    say(
+        "appended this run to "
+            + file
+            + " ("
+            + table.rows().size()
+            + " runs; as Markdown in "
+            + out.resolve("history.md")
+            + ")");
   }
 
   /** The batcher scenario for one model: a batching and a non-batching gateway, side by side. */
