@@ -22,6 +22,9 @@ public final class Bench {
 
   private static final double[] FRACTIONS_OF_E = {0.25, 0.5, 0.75};
 
+  /** At most this many fsyncs in the probe: a few seconds on a disk, a bound on tmpfs. */
+  private static final int FSYNC_MAX_SAMPLES = 20_000;
+
   private final Path out;
   private final Path work;
   private final Path vigilJar;
@@ -32,6 +35,10 @@ public final class Bench {
   private final Duration measure;
   private final int rounds;
   private final int batcherRounds;
+  private final boolean noFail;
+  private final String commit;
+  private final Optional<Path> history;
+  private final CpuPinning pinning;
   private final Results results;
 
   private Bench(Flags f) throws IOException {
@@ -45,11 +52,21 @@ public final class Bench {
     this.measure = Duration.ofSeconds(quick ? 3 : 10);
     this.rounds = quick ? 1 : 3;
     this.batcherRounds = quick ? 1 : 2;
+    this.noFail = f.bool("no-fail");
+    this.commit = f.text("commit", "");
+    // Only full runs make history: a quick run's numbers are not for the table.
+    this.history =
+        quick || f.bool("no-history")
+            ? Optional.empty()
+            : Optional.of(Path.of(f.text("history", TargetHistory.FILE)));
+    this.pinning = CpuPinning.detect();
     this.results = new Results(Machine.describe(f.text("command", "bench/run")));
   }
 
   /**
-   * {@code [--quick] [--no-profile] [--out=DIR] [--vigil-jar=FILE] [--command=TEXT]}; with {@code
+   * {@code [--quick] [--no-profile] [--no-fail] [--no-history] [--commit=REV] [--history=FILE]
+   * [--out=DIR] [--vigil-jar=FILE] [--command=TEXT]}; exits with {@link TargetGate#EXIT_MISSED}
+   * when one of issue 19's guarded targets was missed, unless {@code --no-fail}; with {@code
    * --baseline-jar=PATH}, a before/after comparison with that build instead ({@link Comparison});
    * with {@code --bindings}, the protocol's forms side by side instead ({@link BindingsBench}).
    */
@@ -63,12 +80,16 @@ public final class Bench {
       Comparison.run(f);
       return;
     }
-    Watchdog.start(Duration.ofMinutes(f.bool("quick") ? 10 : 20));
+    Watchdog.start(Duration.ofMinutes(f.bool("quick") ? 10 : 22));
     Bench bench = new Bench(f);
-    bench.run();
+    int status = bench.run();
+    if (status != 0) {
+      System.exit(status);
+    }
   }
 
-  private void run() throws Exception {
+  /** Measures, writes the results and the history, and returns the run's exit status. */
+  private int run() throws Exception {
     say("A: ONNX Runtime in process");
     OrtFloor floor =
         new OrtFloor(Duration.ofMillis(quick ? 200 : 500), Duration.ofMillis(quick ? 500 : 1500));
@@ -97,11 +118,16 @@ public final class Bench {
                     Map.of(),
                     "not measured: the audit module's ledger writer is not wired in yet")));
 
+    say("fsync: the disk under the gateways' data");
+    Row fsync = FsyncProbe.measure(work, Duration.ofMillis(quick ? 1500 : 4000), FSYNC_MAX_SAMPLES);
+    results.add(fsync);
+
     Wrk wrk = new Wrk(work);
     JitWarmUp jit = new JitWarmUp(wrk, jitWarmUp);
     FixedRateScenarios fixedRate =
         new FixedRateScenarios(new OpenLoopRun(work), Duration.ofSeconds(quick ? 2 : 3), measure);
     ClosedLoopRounds.Outcome http;
+    RequestPathTargets.HalfE halfE;
     List<Row> fRows = new ArrayList<>();
     long maxRssKb;
     try (HostedGateway off =
@@ -115,7 +141,10 @@ public final class Bench {
               + jitWarmUp.max().toSeconds()
               + " s), then "
               + rounds
-              + " alternating round(s)");
+              + " alternating round(s), C, D and E at "
+              + ClosedLoopRounds.CONNECTIONS
+              + " connections, C and E at "
+              + ClosedLoopRounds.WIDE_CONNECTIONS);
       http = new ClosedLoopRounds(wrk, jit, measure, rounds).run(off, shipped, results);
       maxRssKb = http.maxRssKb();
 
@@ -141,6 +170,10 @@ public final class Bench {
         results.add(f);
         fRows.add(f);
         maxRssKb = Math.max(maxRssKb, (long) f.get("rss_kb"));
+      }
+      halfE = fixedRate.halfE(pinning, off, shipped, http.e(), fRows, results);
+      if (halfE.f50().isPresent()) {
+        maxRssKb = Math.max(maxRssKb, (long) halfE.f50().get().get("rss_kb"));
       }
       if (profile) {
         say("profile: JFR on the AS_SHIPPED gateway at E's maximum");
@@ -173,18 +206,51 @@ public final class Bench {
     Optional<Row> startup = startup();
     startup.ifPresent(results::add);
 
+    RequestPathTargets.evaluate(results, http, Optional.of(fsync), halfE);
     TargetCheck.evaluate(
-        results,
-        http,
-        fRows.stream().filter(r -> r.id().equals("F/50%")).findFirst(),
-        Optional.of(batcher),
-        Optional.of(batcherContext),
-        startup,
-        maxRssKb);
+        results, http, Optional.of(batcher), Optional.of(batcherContext), startup, maxRssKb);
     TargetCheck.ledger(results, fRows);
     TargetCheck.warmUps(results, jitWarmUp);
     results.machine().put("load_after", Machine.loadAverage());
     write();
+    if (history.isPresent()) {
+      appendHistory(history.get(), http, fsync, halfE);
+    }
+    String banner = TargetGate.banner(results.targets(), noFail);
+    if (!banner.isEmpty()) {
+      System.out.println();
+      System.out.print(banner);
+      System.out.flush();
+    }
+    return TargetGate.exitStatus(results.targets(), noFail);
+  }
+
+  /** One line in the history of the guarded targets, and the history as Markdown beside results. */
+  private void appendHistory(
+      Path file, ClosedLoopRounds.Outcome http, Row fsync, RequestPathTargets.HalfE halfE)
+      throws IOException {
+    Map<String, Double> context = new LinkedHashMap<>();
+    context.put(TargetHistory.LEDGER_WAIT_US, http.ledgerWaitUs());
+    context.put(TargetHistory.FSYNC_P50_US, fsync.get("p50_us"));
+    context.put(
+        TargetHistory.GENERATOR_P99_MS,
+        halfE.floor().map(g -> g.get("p99_us") / 1000).orElse(Double.NaN));
+    boolean pinned = halfE.f50().map(r -> r.id().endsWith("/pinned")).orElse(false);
+    TargetHistory.Table table =
+        TargetHistory.appendTo(
+            file,
+            TargetHistory.entry(
+                commit, java.time.ZonedDateTime.now(), results.targets(), context, pinned));
+    Files.writeString(
+        out.resolve("history.md"), TargetHistory.markdown(table), StandardCharsets.UTF_8);
+    say(
+        "appended this run to "
+            + file
+            + " ("
+            + table.rows().size()
+            + " runs; as Markdown in "
+            + out.resolve("history.md")
+            + ")");
   }
 
   /** The batcher scenario for one model: a batching and a non-batching gateway, side by side. */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -30,8 +31,31 @@ final class FixedRateScenarios {
     this.measure = measure;
   }
 
+  /**
+   * The same scenarios with the generator's JVM started through {@code launcher} ({@code taskset -c
+   * N}).
+   */
+  FixedRateScenarios launchedWith(List<String> launcher) {
+    return new FixedRateScenarios(generator.launchedWith(launcher), warmUp, measure);
+  }
+
   /** G: the generator at {@link #GENERATOR_CHECK_RATE} against {@code GET /v2}. */
   Row generatorCapacity(HostedGateway gateway) throws IOException, InterruptedException {
+    return staticAt(
+        gateway,
+        GENERATOR_CHECK_RATE,
+        "G",
+        "open-loop generator capacity: GET /v2 at a fixed "
+            + Fmt.rate(GENERATOR_CHECK_RATE)
+            + ", LEDGER_OFF gateway");
+  }
+
+  /**
+   * The generator against {@code GET /v2} at {@code rate}: its floor, what it alone adds to a
+   * latency measured at that rate.
+   */
+  Row staticAt(HostedGateway gateway, double rate, String id, String what)
+      throws IOException, InterruptedException {
     HostStats before = gateway.stats();
     Window window = new Window();
     JsonObject r =
@@ -39,25 +63,29 @@ final class FixedRateScenarios {
             gateway.port(),
             "/v2",
             List.of(),
-            GENERATOR_CHECK_RATE,
+            rate,
             CONNECTIONS,
             warmUp,
             measure,
             window.listener(gateway));
     HostStats after = gateway.stats();
-    return row(
-        "G",
-        "open-loop generator capacity: GET /v2 at a fixed "
-            + Fmt.rate(GENERATOR_CHECK_RATE)
-            + ", LEDGER_OFF gateway",
-        r,
-        window,
-        before,
-        after);
+    return row(id, what, r, window, before, after);
   }
 
   /** F: infer on the AS_SHIPPED gateway at {@code fraction} of E's maximum rate. */
   Row latencyAt(HostedGateway shipped, double eMaxRate, double fraction)
+      throws IOException, InterruptedException {
+    int percent = (int) Math.round(fraction * 100);
+    return latencyAt(
+        shipped,
+        eMaxRate,
+        fraction,
+        "F/" + percent + "%",
+        "infer, demo model, AS_SHIPPED, open loop at " + percent + "% of E");
+  }
+
+  /** As above, its row named {@code id} and {@code what}. */
+  Row latencyAt(HostedGateway shipped, double eMaxRate, double fraction, String id, String what)
       throws IOException, InterruptedException {
     BenchModel demo = BenchModel.DEMO;
     HostStats before = shipped.stats();
@@ -73,13 +101,75 @@ final class FixedRateScenarios {
             measure,
             window.listener(shipped));
     HostStats after = shipped.stats();
-    return row(
-        "F/" + Math.round(fraction * 100) + "%",
-        "infer, demo model, AS_SHIPPED, open loop at " + Math.round(fraction * 100) + "% of E",
-        r,
-        window,
-        before,
-        after);
+    return row(id, what, r, window, before, after);
+  }
+
+  /**
+   * F at 50% of E with the gateway and the generator on separate CPUs, and the generator alone on
+   * {@code GET /v2} at the same rate placed the same way (its floor); where the run cannot pin, the
+   * unpinned F/50% (one of {@code fRows}) with the generator's floor measured unpinned, and why.
+   * Each pinned gateway gets every CPU back after its run; the pinned F row joins {@code fRows}.
+   */
+  RequestPathTargets.HalfE halfE(
+      CpuPinning pinning,
+      HostedGateway off,
+      HostedGateway shipped,
+      double eMaxRate,
+      List<Row> fRows,
+      Results results)
+      throws IOException, InterruptedException {
+    String placement = pinning.note();
+    if (pinning.possible()) {
+      System.out.println("bench: F at 50% of E, pinned: " + placement);
+      FixedRateScenarios pinned = launchedWith(pinning.generatorLauncher());
+      String where =
+          ", gateway JVM on CPU "
+              + pinning.gatewayCpu()
+              + ", generator on CPU "
+              + pinning.generatorCpu();
+      try {
+        Row f;
+        try (CpuPinning.Pinned p = pinning.pinGateway(shipped.pid())) {
+          f =
+              pinned.latencyAt(
+                  shipped,
+                  eMaxRate,
+                  0.5,
+                  "F/50%/pinned",
+                  "infer, demo model, AS_SHIPPED, open loop at 50% of E" + where);
+        }
+        results.add(f);
+        fRows.add(f);
+        Row floor;
+        try (CpuPinning.Pinned p = pinning.pinGateway(off.pid())) {
+          floor =
+              pinned.staticAt(
+                  off,
+                  f.get("target_rate"),
+                  "G/50%/pinned",
+                  "the generator's floor: GET /v2 at F/50%'s rate, LEDGER_OFF gateway" + where);
+        }
+        results.add(floor);
+        return new RequestPathTargets.HalfE(Optional.of(f), Optional.of(floor), placement);
+      } catch (IOException e) {
+        placement = "could not pin: " + e.getMessage();
+        System.out.println("bench: " + placement);
+      }
+    }
+    Optional<Row> f50 = fRows.stream().filter(r -> r.id().equals("F/50%")).findFirst();
+    Optional<Row> floor = Optional.empty();
+    if (f50.isPresent()) {
+      System.out.println("bench: the generator's floor at F/50%'s rate, unpinned");
+      Row g =
+          staticAt(
+              off,
+              f50.get().get("target_rate"),
+              "G/50%",
+              "the generator's floor: GET /v2 at F/50%'s rate, LEDGER_OFF gateway, unpinned");
+      results.add(g);
+      floor = Optional.of(g);
+    }
+    return new RequestPathTargets.HalfE(f50, floor, placement + "; unpinned F/50%");
   }
 
   private static Row row(

@@ -244,20 +244,28 @@ public final class GatewayHost {
     }
   }
 
+  /**
+   * The {@code stats} line; {@code commits} and {@code commit_ns} are the ledger's group commits
+   * and their total time from its own meter, -1 without a ledger.
+   */
   private static String stats(GatewayUnderTest gateway) {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long[] memory = ProcStatus.rssAndPeakKb(ProcessHandle.current().pid());
+    long[] commits = gateway.ledgerCommits().orElse(new long[] {-1, -1});
     return String.format(
         Locale.ROOT,
-        "stats cpu_ns=%d jit_ms=%d rss_kb=%d hwm_kb=%d runs=%d rows=%d ledger=%d",
+        "stats cpu_ns=%d jit_ms=%d rss_kb=%d hwm_kb=%d runs=%d rows=%d ledger=%d commits=%d"
+            + " commit_ns=%d",
         os.getProcessCpuTime(),
         jitMillis(),
         memory[0],
         memory[1],
         gateway.batcherRuns(),
         gateway.batcherRows(),
-        gateway.ledgerEntries().orElse(-1));
+        gateway.ledgerEntries().orElse(-1),
+        commits[0],
+        commits[1]);
   }
 
   /**

@@ -1,10 +1,14 @@
 package io.vigil.bench;
 
+import io.micrometer.core.instrument.Timer;
 import io.vigil.gateway.BenchmarkGateways;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.config.VigilConfig;
+import io.vigil.gateway.metrics.LedgerMeters;
 import io.vigil.gateway.models.LoadedModel;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 
 /** The gateway as a benchmark starts it: one place decides what each variant turns on. */
 final class GatewayUnderTest implements AutoCloseable {
@@ -68,6 +72,20 @@ final class GatewayUnderTest implements AutoCloseable {
   /** Entries in the prediction ledger; empty while the gateway has no ledger. */
   public OptionalLong ledgerEntries() {
     return gateway.ledger().map(l -> OptionalLong.of(l.size())).orElse(OptionalLong.empty());
+  }
+
+  /**
+   * The ledger's group commits so far and their total time in ns, from the gateway's own {@code
+   * vigil.ledger.commit.latency}; empty while the gateway has no ledger.
+   */
+  public Optional<long[]> ledgerCommits() {
+    if (gateway.ledger().isEmpty()) {
+      return Optional.empty();
+    }
+    Timer t = gateway.meters().find(LedgerMeters.COMMIT_LATENCY).timer();
+    return t == null
+        ? Optional.empty()
+        : Optional.of(new long[] {t.count(), (long) t.totalTime(TimeUnit.NANOSECONDS)});
   }
 
   @Override

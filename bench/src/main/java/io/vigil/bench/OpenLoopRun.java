@@ -26,9 +26,23 @@ final class OpenLoopRun {
   static final Duration TICK = Duration.ofNanos(500_000);
 
   private final Path workDir;
+  private final List<String> launcher;
 
   OpenLoopRun(Path workDir) {
+    this(workDir, List.of());
+  }
+
+  private OpenLoopRun(Path workDir, List<String> launcher) {
     this.workDir = workDir;
+    this.launcher = List.copyOf(launcher);
+  }
+
+  /**
+   * The same generator, its JVM started through {@code launcher} (such as {@code taskset -c 1}:
+   * {@link CpuPinning#generatorLauncher()}).
+   */
+  OpenLoopRun launchedWith(List<String> launcher) {
+    return new OpenLoopRun(workDir, launcher);
   }
 
   /**
@@ -46,7 +60,7 @@ final class OpenLoopRun {
       Duration measure,
       Consumer<String> marks)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     // One GC thread: the generator shares two cores with the gateway.

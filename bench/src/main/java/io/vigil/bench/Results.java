@@ -75,7 +75,9 @@ final class Results {
               .put("name", target.name())
               .put("goal", target.goal())
               .put("measured", target.measured())
-              .put("holds", target.holds().orElse(null)));
+              .put("holds", target.holds().orElse(null))
+              .put("guarded", target.isGuarded() ? target.key() : null)
+              .put("value", Double.isFinite(target.value()) ? target.value() : null));
     }
     return new JsonObject()
         .put("machine", machine)

@@ -22,22 +22,17 @@ final class TargetCheck {
         .orElse(Double.NaN);
   }
 
+  /**
+   * The targets besides issue 19's guarded ones ({@link RequestPathTargets}): E/D, batching,
+   * start-up and memory.
+   */
   static void evaluate(
       Results results,
       ClosedLoopRounds.Outcome http,
-      Optional<Row> f50,
       Optional<BatcherScenario.Outcome> batcher,
       Optional<BatcherScenario.Outcome> batcherContext,
       Optional<Row> startup,
       long maxRssKb) {
-    results.target(
-        Target.bound(
-            "D/C: infer (ledger off) vs static JSON",
-            ">= 0.75",
-            http.dOverC(),
-            Fmt.ratio(http.dOverC()) + " (" + Fmt.rate(http.d()) + " / " + Fmt.rate(http.c()) + ")",
-            false,
-            0.75));
     results.target(
         Target.bound(
             "E/D: as shipped vs ledger off",
@@ -46,43 +41,6 @@ final class TargetCheck {
             Fmt.ratio(http.eOverD()) + " (" + Fmt.rate(http.e()) + " / " + Fmt.rate(http.d()) + ")",
             false,
             0.8));
-    double model = modelMicrosPerRow(http.eMeanBatch(), results);
-    double overhead = http.eCpuUs() - model;
-    results.target(
-        Target.bound(
-            "gateway CPU per request beyond the model's compute",
-            "<= 30 µs",
-            overhead,
-            Fmt.micros(overhead)
-                + " ("
-                + Fmt.micros(http.eCpuUs())
-                + " CPU/req in E minus "
-                + Fmt.micros(model)
-                + " model/row from A at batch "
-                + (http.eMeanBatch() > BATCH_SPLIT ? 32 : 1)
-                + "; E's mean batch "
-                + Fmt.number(http.eMeanBatch(), 1)
-                + ")",
-            true,
-            30));
-    results.target(
-        f50.map(
-                r ->
-                    Target.bound(
-                        "p99 at 50% of E's maximum, demo model",
-                        "<= 5 ms",
-                        r.get("p99_us"),
-                        Fmt.latency(r.get("p99_us"))
-                            + " at "
-                            + Fmt.rate(r.get("target_rate"))
-                            + " (p50 "
-                            + Fmt.latency(r.get("p50_us"))
-                            + ", p99.9 "
-                            + Fmt.latency(r.get("p999_us"))
-                            + ")",
-                        true,
-                        5000))
-            .orElse(Target.notMeasured("p99 at 50% of E's maximum", "<= 5 ms", "not run")));
     batcher.ifPresentOrElse(
         b -> {
           String context =

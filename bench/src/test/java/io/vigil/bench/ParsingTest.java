@@ -114,6 +114,26 @@ class ParsingTest {
   }
 
   @Test
+  void readsTheLedgersOwnCommitsFromTheStatsLine() {
+    HostStats before =
+        HostStats.parse(
+            "stats cpu_ns=1 jit_ms=1 rss_kb=1 hwm_kb=1 runs=0 rows=0 ledger=100 commits=10"
+                + " commit_ns=5000000");
+    HostStats after =
+        HostStats.parse(
+            "stats cpu_ns=2 jit_ms=1 rss_kb=1 hwm_kb=1 runs=0 rows=0 ledger=400 commits=30"
+                + " commit_ns=17000000");
+    HostStats unrecorded =
+        HostStats.parse("stats cpu_ns=2 rss_kb=1 hwm_kb=1 runs=0 rows=0 ledger=-1");
+
+    assertEquals(600, after.commitMeanMicros(before), 1e-9);
+    assertEquals(15, after.entriesPerCommit(before), 1e-9);
+    assertEquals(-1, unrecorded.commits());
+    assertTrue(Double.isNaN(unrecorded.commitMeanMicros(unrecorded)));
+    assertTrue(Double.isNaN(before.commitMeanMicros(before)), "no commit in between");
+  }
+
+  @Test
   void takesTheMedianOfRounds() {
     assertEquals(2, Stats.median(List.of(3.0, 1.0, 2.0)));
     assertEquals(2.5, Stats.median(List.of(4.0, 1.0, 2.0, 3.0)));
