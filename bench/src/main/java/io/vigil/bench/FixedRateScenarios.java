@@ -69,7 +69,7 @@ final class FixedRateScenarios {
             measure,
             window.listener(gateway));
     HostStats after = gateway.stats();
-    return row(id, what, r, window, before, after);
+    return row(id, what, r, window, before, after, after.ledgerAdded(before));
   }
 
   /** F: infer on the AS_SHIPPED gateway at {@code fraction} of E's maximum rate. */
@@ -101,7 +101,13 @@ final class FixedRateScenarios {
             measure,
             window.listener(shipped));
     HostStats after = shipped.stats();
-    return row(id, what, r, window, before, after);
+    // The prediction entries only: the ledger also records events (a monitoring window's
+    // verdict, a checkpoint's), which answer no request.
+    long predictions =
+        after.ledger() < 0 || before.ledger() < 0
+            ? -1
+            : shipped.predictions(before.ledger(), after.ledger());
+    return row(id, what, r, window, before, after, predictions);
   }
 
   /**
@@ -172,8 +178,15 @@ final class FixedRateScenarios {
     return new RequestPathTargets.HalfE(f50, floor, placement + "; unpinned F/50%");
   }
 
+  /** The row of a run; {@code ledgerAdded} is the prediction entries it added, -1 without one. */
   private static Row row(
-      String id, String what, JsonObject r, Window window, HostStats before, HostStats after) {
+      String id,
+      String what,
+      JsonObject r,
+      Window window,
+      HostStats before,
+      HostStats after,
+      long ledgerAdded) {
     double seconds = r.getDouble("seconds");
     long ok = r.getLong("ok");
     long okTotal = r.getLong("ok_total");
@@ -198,7 +211,7 @@ final class FixedRateScenarios {
     m.put("errors", (double) (r.getLong("failed") + r.getLong("unfinished")));
     // The whole generator run, warm-up included: every answered request must be in the ledger.
     m.put("ok_total", (double) okTotal);
-    m.put("ledger_added", (double) after.ledgerAdded(before));
+    m.put("ledger_added", (double) ledgerAdded);
     String note =
         "latency from intended send time; generator send lag p50 "
             + Fmt.latency(r.getDouble("send_lag_p50_us"))

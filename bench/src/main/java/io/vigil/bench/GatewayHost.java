@@ -213,6 +213,12 @@ public final class GatewayHost {
       String[] words = line.trim().split(" ", 2);
       switch (words[0]) {
         case "stats" -> System.out.println(stats(gateway));
+        case "predictions" -> {
+          String[] range = words[1].split(" ");
+          long n =
+              gateway.predictions(Long.parseLong(range[0]), Long.parseLong(range[1])).orElse(-1);
+          System.out.println("predictions " + n);
+        }
         case "admin-port" -> System.out.println(ADMIN_PORT + gateway.adminPort());
         case "grpc-port" -> System.out.println(GRPC_PORT + gateway.grpcPort());
         case "jfr-start" -> {

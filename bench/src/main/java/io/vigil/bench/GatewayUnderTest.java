@@ -1,6 +1,9 @@
 package io.vigil.bench;
 
 import io.micrometer.core.instrument.Timer;
+import io.vigil.audit.LedgerReader;
+import io.vigil.audit.PredictionEntry;
+import io.vigil.audit.StoredEntry;
 import io.vigil.gateway.BenchmarkGateways;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.config.VigilConfig;
@@ -72,6 +75,27 @@ final class GatewayUnderTest implements AutoCloseable {
   /** Entries in the prediction ledger; empty while the gateway has no ledger. */
   public OptionalLong ledgerEntries() {
     return gateway.ledger().map(l -> OptionalLong.of(l.size())).orElse(OptionalLong.empty());
+  }
+
+  /**
+   * How many of the ledger's entries from..to-1 are predictions (the rest are events); empty while
+   * the gateway has no ledger.
+   */
+  public OptionalLong predictions(long from, long to) {
+    if (gateway.ledger().isEmpty()) {
+      return OptionalLong.empty();
+    }
+    long n = 0;
+    try (LedgerReader reader = gateway.ledger().get().openReader()) {
+      for (long at = from; at < to; at += 10_000) {
+        for (StoredEntry e : reader.entries(at, Math.min(to, at + 10_000))) {
+          if (e.entry() instanceof PredictionEntry) {
+            n++;
+          }
+        }
+      }
+    }
+    return OptionalLong.of(n);
   }
 
   /**

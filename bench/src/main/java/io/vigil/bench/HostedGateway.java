@@ -250,6 +250,12 @@ final class HostedGateway implements AutoCloseable {
     return HostStats.parse(command("stats", "stats "));
   }
 
+  /** The prediction entries among the ledger's entries from..to-1; -1 without a ledger. */
+  long predictions(long from, long to) {
+    String line = command("predictions " + from + " " + to, "predictions ");
+    return Long.parseLong(line.substring("predictions ".length()).trim());
+  }
+
   void startRecording() {
     command("jfr-start", "jfr started");
   }
