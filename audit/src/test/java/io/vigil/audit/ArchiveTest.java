@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -55,12 +54,7 @@ class ArchiveTest {
   }
 
   private long count(String sql) throws SQLException {
-    try (Connection c = TestLedgers.attacker(dir);
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return TestLedgers.count(dir, sql);
   }
 
   @Test

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -191,12 +191,7 @@ class LedgerRefTest {
     return entries.stream().map(StoredEntry::seq).toList();
   }
 
-  private long count(String sql) throws Exception {
-    try (Connection c = TestLedgers.attacker(dir);
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+  private long count(String sql) throws SQLException {
+    return TestLedgers.count(dir, sql);
   }
 }

@@ -209,6 +209,16 @@ final class TestLedgers {
     return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("audit.db"));
   }
 
+  /** The number that {@code sql} (a {@code SELECT count(...)}) reads from the ledger in dir. */
+  static long count(Path dir, String sql) throws SQLException {
+    try (Connection c = jdbc(dir);
+        var s = c.createStatement();
+        var rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   /** A connection of an attacker with SQL access, who first drops the insert-only triggers. */
   static Connection attacker(Path dir) throws SQLException {
     Connection c = jdbc(dir);
