@@ -65,6 +65,12 @@ final class OpenLoopRun {
     command.add("-Xmx256m");
     // One GC thread: the generator shares two cores with the gateway.
     command.add("-XX:+UseSerialGC");
+    if (!launcher.isEmpty()) {
+      // Pinned to one core, C1 only: C2's compile bursts held that core from the event loop. At 6k
+      // req/s on GET /v2, gateway and generator each on its own core, two runs each: p99 73.7 and
+      // 6.3 ms with both compilers, 3.4 and 4.4 ms with C1 (CPU 66-70 vs 51-59 µs a request).
+      command.add("-XX:TieredStopAtLevel=1");
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(OpenLoop.class.getName());
