@@ -47,7 +47,14 @@ public final class ModelMonitor {
   private final int scoreOutput;
   private final int scoreWidth;
   private final ReferenceProfile.ScoreProfile scoreProfile;
-  private final List<Distribution> distributions;
+  // What each value is judged by, unboxed once: the decile edges, the reference's 0.5 and 99.5
+  // percentiles, the manifest's range (the monitor thread reads them for every value).
+  private final float[][] edges;
+  private final float[] low;
+  private final float[] high;
+  private final double[] min;
+  private final double[] max;
+  private final float[] scoreEdges;
 
   private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
   // Outcomes are never dropped: each is a ledger event, and the counts must agree with the ledger.
@@ -105,8 +112,22 @@ public final class ModelMonitor {
     this.featureInput = inputs.stream().mapToInt(Integer::intValue).toArray();
     this.featureColumn = columns.stream().mapToInt(Integer::intValue).toArray();
     this.policy = new SafetyPolicy(manifest, reference, features, options.minWindowRows());
-    this.distributions = policy.distributions();
+    List<Distribution> distributions = policy.distributions();
+    int n = features.size();
+    this.edges = new float[n][];
+    this.low = new float[n];
+    this.high = new float[n];
+    this.min = new double[n];
+    this.max = new double[n];
+    for (int f = 0; f < n; f++) {
+      edges[f] = distributions.get(f).decileEdgeArray();
+      low[f] = distributions.get(f).p0_5();
+      high[f] = distributions.get(f).p99_5();
+      min[f] = features.get(f).min();
+      max[f] = features.get(f).max();
+    }
     this.scoreProfile = reference.score();
+    this.scoreEdges = scoreProfile.values().decileEdgeArray();
     int out = -1;
     for (int i = 0; i < manifest.outputs().size(); i++) {
       if (manifest.outputs().get(i).name().equals(manifest.decision().output())) {
@@ -250,11 +271,10 @@ public final class ModelMonitor {
       for (int f = 0; f < featureInput.length; f++) {
         int i = featureInput[f];
         float v = values[i].get(r * inputWidth[i] + featureColumn[f]);
-        Feature feature = features.get(f);
-        window.add(f, v, distributions.get(f), feature.min(), feature.max());
+        window.add(f, v, edges[f], low[f], high[f], min[f], max[f]);
       }
       float score = scores[r * scoreWidth];
-      window.addScore(score, scoreProfile.values(), scoreProfile.positive(score));
+      window.addScore(score, scoreEdges, scoreProfile.positive(score));
     }
     dirty = true;
   }

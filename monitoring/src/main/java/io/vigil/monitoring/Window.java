@@ -38,11 +38,15 @@ final class Window {
     this.scoreBins = new long[ReferenceProfile.DECILE_EDGES + 1];
   }
 
-  /** Adds one value of feature {@code f}. */
-  void add(int f, float v, Distribution reference, double min, double max) {
+  /**
+   * Adds one value of feature {@code f}, binned by its reference's decile {@code edges}, out of
+   * distribution outside {@code [low, high]} (its reference's 0.5 and 99.5 percentiles), out of
+   * range outside the manifest's {@code [min, max]}.
+   */
+  void add(int f, float v, float[] edges, float low, float high, double min, double max) {
     sketches[f].update(v);
-    bins[f][reference.decileBin(v)]++;
-    if (v < reference.p0_5() || v > reference.p99_5()) {
+    bins[f][Distribution.decileBin(edges, v)]++;
+    if (v < low || v > high) {
       outOfDistribution[f]++;
     }
     if (v < min || v > max) {
@@ -50,10 +54,10 @@ final class Window {
     }
   }
 
-  /** Adds one row's score. */
-  void addScore(float score, Distribution reference, boolean positive) {
+  /** Adds one row's score, binned by its reference's decile {@code edges}. */
+  void addScore(float score, float[] edges, boolean positive) {
     scoreSketch.update(score);
-    scoreBins[reference.decileBin(score)]++;
+    scoreBins[Distribution.decileBin(edges, score)]++;
     rows++;
     if (positive) {
       positives++;

@@ -295,13 +295,15 @@ public record ReferenceProfile(long rows, List<FeatureProfile> features, ScorePr
       for (float v : sorted) {
         sketch.update(v);
       }
+      float[] edgeArray = new float[DECILE_EDGES];
       List<Float> edges = new ArrayList<>();
       for (int i = 1; i <= DECILE_EDGES; i++) {
-        edges.add(quantile(sorted, i, 10));
+        edgeArray[i - 1] = quantile(sorted, i, 10);
+        edges.add(edgeArray[i - 1]);
       }
       long[] counts = new long[DECILE_EDGES + 1];
       for (float v : sorted) {
-        counts[bin(edges, v)]++;
+        counts[decileBin(edgeArray, v)]++;
       }
       List<Double> proportions = new ArrayList<>();
       for (long c : counts) {
@@ -323,20 +325,33 @@ public record ReferenceProfile(long rows, List<FeatureProfile> features, ScorePr
      * the number of edges below {@code x}.
      */
     public int decileBin(double x) {
-      return bin(decileEdges, x);
+      return decileBin(decileEdgeArray(), x);
+    }
+
+    /**
+     * The decile edges as an array, for binning many values with {@link #decileBin(float[],
+     * double)}.
+     */
+    public float[] decileEdgeArray() {
+      float[] edges = new float[decileEdges.size()];
+      for (int i = 0; i < edges.length; i++) {
+        edges[i] = decileEdges.get(i);
+      }
+      return edges;
+    }
+
+    /** The decile bin of {@code x} among {@code edges}: the number of edges below {@code x}. */
+    public static int decileBin(float[] edges, double x) {
+      int below = 0;
+      while (below < edges.length && edges[below] < x) {
+        below++;
+      }
+      return below;
     }
 
     /** A fresh heap copy of the KLL sketch. */
     public KllFloatsSketch sketch() {
       return KllFloatsSketch.heapify(Memory.wrap(Base64.getDecoder().decode(kll)));
-    }
-
-    private static int bin(List<Float> edges, double x) {
-      int below = 0;
-      while (below < edges.size() && edges.get(below) < x) {
-        below++;
-      }
-      return below;
     }
 
     /** The INCLUSIVE quantile at rank {@code num / den}, in integer arithmetic. */
