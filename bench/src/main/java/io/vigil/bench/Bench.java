@@ -33,6 +33,10 @@ public final class Bench {
   private final Duration warmUp;
   private final JitWarmUp.Policy jitWarmUp;
   private final Duration measure;
+
+  /** How long the profile's first, discarded recording runs under load (see the profile pass). */
+  private static final Duration JFR_SETTLE = Duration.ofSeconds(30);
+
   private final int rounds;
   private final int batcherRounds;
   private final boolean noFail;
@@ -171,13 +175,46 @@ public final class Bench {
         fRows.add(f);
         maxRssKb = Math.max(maxRssKb, (long) f.get("rss_kb"));
       }
-      halfE = fixedRate.halfE(pinning, off, shipped, http.e(), fRows, results);
+      halfE = fixedRate.halfE(pinning, wrk, off, shipped, http.e(), fRows, results);
       if (halfE.f50().isPresent()) {
         maxRssKb = Math.max(maxRssKb, (long) halfE.f50().get().get("rss_kb"));
       }
       if (profile) {
+        say("profile: the AS_SHIPPED gateway's threads at E's maximum, CPU from /proc");
+        Map<String, Long> before = ThreadCpu.ticks(shipped.pid());
+        Wrk.Result plain =
+            wrk.run(
+                shipped.port(),
+                BenchModel.DEMO.inferPath(),
+                BenchModel.DEMO.requestBodies(),
+                ClosedLoopRounds.CONNECTIONS,
+                measure);
+        Map<String, Double> threads =
+            ThreadCpu.perRequestUs(before, ThreadCpu.ticks(shipped.pid()), plain.ok());
+        Map<String, Double> threadMetrics = new java.util.LinkedHashMap<>();
+        threadMetrics.put("rate", plain.rate());
+        threadMetrics.put("cpu_us_per_request", threads.get("all"));
+        threads.forEach((kind, us) -> threadMetrics.put("thread_us:" + kind, us));
+        results.add(
+            new Row(
+                "E/threads",
+                "E again, the gateway's CPU per request by thread (/proc: native and kernel work"
+                    + " included)",
+                threadMetrics,
+                ThreadCpu.describe(threads)));
         say("profile: JFR on the AS_SHIPPED gateway at E's maximum");
         Path jfr = out.resolve("gateway-E.jfr");
+        // A JVM's first recording deoptimises its compiled code: E fell from 12.8k to 2.6k req/s
+        // and took some 25 s to recover here, and a profile of that is of the JIT at work. So a
+        // first recording, under load for JFR_SETTLE, is thrown away; a second one costs little.
+        shipped.startRecording();
+        wrk.run(
+            shipped.port(),
+            BenchModel.DEMO.inferPath(),
+            BenchModel.DEMO.requestBodies(),
+            ClosedLoopRounds.CONNECTIONS,
+            JFR_SETTLE);
+        shipped.discardRecording();
         shipped.startRecording();
         Wrk.Result r =
             wrk.run(
@@ -190,8 +227,8 @@ public final class Bench {
         results.add(
             new Row(
                 "E/profiled",
-                "E again under JFR (profile settings)",
-                Map.of("rate", r.rate(), "p99_us", r.p99Us()),
+                "E again under JFR (profile settings, 1 ms sampling), a settled recording",
+                Map.of("rate", r.rate(), "p99_us", r.p99Us(), "of_E", r.rate() / http.e()),
                 "recording: " + jfr.getFileName()));
         results.hotPath(JfrHotPath.summarize(jfr, 20));
       }

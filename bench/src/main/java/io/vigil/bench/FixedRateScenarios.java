@@ -115,9 +115,16 @@ final class FixedRateScenarios {
    * {@code GET /v2} at the same rate placed the same way (its floor); where the run cannot pin, the
    * unpinned F/50% (one of {@code fRows}) with the generator's floor measured unpinned, and why.
    * Each pinned gateway gets every CPU back after its run; the pinned F row joins {@code fRows}.
+   *
+   * <p>Pinned, "E's maximum" is E measured the same way ({@code wrk}, closed loop, pinned to the
+   * generator's CPU, the gateway to its own): a gateway held to one CPU serves less than one with
+   * every CPU, so half of the unpinned E can be all of the pinned gateway's capacity (on a 2-CPU
+   * machine it was: its queues grew, p50 1.4 s), which measures saturation, not latency at half
+   * load.
    */
   RequestPathTargets.HalfE halfE(
       CpuPinning pinning,
+      Wrk wrk,
       HostedGateway off,
       HostedGateway shipped,
       double eMaxRate,
@@ -136,13 +143,15 @@ final class FixedRateScenarios {
       try {
         Row f;
         try (CpuPinning.Pinned p = pinning.pinGateway(shipped.pid())) {
+          Row e = pinnedMaximum(wrk.launchedWith(pinning.generatorLauncher()), shipped, where);
+          results.add(e);
           f =
               pinned.latencyAt(
                   shipped,
-                  eMaxRate,
+                  e.get("rate"),
                   0.5,
                   "F/50%/pinned",
-                  "infer, demo model, AS_SHIPPED, open loop at 50% of E" + where);
+                  "infer, demo model, AS_SHIPPED, open loop at 50% of E/pinned" + where);
         }
         results.add(f);
         fRows.add(f);
@@ -176,6 +185,38 @@ final class FixedRateScenarios {
       floor = Optional.of(g);
     }
     return new RequestPathTargets.HalfE(f50, floor, placement + "; unpinned F/50%");
+  }
+
+  /**
+   * E with the gateway pinned: wrk, closed loop at E's connections, pinned to the generator's CPU;
+   * a first run of the same length settles the JIT for the new placement, the second is the row.
+   */
+  private Row pinnedMaximum(Wrk pinnedWrk, HostedGateway shipped, String where)
+      throws IOException, InterruptedException {
+    BenchModel demo = BenchModel.DEMO;
+    pinnedWrk.run(
+        shipped.port(),
+        demo.inferPath(),
+        demo.requestBodies(),
+        ClosedLoopRounds.CONNECTIONS,
+        measure);
+    Wrk.Result r =
+        pinnedWrk.run(
+            shipped.port(),
+            demo.inferPath(),
+            demo.requestBodies(),
+            ClosedLoopRounds.CONNECTIONS,
+            measure);
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("rate", r.rate());
+    m.put("p50_us", r.p50Us());
+    m.put("p99_us", r.p99Us());
+    return new Row(
+        "E/pinned",
+        "E's maximum with the gateway pinned: infer, demo model, AS_SHIPPED, wrk closed loop"
+            + where,
+        m,
+        "the rate F/50%/pinned takes half of");
   }
 
   /** The row of a run; {@code ledgerAdded} is the prediction entries it added, -1 without one. */

@@ -19,8 +19,8 @@ import jdk.jfr.Recording;
 /**
  * The main class of a JVM that hosts one gateway and nothing else, so that its CPU time, JIT time
  * and resident memory are the gateway's. It answers one-line commands on stdin: {@code stats},
- * {@code admin-port}, {@code grpc-port}, {@code jfr-start}, {@code jfr-stop PATH}, {@code stop}; it
- * stops on its own when stdin closes or its lifetime ends.
+ * {@code admin-port}, {@code grpc-port}, {@code jfr-start}, {@code jfr-stop PATH}, {@code
+ * jfr-discard}, {@code stop}; it stops on its own when stdin closes or its lifetime ends.
  *
  * <p>A benchmark-only model's bundle is installed into the data folder by the harness before this
  * JVM starts ({@link HostedGateway#start}), so that building it never touches the heap measured
@@ -231,6 +231,13 @@ public final class GatewayHost {
           recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1));
           recording.start();
           System.out.println("jfr started");
+        }
+        case "jfr-discard" -> {
+          if (recording != null) {
+            recording.close();
+            recording = null;
+          }
+          System.out.println("jfr discarded");
         }
         case "jfr-stop" -> {
           if (recording != null) {

@@ -260,6 +260,11 @@ final class HostedGateway implements AutoCloseable {
     command("jfr-start", "jfr started");
   }
 
+  /** Stops the recording and keeps nothing of it. */
+  void discardRecording() {
+    command("jfr-discard", "jfr discarded");
+  }
+
   void stopRecording(Path file) {
     command("jfr-stop " + file.toAbsolutePath(), "jfr stopped");
   }

@@ -34,9 +34,20 @@ final class Wrk {
       """;
 
   private final Path workDir;
+  private final List<String> launcher;
 
   Wrk(Path workDir) {
+    this(workDir, List.of());
+  }
+
+  private Wrk(Path workDir, List<String> launcher) {
     this.workDir = workDir;
+    this.launcher = List.copyOf(launcher);
+  }
+
+  /** The same, wrk started through {@code launcher} ({@code taskset -c N}). */
+  Wrk launchedWith(List<String> launcher) {
+    return new Wrk(workDir, launcher);
   }
 
   /** One wrk run's numbers. */
@@ -103,7 +114,8 @@ final class Wrk {
     Path script = Files.createTempFile(workDir, "wrk-", ".lua");
     Files.writeString(script, script(path, bodies, target.headers()), StandardCharsets.UTF_8);
     long seconds = Math.max(1, duration.toSeconds());
-    List<String> command =
+    List<String> command = new java.util.ArrayList<>(launcher);
+    command.addAll(
         List.of(
             BINARY,
             "-t1",
@@ -113,7 +125,7 @@ final class Wrk {
             "5s",
             "-s",
             script.toString(),
-            target.url(path));
+            target.url(path)));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     byte[] out;
     try {
