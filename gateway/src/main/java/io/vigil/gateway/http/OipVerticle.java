@@ -132,24 +132,12 @@ public final class OipVerticle extends DeviceServerVerticle {
               guard.request(ctx);
               authenticate(ctx);
             });
+    // The router tries each route in turn until one matches: the exact paths first (a string
+    // comparison each), then inference, which nearly every request takes, before the metadata
+    // routes, whose patterns an inference request no longer runs.
     router.get("/v2").handler(ctx -> json(ctx, 200, serverBody));
     router.get("/v2/health/live").handler(ctx -> ctx.response().setStatusCode(200).end());
     router.get("/v2/health/ready").handler(this::ready);
-    router
-        .get("/v2/models/:model")
-        .handler(ctx -> metadata(ctx, models.active(ctx.pathParam("model"))));
-    router
-        .get("/v2/models/:model/ready")
-        .handler(ctx -> modelReady(ctx, models.active(ctx.pathParam("model"))));
-    router
-        .get("/v2/models/:model/versions/:version")
-        .handler(
-            ctx -> metadata(ctx, models.version(ctx.pathParam("model"), ctx.pathParam("version"))));
-    router
-        .get("/v2/models/:model/versions/:version/ready")
-        .handler(
-            ctx ->
-                modelReady(ctx, models.version(ctx.pathParam("model"), ctx.pathParam("version"))));
     router
         .post("/v2/models/:model/infer")
         .handler(this::enter)
@@ -168,6 +156,21 @@ public final class OipVerticle extends DeviceServerVerticle {
         .handler(ctx -> limits.devices().handle(ctx, bodyReader))
         .handler(bodyReader)
         .handler(this::outcomes);
+    router
+        .get("/v2/models/:model")
+        .handler(ctx -> metadata(ctx, models.active(ctx.pathParam("model"))));
+    router
+        .get("/v2/models/:model/ready")
+        .handler(ctx -> modelReady(ctx, models.active(ctx.pathParam("model"))));
+    router
+        .get("/v2/models/:model/versions/:version")
+        .handler(
+            ctx -> metadata(ctx, models.version(ctx.pathParam("model"), ctx.pathParam("version"))));
+    router
+        .get("/v2/models/:model/versions/:version/ready")
+        .handler(
+            ctx ->
+                modelReady(ctx, models.version(ctx.pathParam("model"), ctx.pathParam("version"))));
     router.route().failureHandler(this::failure);
     router.errorHandler(
         404,
