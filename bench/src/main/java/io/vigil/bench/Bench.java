@@ -182,13 +182,7 @@ public final class Bench {
       if (profile) {
         say("profile: the AS_SHIPPED gateway's threads at E's maximum, CPU from /proc");
         Map<String, Long> before = ThreadCpu.ticks(shipped.pid());
-        Wrk.Result plain =
-            wrk.run(
-                shipped.port(),
-                BenchModel.DEMO.inferPath(),
-                BenchModel.DEMO.requestBodies(),
-                ClosedLoopRounds.CONNECTIONS,
-                measure);
+        Wrk.Result plain = wrk.demoInfer(shipped.port(), measure);
         Map<String, Double> threads =
             ThreadCpu.perRequestUs(before, ThreadCpu.ticks(shipped.pid()), plain.ok());
         Map<String, Double> threadMetrics = new java.util.LinkedHashMap<>();
@@ -208,21 +202,10 @@ public final class Bench {
         // and took some 25 s to recover here, and a profile of that is of the JIT at work. So a
         // first recording, under load for JFR_SETTLE, is thrown away; a second one costs little.
         shipped.startRecording();
-        wrk.run(
-            shipped.port(),
-            BenchModel.DEMO.inferPath(),
-            BenchModel.DEMO.requestBodies(),
-            ClosedLoopRounds.CONNECTIONS,
-            JFR_SETTLE);
+        wrk.demoInfer(shipped.port(), JFR_SETTLE);
         shipped.discardRecording();
         shipped.startRecording();
-        Wrk.Result r =
-            wrk.run(
-                shipped.port(),
-                BenchModel.DEMO.inferPath(),
-                BenchModel.DEMO.requestBodies(),
-                ClosedLoopRounds.CONNECTIONS,
-                measure);
+        Wrk.Result r = wrk.demoInfer(shipped.port(), measure);
         shipped.stopRecording(jfr);
         results.add(
             new Row(

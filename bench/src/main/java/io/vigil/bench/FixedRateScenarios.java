@@ -193,20 +193,8 @@ final class FixedRateScenarios {
    */
   private Row pinnedMaximum(Wrk pinnedWrk, HostedGateway shipped, String where)
       throws IOException, InterruptedException {
-    BenchModel demo = BenchModel.DEMO;
-    pinnedWrk.run(
-        shipped.port(),
-        demo.inferPath(),
-        demo.requestBodies(),
-        ClosedLoopRounds.CONNECTIONS,
-        measure);
-    Wrk.Result r =
-        pinnedWrk.run(
-            shipped.port(),
-            demo.inferPath(),
-            demo.requestBodies(),
-            ClosedLoopRounds.CONNECTIONS,
-            measure);
+    pinnedWrk.demoInfer(shipped.port(), measure);
+    Wrk.Result r = pinnedWrk.demoInfer(shipped.port(), measure);
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("rate", r.rate());
     m.put("p50_us", r.p50Us());

@@ -105,6 +105,13 @@ final class Wrk {
     return run(Target.plain(port), path, bodies, connections, duration);
   }
 
+  /** E's load on {@code port}: the demo model's inference requests, at E's connections. */
+  Result demoInfer(int port, Duration duration) throws IOException, InterruptedException {
+    BenchModel demo = BenchModel.DEMO;
+    return run(
+        port, demo.inferPath(), demo.requestBodies(), ClosedLoopRounds.CONNECTIONS, duration);
+  }
+
   /**
    * Runs wrk against {@code target}'s {@code path}, as {@link #run(int, String, List, int,
    * Duration)}.
