@@ -14,7 +14,7 @@ import io.vigil.gateway.GatewayException;
  */
 class ConfigLoaderFuzzTest {
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void readsAConfigurationOrRefusesItAsInvalid(byte[] bytes) {
     try {
       ConfigLoader.parse(new String(bytes, UTF_8), "fuzz.yaml");

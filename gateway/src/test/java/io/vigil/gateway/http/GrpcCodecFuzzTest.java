@@ -27,7 +27,7 @@ class GrpcCodecFuzzTest {
   private static final OipDecoder.Limits LIMITS =
       new OipDecoder.Limits(1, 1, VALIDATOR.maxValues());
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void decodesAMessageOrRefusesItAsInvalidInput(byte[] bytes) {
     ModelInferRequest message;
     try {

@@ -21,7 +21,7 @@ class OipBinaryDecoderFuzzTest {
    * Hostile bodies with binary tensor data: the first four bytes (big-endian) are taken for the
    * {@code Inference-Header-Content-Length}, the rest is the body.
    */
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void decodesABodyWithBinaryTensorDataOrRefusesItAsInvalidInput(byte[] bytes) {
     if (bytes.length < 4) {
       return;

@@ -31,7 +31,7 @@ class OipDecoderFuzzTest {
   private static final OipDecoder.Limits LIMITS =
       new OipDecoder.Limits(1, 1, VALIDATORS.get(0).maxValues());
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void decodesAndValidatesARequestOrRefusesItAsInvalidInput(byte[] bytes) {
     decodeAndValidate(new RequestBody(List.of(Buffer.buffer(bytes)), bytes.length));
     decodeAndValidate(new RequestBody(chunks(bytes), bytes.length));

@@ -16,7 +16,7 @@ class BundleReaderFuzzTest {
 
   private static final Set<Code> BUNDLE_CODES = Set.of(Code.BUNDLE_INVALID, Code.MANIFEST_INVALID);
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void readsABundleOrRefusesItWithABundleCode(byte[] bytes) {
     try {
       BundleReader.read(bytes, "fuzz.vbundle");

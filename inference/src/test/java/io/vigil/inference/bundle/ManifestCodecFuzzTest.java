@@ -13,7 +13,7 @@ import io.vigil.inference.InferenceException.Code;
  */
 class ManifestCodecFuzzTest {
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void parsesAManifestOrRefusesItAsInvalid(byte[] bytes) {
     try {
       Manifest manifest = ManifestCodec.parse(bytes);

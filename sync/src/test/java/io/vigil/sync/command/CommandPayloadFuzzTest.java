@@ -16,7 +16,7 @@ class CommandPayloadFuzzTest {
 
   private static final FuzzedCommands COMMANDS = new FuzzedCommands();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void readsASignedPayloadOrRefusesItWithACode(byte[] payload) {
     byte[] envelope =
         Envelope.sign(Command.PAYLOAD_TYPE, payload, List.of(COMMANDS.commandKey)).toJson();

@@ -13,7 +13,7 @@ class CommandVerifierFuzzTest {
 
   private static final FuzzedCommands COMMANDS = new FuzzedCommands();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void verifiesAnEnvelopeOrRefusesItWithACode(byte[] envelope) {
     try {
       COMMANDS.verifier.verify(envelope, COMMANDS.root);

@@ -22,7 +22,7 @@ class MessagePayloadFuzzTest {
   private static final Verifier VERIFIER = Verifier.create(Map.of("gw-1", GATEWAY_KEY.publicKey()));
 
   /** The first byte picks the message's kind, the rest is its payload. */
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void readsASignedPayloadOrRefusesIt(byte[] input) {
     if (input.length == 0) {
       return;

@@ -17,7 +17,7 @@ class VerifierFuzzTest {
   private static final SigningKey GATEWAY_KEY = SigningKey.generate();
   private static final Verifier VERIFIER = Verifier.create(Map.of("gw-1", GATEWAY_KEY.publicKey()));
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void verifiesAMessageOrRefusesIt(byte[] envelope) {
     try {
       VERIFIER.verify(envelope);

@@ -19,7 +19,7 @@ class EnvelopeFuzzTest {
   private static final Map<String, PublicKey> TRUSTED =
       Map.of(KEY.publicKey().keyId(), KEY.publicKey());
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void readsAnEnvelopeOrRefusesIt(byte[] bytes) {
     try {
       Envelope envelope = Envelope.parse(bytes);

@@ -12,7 +12,7 @@ import io.vigil.trust.TrustException;
  */
 class MetadataFuzzTest {
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void readsMetadataOfEveryRoleOrRefusesIt(byte[] bytes) {
     try {
       Metadata<Root> root = Metadata.root(bytes);

@@ -23,7 +23,7 @@ class TrustedSetFuzzTest {
   private static final TrustedSet FOR_TIMESTAMPS =
       new TrustedSet(TRUSTED_ROOT, RepositoryFixture.START);
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void offersMetadataToAClientThatTrustsARoot(byte[] bytes) {
     try {
       FOR_ROOTS.updateRoot(bytes);
