@@ -19,6 +19,9 @@ final class WriteStatements implements AutoCloseable {
   private final PreparedStatement deleteNodes;
   private final PreparedStatement refBlock;
   private final PreparedStatement deleteRefBlocks;
+  // Rows added to the entry and node batches since the last commit.
+  private int entries;
+  private int nodes;
 
   WriteStatements(Connection c, WriterHooks hooks) throws SQLException {
     this.connection = c;
@@ -48,14 +51,46 @@ final class WriteStatements implements AutoCloseable {
   }
 
   void begin() throws SQLException {
+    if (entries > 0 || nodes > 0) {
+      // Rows of a transaction that failed before its commit: never part of the next one.
+      entry.clearBatch();
+      node.clearBatch();
+      entries = 0;
+      nodes = 0;
+    }
     begin.execute();
   }
 
+  /**
+   * Inserts the entries and tree nodes queued since {@link #begin} and commits. They go to SQLite
+   * in one {@code executeBatch} a table, not one {@code executeUpdate} a row: the driver then binds
+   * and steps each row in one loop, without a statement reset and change count per call (1.3 µs
+   * less a prediction, measured in issue 19). A failure leaves nothing queued: the writer closes
+   * these statements after any failed transaction, and the queues are cleared here as well.
+   */
   void commit() throws SQLException {
+    try {
+      if (entries > 0) {
+        entry.executeBatch();
+      }
+      if (nodes > 0) {
+        node.executeBatch();
+      }
+    } finally {
+      if (entries > 0) {
+        entry.clearBatch();
+      }
+      if (nodes > 0) {
+        node.clearBatch();
+      }
+      entries = 0;
+      nodes = 0;
+    }
     commit.execute();
     hooks.committed();
   }
 
+  /** Queues an entry's row; {@link #commit} inserts it. */
   void entry(long seq, String time, EntryCodec.Encoded e, byte[] canonical) throws SQLException {
     entry.setLong(1, seq);
     entry.setString(2, time);
@@ -63,7 +98,8 @@ final class WriteStatements implements AutoCloseable {
     entry.setString(4, e.ref());
     entry.setString(5, e.modelId());
     entry.setBytes(6, canonical);
-    entry.executeUpdate();
+    entry.addBatch();
+    entries++;
   }
 
   void refBlock(RefBlocks.Full block) throws SQLException {
@@ -72,12 +108,14 @@ final class WriteStatements implements AutoCloseable {
     refBlock.executeUpdate();
   }
 
+  /** Queues a tree node's row; {@link #commit} inserts it. */
   void node(int level, long index, byte[] hash) throws SQLException {
     node.setLong(1, PostOrder.position(level, index));
     node.setInt(2, level);
     node.setLong(3, index);
     node.setBytes(4, hash);
-    node.executeUpdate();
+    node.addBatch();
+    nodes++;
   }
 
   void checkpoint(long size, String time, String note) throws SQLException {
