@@ -214,20 +214,13 @@ final class LedgerStore implements NodeSource, AutoCloseable {
    */
   Map<String, List<StoredEntry>> byRefs(Collection<String> refs) throws SQLException {
     Map<String, List<StoredEntry>> found = new LinkedHashMap<>();
-    try (PreparedStatement ps =
-        connection.prepareStatement("SELECT canonical FROM entries WHERE seq = ?")) {
-      for (Map.Entry<String, List<Long>> e : RefBlocks.lookup(connection, refs).entrySet()) {
-        List<StoredEntry> out = new ArrayList<>(e.getValue().size());
-        for (long seq : e.getValue()) {
-          ps.setLong(1, seq);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-              out.add(EntryCodec.decodeStored(seq, rs.getBytes(1)));
-            }
-          }
-        }
-        found.put(e.getKey(), List.copyOf(out));
+    for (Map.Entry<String, List<RefBlocks.Match>> e :
+        RefBlocks.lookup(connection, refs).entrySet()) {
+      List<StoredEntry> out = new ArrayList<>(e.getValue().size());
+      for (RefBlocks.Match m : e.getValue()) {
+        out.add(EntryCodec.decodeStored(m.seq(), m.canonical()));
       }
+      found.put(e.getKey(), List.copyOf(out));
     }
     return found;
   }

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,10 +31,10 @@ import java.util.Map;
  * <p>A lookup reads every block (8 bytes per entry kept in the database, which archiving bounds),
  * binary-searches each for the refs' hashes, scans the entries after the last block (fewer than
  * 1,024: the block is small so that this scan of whole rows stays short), then reads the candidate
- * rows by seq and keeps those whose ref is equal: a hash that two refs share costs a read, never a
- * wrong answer. Blocks whose entries are all archived are deleted with them; the blocks are derived
- * from {@code entries} and are rebuilt where missing (a ledger written before they existed) when
- * the writer opens.
+ * rows by seq and keeps those whose ref is equal, with their canonical bytes from the same read: a
+ * hash that two refs share costs a read, never a wrong answer. Blocks whose entries are all
+ * archived are deleted with them; the blocks are derived from {@code entries} and are rebuilt where
+ * missing (a ledger written before they existed) when the writer opens.
  */
 final class RefBlocks {
 
@@ -153,12 +154,17 @@ final class RefBlocks {
     }
   }
 
+  /** An entry found by its ref: its seq and its canonical bytes. */
+  record Match(long seq, byte[] canonical) {}
+
   /**
-   * The seqs of the entries whose ref is one of {@code refs}, by ref, ascending; every ref a key.
-   * Runs in the caller's read snapshot.
+   * The entries whose ref is one of {@code refs}, by ref, ascending; every ref a key. Each row is
+   * read once: its ref to rule out another ref's hash, and its canonical bytes only when it matches
+   * (SQLite reads a column only when asked for it). Runs in the caller's read snapshot.
    */
-  static Map<String, List<Long>> lookup(Connection c, Collection<String> refs) throws SQLException {
-    Map<String, List<Long>> found = new LinkedHashMap<>();
+  static Map<String, List<Match>> lookup(Connection c, Collection<String> refs)
+      throws SQLException {
+    Map<String, List<Match>> found = new LinkedHashMap<>();
     Map<Integer, List<String>> byHash = new HashMap<>();
     for (String ref : refs) {
       if (found.putIfAbsent(ref, new ArrayList<>()) == null) {
@@ -178,32 +184,34 @@ final class RefBlocks {
       }
     }
     long tail = lastBlockEnd(c);
-    try (PreparedStatement ps = c.prepareStatement("SELECT seq, ref FROM entries WHERE seq >= ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT seq, ref, canonical FROM entries WHERE seq >= ?")) {
       ps.setLong(1, tail);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          List<Long> seqs = found.get(rs.getString(2));
-          if (seqs != null) {
-            seqs.add(rs.getLong(1));
+          List<Match> matches = found.get(rs.getString(2));
+          if (matches != null) {
+            matches.add(new Match(rs.getLong(1), rs.getBytes(3)));
           }
         }
       }
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT ref FROM entries WHERE seq = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT ref, canonical FROM entries WHERE seq = ?")) {
       for (long seq : candidates) {
         ps.setLong(1, seq);
         try (ResultSet rs = ps.executeQuery()) {
           // an archived entry's block may outlive it by a few entries; its row is gone
           if (rs.next()) {
-            List<Long> seqs = found.get(rs.getString(1));
-            if (seqs != null) {
-              seqs.add(seq);
+            List<Match> matches = found.get(rs.getString(1));
+            if (matches != null) {
+              matches.add(new Match(seq, rs.getBytes(2)));
             }
           }
         }
       }
     }
-    found.values().forEach(seqs -> seqs.sort(null));
+    found.values().forEach(matches -> matches.sort(Comparator.comparingLong(Match::seq)));
     return found;
   }
 
