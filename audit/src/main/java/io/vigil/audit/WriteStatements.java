@@ -64,9 +64,10 @@ final class WriteStatements implements AutoCloseable {
   /**
    * Inserts the entries and tree nodes queued since {@link #begin} and commits. They go to SQLite
    * in one {@code executeBatch} a table, not one {@code executeUpdate} a row: the driver then binds
-   * and steps each row in one loop, without a statement reset and change count per call (1.3 µs
-   * less a prediction, measured in issue 19). A failure leaves nothing queued: the writer closes
-   * these statements after any failed transaction, and the queues are cleared here as well.
+   * and steps each row in one loop, without the reset, change count and auto-commit probe it makes
+   * after each statement it runs (1.0 to 1.9 µs less of the writer's CPU a prediction:
+   * BENCHMARKS.md, issue 19). A failure leaves nothing queued: the writer closes these statements
+   * after any failed transaction, and the queues are cleared here as well.
    */
   void commit() throws SQLException {
     try {
