@@ -159,8 +159,9 @@ final class RefBlocks {
 
   /**
    * The entries whose ref is one of {@code refs}, by ref, ascending; every ref a key. Each row is
-   * read once: its ref to rule out another ref's hash, and its canonical bytes only when it matches
-   * (SQLite reads a column only when asked for it). Runs in the caller's read snapshot.
+   * read once: its ref to rule out another ref's hash, and its canonical bytes copied out only when
+   * it matches (a blob that fits its page costs SQLite a pointer until the driver asks for it).
+   * Runs in the caller's read snapshot.
    */
   static Map<String, List<Match>> lookup(Connection c, Collection<String> refs)
       throws SQLException {
