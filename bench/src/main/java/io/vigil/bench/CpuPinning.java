@@ -139,6 +139,14 @@ final class CpuPinning {
   }
 
   /**
+   * What a JVM's command line starts with to run on the gateway's CPU, as the ledger's floor does
+   * while the gateways are idle: {@code taskset -c N}, or nothing.
+   */
+  List<String> gatewayLauncher() {
+    return possible() ? List.of(TASKSET, "-c", Integer.toString(gatewayCpu)) : List.of();
+  }
+
+  /**
    * Pins every thread of the running process {@code pid} to the gateway's CPU until the returned
    * handle is closed, which gives it back every CPU this run may use.
    */

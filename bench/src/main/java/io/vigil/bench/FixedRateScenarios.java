@@ -21,6 +21,12 @@ final class FixedRateScenarios {
   /** Connections of the open-loop generator's pool. */
   static final int CONNECTIONS = 32;
 
+  /**
+   * The ledger's floor appends this long unrecorded first: its JIT settles and its WAL, new, grows
+   * to the size it is then reused at (the growing file's fsyncs cost more).
+   */
+  static final Duration LEDGER_FLOOR_WARM_UP = Duration.ofSeconds(5);
+
   private final OpenLoopRun generator;
   private final Duration warmUp;
   private final Duration measure;
@@ -165,7 +171,22 @@ final class FixedRateScenarios {
                   "the generator's floor: GET /v2 at F/50%'s rate, LEDGER_OFF gateway" + where);
         }
         results.add(floor);
-        return new RequestPathTargets.HalfE(Optional.of(f), Optional.of(floor), placement);
+        System.out.println(
+            "bench: the ledger's floor at F/50%/pinned's rate, on the gateway's CPU");
+        Row ledger =
+            LedgerFloor.measure(
+                pinning.gatewayLauncher(),
+                generator.workDir(),
+                "L/50%/pinned",
+                f.get("target_rate"),
+                LEDGER_FLOOR_WARM_UP,
+                measure,
+                "the ledger's floor: the ledger alone (FULL, group commit; no HTTP, no model) at"
+                    + " F/50%/pinned's rate, its JVM on CPU "
+                    + pinning.gatewayCpu());
+        results.add(ledger);
+        return new RequestPathTargets.HalfE(
+            Optional.of(f), Optional.of(floor), Optional.of(ledger), placement);
       } catch (IOException e) {
         placement = "could not pin: " + e.getMessage();
         System.out.println("bench: " + placement);
@@ -184,7 +205,8 @@ final class FixedRateScenarios {
       results.add(g);
       floor = Optional.of(g);
     }
-    return new RequestPathTargets.HalfE(f50, floor, placement + "; unpinned F/50%");
+    return new RequestPathTargets.HalfE(
+        f50, floor, Optional.empty(), placement + "; unpinned F/50%");
   }
 
   /**

@@ -66,24 +66,7 @@ final class LedgerWriterBench {
               LedgerOptions.of(dir.resolve("audit.db"), "bench/ledger").withDurability(durability),
               signer,
               Clock.systemUTC())) {
-        List<Tensor> input = List.of(new Tensor("features", new long[] {1, 30}, randomRow()));
-        String digest = PredictionEntry.digestOf(input);
-        List<Tensor> output =
-            List.of(new Tensor("probability", new long[] {1, 1}, new float[] {0.25f}));
-        Supplier<PredictionEntry> entry =
-            () ->
-                new PredictionEntry(
-                    UUID.randomUUID().toString(),
-                    "bench-device",
-                    "wdbc-malignancy",
-                    "1.0.0",
-                    "0".repeat(64),
-                    digest,
-                    input,
-                    output,
-                    150,
-                    "normal",
-                    List.of());
+        Supplier<PredictionEntry> entry = entries();
         appendFor(ledger, entry, warmUp);
         long commitsBefore = ledger.commits();
         long startNanos = System.nanoTime();
@@ -95,6 +78,30 @@ final class LedgerWriterBench {
     } catch (java.io.IOException | GeneralSecurityException e) {
       throw new IllegalStateException("ledger benchmark could not run: " + e, e);
     }
+  }
+
+  /**
+   * Realistic prediction records, as the demo model's answers make them: 30 floats in and stored,
+   * one out, a random request id each.
+   */
+  static Supplier<PredictionEntry> entries() {
+    List<Tensor> input = List.of(new Tensor("features", new long[] {1, 30}, randomRow()));
+    String digest = PredictionEntry.digestOf(input);
+    List<Tensor> output =
+        List.of(new Tensor("probability", new long[] {1, 1}, new float[] {0.25f}));
+    return () ->
+        new PredictionEntry(
+            UUID.randomUUID().toString(),
+            "bench-device",
+            "wdbc-malignancy",
+            "1.0.0",
+            "0".repeat(64),
+            digest,
+            input,
+            output,
+            150,
+            "normal",
+            List.of());
   }
 
   private static long appendFor(Ledger ledger, Supplier<PredictionEntry> entry, Duration duration) {

@@ -37,6 +37,11 @@ final class OpenLoopRun {
     this.launcher = List.copyOf(launcher);
   }
 
+  /** The folder its JVMs write their logs and body files in. */
+  Path workDir() {
+    return workDir;
+  }
+
   /**
    * The same generator, its JVM started through {@code launcher} (such as {@code taskset -c 1}:
    * {@link CpuPinning#generatorLauncher()}).

@@ -44,7 +44,11 @@ final class RequestPathTargets {
    * @param floor the generator alone on {@code GET /v2} at the same rate, placed the same way
    * @param placement how the two JVMs were placed on the CPUs, or why they could not be
    */
-  record HalfE(Optional<Row> f50, Optional<Row> floor, String placement) {}
+  /**
+   * F at half of E, the generator's floor (itself on {@code GET /v2} at that rate) and the ledger's
+   * (the ledger alone at that rate on the gateway's CPU), and where they ran.
+   */
+  record HalfE(Optional<Row> f50, Optional<Row> floor, Optional<Row> ledger, String placement) {}
 
   static void evaluate(
       Results results, ClosedLoopRounds.Outcome http, Optional<Row> fsync, HalfE halfE) {
@@ -179,6 +183,19 @@ final class RequestPathTargets {
                     "; the generator's own p99 at that rate on GET /v2 (its floor): "
                         + Fmt.latency(g.get("p99_us")))
             .orElse("; the generator's floor not measured");
+    String ledger =
+        halfE
+            .ledger()
+            .map(
+                l ->
+                    "; the ledger alone at that rate on the gateway's CPU (its floor): p99 "
+                        + Fmt.latency(l.get("p99_us"))
+                        + ", p99.9 "
+                        + Fmt.latency(l.get("p999_us"))
+                        + " ("
+                        + l.note()
+                        + ")")
+            .orElse("");
     return Target.bound(
             name,
             goal,
@@ -194,6 +211,7 @@ final class RequestPathTargets {
                 + r.id()
                 + ")"
                 + floor
+                + ledger
                 + "; "
                 + halfE.placement(),
             true,

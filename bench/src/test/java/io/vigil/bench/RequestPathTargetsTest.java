@@ -66,17 +66,31 @@ class RequestPathTargetsTest {
             Map.of("p99_us", 4_200.0, "target_rate", 8_923.0, "p50_us", 900.0, "p999_us", 6e3),
             "");
     Row floor = Row.of("G/50%/pinned", "G", Map.of("p99_us", 1_100.0));
+    Row ledger =
+        new Row(
+            "L/50%/pinned",
+            "L",
+            Map.of("p99_us", 3_900.0, "p999_us", 9_500.0),
+            "1.4 entries a commit; 12 of 6000 commits took over 3 ms");
 
     Target t =
         RequestPathTargets.halfE(
-            new RequestPathTargets.HalfE(Optional.of(f), Optional.of(floor), "on CPUs 0 and 1"));
+            new RequestPathTargets.HalfE(
+                Optional.of(f), Optional.of(floor), Optional.of(ledger), "on CPUs 0 and 1"));
 
     assertEquals(Optional.of(true), t.holds());
     assertEquals(4.2, t.value(), 1e-9);
     assertEquals(RequestPathTargets.P99_HALF_E, t.key());
     assertTrue(t.measured().startsWith("4.20 ms at 8,923 req/s"), t.measured());
     assertTrue(t.measured().contains("F/50%/pinned"), t.measured());
-    assertTrue(t.measured().contains("(its floor): 1.10 ms; on CPUs 0 and 1"), t.measured());
+    assertTrue(t.measured().contains("GET /v2 (its floor): 1.10 ms; the ledger"), t.measured());
+    assertTrue(
+        t.measured()
+            .contains(
+                "the ledger alone at that rate on the gateway's CPU (its floor): p99 3.90 ms,"
+                    + " p99.9 9.50 ms (1.4 entries a commit; 12 of 6000 commits took over 3 ms);"
+                    + " on CPUs 0 and 1"),
+        t.measured());
   }
 
   @Test
@@ -92,7 +106,8 @@ class RequestPathTargetsTest {
         results,
         http(),
         fsync(500),
-        new RequestPathTargets.HalfE(Optional.empty(), Optional.empty(), "could not pin: x"));
+        new RequestPathTargets.HalfE(
+            Optional.empty(), Optional.empty(), Optional.empty(), "could not pin: x"));
 
     List<Target> targets = results.targets();
     assertEquals(RequestPathTargets.KEYS, targets.stream().map(Target::key).toList());
