@@ -117,8 +117,7 @@ final class LedgerFloor {
         m,
         String.format(
             Locale.ROOT,
-            "%.1f entries a commit; %.0f of %.0f commits took over %d ms",
-            m.get("entries_per_commit"),
+            "%.0f of %.0f commits took over %d ms",
             m.get("slow_commits"),
             m.get("commits"),
             SLOW_COMMIT_MICROS / 1000));

@@ -193,6 +193,8 @@ final class RequestPathTargets {
                         + ", p99.9 "
                         + Fmt.latency(l.get("p999_us"))
                         + " ("
+                        + Fmt.number(l.get("entries_per_commit"), 1)
+                        + " entries a commit; "
                         + l.note()
                         + ")")
             .orElse("");

@@ -70,8 +70,8 @@ class RequestPathTargetsTest {
         new Row(
             "L/50%/pinned",
             "L",
-            Map.of("p99_us", 3_900.0, "p999_us", 9_500.0),
-            "1.4 entries a commit; 12 of 6000 commits took over 3 ms");
+            Map.of("p99_us", 3_900.0, "p999_us", 9_500.0, "entries_per_commit", 1.4),
+            "12 of 6000 commits took over 3 ms");
 
     Target t =
         RequestPathTargets.halfE(
