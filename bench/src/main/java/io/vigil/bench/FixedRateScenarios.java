@@ -171,22 +171,9 @@ final class FixedRateScenarios {
                   "the generator's floor: GET /v2 at F/50%'s rate, LEDGER_OFF gateway" + where);
         }
         results.add(floor);
-        System.out.println(
-            "bench: the ledger's floor at F/50%/pinned's rate, on the gateway's CPU");
-        Row ledger =
-            LedgerFloor.measure(
-                pinning.gatewayLauncher(),
-                generator.workDir(),
-                "L/50%/pinned",
-                f.get("target_rate"),
-                LEDGER_FLOOR_WARM_UP,
-                measure,
-                "the ledger's floor: the ledger alone (FULL, group commit; no HTTP, no model) at"
-                    + " F/50%/pinned's rate, its JVM on CPU "
-                    + pinning.gatewayCpu());
-        results.add(ledger);
-        return new RequestPathTargets.HalfE(
-            Optional.of(f), Optional.of(floor), Optional.of(ledger), placement);
+        Optional<Row> ledger = ledgerFloor(pinning, f.get("target_rate"));
+        ledger.ifPresent(results::add);
+        return new RequestPathTargets.HalfE(Optional.of(f), Optional.of(floor), ledger, placement);
       } catch (IOException e) {
         placement = "could not pin: " + e.getMessage();
         System.out.println("bench: " + placement);
@@ -207,6 +194,31 @@ final class FixedRateScenarios {
     }
     return new RequestPathTargets.HalfE(
         f50, floor, Optional.empty(), placement + "; unpinned F/50%");
+  }
+
+  /**
+   * The ledger alone at {@code rate} on the gateway's CPU, or nothing where it could not run (said,
+   * and the target then says its floor was not measured): a floor is not worth the run's other
+   * figures.
+   */
+  private Optional<Row> ledgerFloor(CpuPinning pinning, double rate) throws InterruptedException {
+    System.out.println("bench: the ledger's floor at F/50%/pinned's rate, on the gateway's CPU");
+    try {
+      return Optional.of(
+          LedgerFloor.measure(
+              pinning.gatewayLauncher(),
+              generator.workDir(),
+              "L/50%/pinned",
+              rate,
+              LEDGER_FLOOR_WARM_UP,
+              measure,
+              "the ledger's floor: the ledger alone (FULL, group commit; no HTTP, no model) at"
+                  + " F/50%/pinned's rate, its JVM on CPU "
+                  + pinning.gatewayCpu()));
+    } catch (IOException | RuntimeException e) {
+      System.out.println("bench: the ledger's floor could not run: " + e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /**

@@ -197,7 +197,7 @@ final class RequestPathTargets {
                         + " entries a commit; "
                         + l.note()
                         + ")")
-            .orElse("");
+            .orElse("; the ledger's floor not measured");
     return Target.bound(
             name,
             goal,

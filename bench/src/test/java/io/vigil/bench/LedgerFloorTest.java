@@ -1,6 +1,7 @@
 package io.vigil.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -34,5 +35,25 @@ class LedgerFloorTest {
     assertTrue(r.get("commits") >= 1 && r.get("entries_per_commit") >= 1, r.toString());
     assertTrue(r.get("slow_commits") <= r.get("commits"), r.toString());
     assertTrue(r.note().endsWith("commits took over 3 ms"), r.note());
+  }
+
+  @Test
+  void aJvmThatPrintsNoResultIsAnErrorThatNamesItsLog() {
+    // "false" stands in for the launcher (taskset): it exits at once without starting the JVM.
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                LedgerFloor.measure(
+                    List.of("false"),
+                    work,
+                    "L/test",
+                    400,
+                    Duration.ofMillis(100),
+                    Duration.ofMillis(100),
+                    "the ledger alone"));
+
+    assertTrue(e.getMessage().contains("printed no result"), e.getMessage());
+    assertTrue(e.getMessage().contains("ledger-floor.log"), e.getMessage());
   }
 }

@@ -94,6 +94,27 @@ class RequestPathTargetsTest {
   }
 
   @Test
+  void saysWhenTheLedgersFloorWasNotMeasured() {
+    Row f =
+        new Row(
+            "F/50%/pinned",
+            "F",
+            Map.of("p99_us", 9_970.0, "target_rate", 5_990.0, "p50_us", 1_660.0, "p999_us", 16e3),
+            "");
+    Row floor = Row.of("G/50%/pinned", "G", Map.of("p99_us", 2_460.0));
+
+    Target t =
+        RequestPathTargets.halfE(
+            new RequestPathTargets.HalfE(
+                Optional.of(f), Optional.of(floor), Optional.empty(), "on CPUs 0 and 1"));
+
+    assertEquals(Optional.of(false), t.holds());
+    assertTrue(
+        t.measured().contains("(its floor): 2.46 ms; the ledger's floor not measured; on CPUs"),
+        t.measured());
+  }
+
+  @Test
   void guardsIssue19sFiveTargetsInTheirOrder() {
     Results results = new Results(new JsonObject());
     results.add(
