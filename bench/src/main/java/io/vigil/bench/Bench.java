@@ -244,6 +244,9 @@ public final class Bench {
     context.put(
         TargetHistory.GENERATOR_P99_MS,
         halfE.floor().map(g -> g.get("p99_us") / 1000).orElse(Double.NaN));
+    context.put(
+        TargetHistory.LEDGER_FLOOR_P99_MS,
+        halfE.ledger().map(l -> l.get("p99_us") / 1000).orElse(Double.NaN));
     boolean pinned = halfE.f50().map(r -> r.id().endsWith("/pinned")).orElse(false);
     TargetHistory.Table table =
         TargetHistory.appendTo(

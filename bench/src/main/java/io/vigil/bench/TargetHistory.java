@@ -47,6 +47,12 @@ final class TargetHistory {
   /** How many guarded targets were missed. */
   static final String MISSED = "missed";
 
+  /**
+   * The ledger's own p99 at the rate of the p99 at half of E, alone on the gateway's CPU, ms
+   * ({@link LedgerFloor}); added after {@link #MISSED}, where an older file gains it.
+   */
+  static final String LEDGER_FLOOR_P99_MS = "ledger_floor_p99_ms";
+
   /** The columns of a new file, in order. */
   static final List<String> COLUMNS =
       List.of(
@@ -61,7 +67,8 @@ final class TargetHistory {
           RequestPathTargets.P99_HALF_E,
           GENERATOR_P99_MS,
           PINNED,
-          MISSED);
+          MISSED,
+          LEDGER_FLOOR_P99_MS);
 
   private static final DateTimeFormatter MINUTE =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mmX", Locale.ROOT);
@@ -162,8 +169,8 @@ final class TargetHistory {
   /**
    * One run's row: {@code commit}, the date (UTC, to the minute), each guarded target's value from
    * {@code targets}, then {@code context} ({@link #LEDGER_WAIT_US}, {@link #FSYNC_P50_US}, {@link
-   * #GENERATOR_P99_MS}), whether the p99 at half of E was measured pinned, and how many guarded
-   * targets were missed.
+   * #GENERATOR_P99_MS}, {@link #LEDGER_FLOOR_P99_MS}), whether the p99 at half of E was measured
+   * pinned, and how many guarded targets were missed.
    */
   static Map<String, String> entry(
       String commit,

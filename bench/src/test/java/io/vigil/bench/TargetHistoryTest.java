@@ -43,6 +43,7 @@ class TargetHistoryTest {
     context.put(TargetHistory.LEDGER_WAIT_US, 613.0);
     context.put(TargetHistory.FSYNC_P50_US, Double.NaN);
     context.put(TargetHistory.GENERATOR_P99_MS, 1.234);
+    context.put(TargetHistory.LEDGER_FLOOR_P99_MS, 5.978);
     return TargetHistory.entry(commit, NINE_TWENTY, targets(), context, true);
   }
 
@@ -60,6 +61,7 @@ class TargetHistoryTest {
     assertEquals("613.0", e.get("ledger_wait_us"));
     assertEquals("-", e.get("fsync_p50_us"));
     assertEquals("1.23", e.get("generator_p99_ms"));
+    assertEquals("5.98", e.get("ledger_floor_p99_ms"));
     assertEquals("yes", e.get("pinned"));
     // D/C, CPU and p99 missed; the unguarded start-up does not count, nor the unmeasured wait.
     assertEquals("3", e.get("missed"));
@@ -78,7 +80,7 @@ class TargetHistoryTest {
     assertEquals(String.join("\t", TargetHistory.COLUMNS), lines.get(0));
     assertTrue(lines.get(1).startsWith("aaaaaaa\t2026-12-02T09:20Z\t0.41\t0.52\t55.2\t-\t"));
     assertTrue(lines.get(2).startsWith("bbbbbbb+changes\t"), lines.get(2));
-    assertTrue(lines.get(2).endsWith("\tyes\t3"), lines.get(2));
+    assertTrue(lines.get(2).endsWith("\tyes\t3\t5.98"), lines.get(2));
     try (var left = Files.list(file.getParent())) {
       assertEquals(List.of(file), left.toList(), "no temporary file is left beside it");
     }
