@@ -68,6 +68,13 @@ public final class GatewayHost {
    */
   static final String STORE_INPUTS_PROPERTY = "vigil.bench.store-inputs";
 
+  /**
+   * A system property that sets {@code audit.durability} in the hosted gateway ({@code normal}, to
+   * measure what the quality team would trade for it); unset, the shipped default (full) applies.
+   * Not combined with {@link #SYNC_BROKER_PROPERTY}, as {@link #STORE_INPUTS_PROPERTY}.
+   */
+  static final String DURABILITY_PROPERTY = "vigil.bench.durability";
+
   /** The line prefix the harness waits for. */
   static final String READY = "vigil-bench-host ready port=";
 
@@ -163,10 +170,21 @@ public final class GatewayHost {
         Optional.ofNullable(System.getProperty(SYNC_BROKER_PROPERTY))
             .map(broker -> sync(broker, variant))
             .orElse(""),
-        Optional.ofNullable(System.getProperty(STORE_INPUTS_PROPERTY))
-            .map(on -> "audit:\n  store-inputs: " + on)
-            .orElse(""),
+        audit(),
         "");
+  }
+
+  /** The {@code audit} section the system properties ask for, or none. */
+  private static String audit() {
+    String storeInputs =
+        Optional.ofNullable(System.getProperty(STORE_INPUTS_PROPERTY))
+            .map(on -> "\n  store-inputs: " + on)
+            .orElse("");
+    String durability =
+        Optional.ofNullable(System.getProperty(DURABILITY_PROPERTY))
+            .map(d -> "\n  durability: " + d)
+            .orElse("");
+    return storeInputs.isEmpty() && durability.isEmpty() ? "" : "audit:" + storeInputs + durability;
   }
 
   /**

@@ -265,6 +265,28 @@ class CompareOptionsTest {
   }
 
   @Test
+  void aHostedGatewayTakesItsDurabilityAndInputStorageFromTheHarnessOrShipsTheDefaults()
+      throws IOException {
+    io.vigil.gateway.config.VigilConfig shipped =
+        io.vigil.gateway.config.ConfigLoader.parse(
+            GatewayHost.yaml(dir, true, 32, GatewayUnderTest.Variant.AS_SHIPPED), "test");
+    assertEquals(io.vigil.audit.Durability.FULL, shipped.audit().durability());
+    assertTrue(shipped.audit().storeInputs());
+    System.setProperty(GatewayHost.DURABILITY_PROPERTY, "normal");
+    System.setProperty(GatewayHost.STORE_INPUTS_PROPERTY, "false");
+    try {
+      io.vigil.gateway.config.VigilConfig c =
+          io.vigil.gateway.config.ConfigLoader.parse(
+              GatewayHost.yaml(dir, true, 32, GatewayUnderTest.Variant.AS_SHIPPED), "test");
+      assertEquals(io.vigil.audit.Durability.NORMAL, c.audit().durability());
+      assertFalse(c.audit().storeInputs());
+    } finally {
+      System.clearProperty(GatewayHost.DURABILITY_PROPERTY);
+      System.clearProperty(GatewayHost.STORE_INPUTS_PROPERTY);
+    }
+  }
+
+  @Test
   void measuresEveryScenarioAtBothConnectionCountsReversingEveryOtherRound() {
     List<Comparison.Cell> odd = Comparison.cells(1);
     List<Comparison.Cell> even = Comparison.cells(2);

@@ -56,4 +56,13 @@ class LedgerFloorTest {
     assertTrue(e.getMessage().contains("printed no result"), e.getMessage());
     assertTrue(e.getMessage().contains("ledger-floor.log"), e.getMessage());
   }
+
+  @Test
+  void takesTheDurabilityInEitherCaseAndNamesAWrongOne() {
+    assertEquals(io.vigil.audit.Durability.NORMAL, LedgerFloor.durability("normal"));
+    assertEquals(io.vigil.audit.Durability.FULL, LedgerFloor.durability("FULL"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> LedgerFloor.durability("off"));
+    assertEquals("--durability must be full or normal, got: off", e.getMessage());
+  }
 }
