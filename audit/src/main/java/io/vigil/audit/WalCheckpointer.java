@@ -19,6 +19,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * a checkpoint has copied every frame, the writer's next transaction starts the WAL over. The
  * writer's own automatic checkpoint stays as a backstop at {@link #WRITER_BACKSTOP_PAGES}, should
  * this thread fall behind or fail.
+ *
+ * <p>Under writes that never pause the WAL does not start over: the writer appends while this
+ * thread copies, so no checkpoint ever finds every frame copied, and the writer's backstop copies
+ * the rest inside a commit each time the WAL reaches 64 MiB (at 6,000 entries a second alone on one
+ * CPU, a commit of 10 to 20 ms every 1.1 to 1.7 s; each run of this thread also slows the commits
+ * made meanwhile, to 2 to 5 ms). This thread still does most of the copying: without it each
+ * backstop copies the whole WAL, and the ledger's p99 alone at 4,000 entries a second was 15 to 21
+ * ms against 3 to 4 (BENCHMARKS.md, issue 19, "what durability normal does to the floor").
  */
 final class WalCheckpointer implements AutoCloseable {
 
