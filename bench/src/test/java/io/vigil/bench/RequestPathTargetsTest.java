@@ -59,13 +59,8 @@ class RequestPathTargetsTest {
 
   @Test
   void readsTheP99AtHalfOfEAgainstTheGeneratorsOwnFloor() {
-    Row f =
-        new Row(
-            "F/50%/pinned",
-            "F",
-            Map.of("p99_us", 4_200.0, "target_rate", 8_923.0, "p50_us", 900.0, "p999_us", 6e3),
-            "");
-    Row floor = Row.of("G/50%/pinned", "G", Map.of("p99_us", 1_100.0));
+    Row f = f50(4_200, 8_923, 900, 6e3);
+    Row floor = generatorFloor(1_100);
     Row ledger =
         new Row(
             "L/50%/pinned",
@@ -95,13 +90,8 @@ class RequestPathTargetsTest {
 
   @Test
   void saysWhenTheLedgersFloorWasNotMeasured() {
-    Row f =
-        new Row(
-            "F/50%/pinned",
-            "F",
-            Map.of("p99_us", 9_970.0, "target_rate", 5_990.0, "p50_us", 1_660.0, "p999_us", 16e3),
-            "");
-    Row floor = Row.of("G/50%/pinned", "G", Map.of("p99_us", 2_460.0));
+    Row f = f50(9_970, 5_990, 1_660, 16e3);
+    Row floor = generatorFloor(2_460);
 
     Target t =
         RequestPathTargets.halfE(
@@ -139,5 +129,15 @@ class RequestPathTargetsTest {
     assertEquals(55.2, targets.get(2).value(), 1e-9);
     assertTrue(targets.get(4).holds().isEmpty());
     assertEquals("not run; could not pin: x", targets.get(4).measured());
+  }
+
+  private static Row f50(double p99Us, double rate, double p50Us, double p999Us) {
+    return new Row(
+        "F/50%/pinned",
+        "F", Map.of("p99_us", p99Us, "target_rate", rate, "p50_us", p50Us, "p999_us", p999Us), "");
+  }
+
+  private static Row generatorFloor(double p99Us) {
+    return Row.of("G/50%/pinned", "G", Map.of("p99_us", p99Us));
   }
 }
