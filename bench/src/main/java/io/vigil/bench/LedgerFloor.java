@@ -88,6 +88,9 @@ final class LedgerFloor {
       }
     } finally {
       p.destroyForcibly();
+      p.waitFor();
+      // Some hundred MB of ledger and WAL that nothing reads again.
+      HostedGateway.deleteTree(dir);
     }
     if (result == null) {
       throw new IllegalStateException(

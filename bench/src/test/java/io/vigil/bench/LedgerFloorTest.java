@@ -35,6 +35,12 @@ class LedgerFloorTest {
     assertTrue(r.get("commits") >= 1 && r.get("entries_per_commit") >= 1, r.toString());
     assertTrue(r.get("slow_commits") <= r.get("commits"), r.toString());
     assertTrue(r.note().endsWith("commits took over 3 ms"), r.note());
+    try (var left = java.nio.file.Files.list(work)) {
+      assertEquals(
+          List.of("ledger-floor.log"),
+          left.map(x -> x.getFileName().toString()).toList(),
+          "the ledger it wrote is deleted, its log kept");
+    }
   }
 
   @Test
