@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.audit.Durability;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +37,7 @@ class LedgerFloorTest {
     assertTrue(r.get("commits") >= 1 && r.get("entries_per_commit") >= 1, r.toString());
     assertTrue(r.get("slow_commits") <= r.get("commits"), r.toString());
     assertTrue(r.note().endsWith("commits took over 3 ms"), r.note());
-    try (var left = java.nio.file.Files.list(work)) {
+    try (var left = Files.list(work)) {
       assertEquals(
           List.of("ledger-floor.log"),
           left.map(x -> x.getFileName().toString()).toList(),
@@ -65,8 +67,8 @@ class LedgerFloorTest {
 
   @Test
   void takesTheDurabilityInEitherCaseAndNamesAWrongOne() {
-    assertEquals(io.vigil.audit.Durability.NORMAL, LedgerFloor.durability("normal"));
-    assertEquals(io.vigil.audit.Durability.FULL, LedgerFloor.durability("FULL"));
+    assertEquals(Durability.NORMAL, LedgerFloor.durability("normal"));
+    assertEquals(Durability.FULL, LedgerFloor.durability("FULL"));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> LedgerFloor.durability("off"));
     assertEquals("--durability must be full or normal, got: off", e.getMessage());
