@@ -4,16 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vigil.audit.EventEntry;
 import io.vigil.audit.LedgerReader;
 import io.vigil.audit.StoredEntry;
+import io.vigil.gateway.AdminRequests;
+import io.vigil.gateway.AdminRequests.Answer;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.GatewayException;
 import io.vigil.gateway.TestGateways;
@@ -31,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -216,13 +214,7 @@ class RollbackApiTest {
 
   /** The active version in {@code GET /admin/v1/models}. */
   private JsonObject model(Vertx vertx) throws Exception {
-    Answer listed =
-        await(
-            vertx
-                .createHttpClient()
-                .request(HttpMethod.GET, gateway.adminPort(), "127.0.0.1", "/admin/v1/models")
-                .compose(req -> req.putHeader("Authorization", TestGateways.bearer(dataDir)).send())
-                .compose(r -> r.body().map(b -> new Answer(r.statusCode(), b.toString()))));
+    Answer listed = AdminRequests.get(vertx, gateway, dataDir, "/admin/v1/models");
     return new JsonObject(listed.body())
         .getJsonArray("models").stream()
             .map(JsonObject.class::cast)
@@ -231,25 +223,11 @@ class RollbackApiTest {
             .orElseThrow();
   }
 
-  private record Answer(int status, String body) {}
-
   private Answer rollback(Vertx vertx, JsonObject body) throws Exception {
     return send(vertx, "/admin/v1/models/" + MODEL + "/rollback", body);
   }
 
   private Answer send(Vertx vertx, String path, JsonObject body) throws Exception {
-    return await(
-        vertx
-            .createHttpClient()
-            .request(HttpMethod.POST, gateway.adminPort(), "127.0.0.1", path)
-            .compose(
-                req ->
-                    req.putHeader("Authorization", TestGateways.bearer(dataDir))
-                        .send(Buffer.buffer(body.encode())))
-            .compose(r -> r.body().map(b -> new Answer(r.statusCode(), b.toString()))));
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return AdminRequests.post(vertx, gateway, dataDir, path, body);
   }
 }

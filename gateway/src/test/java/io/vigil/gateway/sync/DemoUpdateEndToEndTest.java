@@ -3,9 +3,7 @@ package io.vigil.gateway.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +12,8 @@ import io.vertx.junit5.VertxTestContext;
 import io.vigil.audit.EventEntry;
 import io.vigil.audit.LedgerReader;
 import io.vigil.audit.StoredEntry;
+import io.vigil.gateway.AdminRequests;
+import io.vigil.gateway.AdminRequests.Answer;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.TestGateways;
 import io.vigil.gateway.cli.Cli;
@@ -359,24 +359,9 @@ class DemoUpdateEndToEndTest {
     }
   }
 
-  private record Answer(int status, String body) {}
-
   private Answer admin(Vertx vertx, HttpMethod method, String path, JsonObject body)
       throws Exception {
-    return await(
-        vertx
-            .createHttpClient()
-            .request(method, gateway.adminPort(), "127.0.0.1", path)
-            .compose(
-                req -> {
-                  req.putHeader("Authorization", TestGateways.bearer(dataDir));
-                  return body == null ? req.send() : req.send(Buffer.buffer(body.encode()));
-                })
-            .compose(r -> r.body().map(b -> new Answer(r.statusCode(), b.toString()))));
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return AdminRequests.send(vertx, gateway, dataDir, method, path, body);
   }
 
   private static void await(BooleanSupplier condition, int seconds, String what)

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -15,6 +12,8 @@ import io.vertx.junit5.VertxTestContext;
 import io.vigil.audit.EventEntry;
 import io.vigil.audit.LedgerReader;
 import io.vigil.audit.StoredEntry;
+import io.vigil.gateway.AdminRequests;
+import io.vigil.gateway.AdminRequests.Answer;
 import io.vigil.gateway.Gateway;
 import io.vigil.gateway.TestGateways;
 import io.vigil.gateway.config.VigilConfig;
@@ -372,30 +371,11 @@ class UpdateGateTest {
     return new JsonObject().put("reason", why);
   }
 
-  private record Answer(int status, String body) {}
-
   private Answer admin(Vertx vertx, String path, JsonObject body) throws Exception {
-    return await(
-        vertx
-            .createHttpClient()
-            .request(HttpMethod.POST, gateway.adminPort(), "127.0.0.1", path)
-            .compose(
-                req ->
-                    req.putHeader("Authorization", TestGateways.bearer(dataDir))
-                        .send(Buffer.buffer(body.encode())))
-            .compose(r -> r.body().map(b -> new Answer(r.statusCode(), b.toString()))));
+    return AdminRequests.post(vertx, gateway, dataDir, path, body);
   }
 
   private Answer get(Vertx vertx, String path) throws Exception {
-    return await(
-        vertx
-            .createHttpClient()
-            .request(HttpMethod.GET, gateway.adminPort(), "127.0.0.1", path)
-            .compose(req -> req.putHeader("Authorization", TestGateways.bearer(dataDir)).send())
-            .compose(r -> r.body().map(b -> new Answer(r.statusCode(), b.toString()))));
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return AdminRequests.get(vertx, gateway, dataDir, path);
   }
 }
