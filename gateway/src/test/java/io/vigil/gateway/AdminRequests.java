@@ -123,33 +123,20 @@ public final class AdminRequests {
     }
   }
 
-  /** Every thread's state and top frames, the Vert.x and gateway threads first. */
+  /**
+   * Every thread's state, lock and top frames ({@link ThreadInfo#toString}), the Vert.x and gateway
+   * threads first.
+   */
   private static String threads() {
     ThreadInfo[] all = ManagementFactory.getThreadMXBean().dumpAllThreads(true, true);
     return Arrays.stream(all)
         .sorted((a, b) -> Boolean.compare(!interesting(a), !interesting(b)))
-        .map(AdminRequests::describe)
-        .collect(Collectors.joining("\n"));
+        .map(ThreadInfo::toString)
+        .collect(Collectors.joining());
   }
 
   private static boolean interesting(ThreadInfo t) {
     String name = t.getThreadName();
     return name.startsWith("vert.x") || name.startsWith("vigil");
-  }
-
-  private static String describe(ThreadInfo t) {
-    StringBuilder s =
-        new StringBuilder("\"").append(t.getThreadName()).append("\" ").append(t.getThreadState());
-    if (t.getLockName() != null) {
-      s.append(" on ").append(t.getLockName());
-    }
-    if (t.getLockOwnerName() != null) {
-      s.append(" held by \"").append(t.getLockOwnerName()).append('"');
-    }
-    StackTraceElement[] frames = t.getStackTrace();
-    for (int i = 0; i < Math.min(frames.length, 12); i++) {
-      s.append("\n    at ").append(frames[i]);
-    }
-    return s.toString();
   }
 }
