@@ -38,19 +38,8 @@ public final class AdminRequests {
   public static Answer send(
       Vertx vertx, Gateway gateway, Path dataDir, HttpMethod method, String path, JsonObject body)
       throws Exception {
-    return send(
-        vertx, gateway.adminPort(), TestGateways.bearer(dataDir), method, path, body, TIMEOUT);
-  }
-
-  static Answer send(
-      Vertx vertx,
-      int port,
-      String authorization,
-      HttpMethod method,
-      String path,
-      JsonObject body,
-      Duration timeout)
-      throws Exception {
+    int port = gateway.adminPort();
+    String authorization = TestGateways.bearer(dataDir);
     AtomicReference<String> stage = new AtomicReference<>("connecting");
     Future<Answer> answer =
         vertx
@@ -71,7 +60,7 @@ public final class AdminRequests {
       return answer
           .toCompletionStage()
           .toCompletableFuture()
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new AssertionError(
           method
@@ -80,7 +69,7 @@ public final class AdminRequests {
               + " on the admin port "
               + port
               + " got no answer within "
-              + timeout.toMillis()
+              + TIMEOUT.toMillis()
               + " ms; it got as far as: "
               + stage.get()
               + "\nsockets on that port:\n"
